@@ -1,0 +1,3 @@
+from sakot.cli import main
+
+main()

@@ -1,0 +1,22 @@
+"""The `sakot` command. Each area registers its sub-commands here, one line each."""
+
+from __future__ import annotations
+
+import typer
+
+from sakot.cli import doctor, run
+
+app = typer.Typer(
+    help="Sakot (สกัด): a Thai-language assistant for online-scam victims.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+app.command("up")(run.up)
+app.command("serve")(run.serve)
+app.command("doctor")(doctor.doctor)
+app.command("migrate")(run.migrate)
+
+
+def main() -> None:
+    app()
