@@ -1,0 +1,69 @@
+"""Who owns a chat: the bot, the staff queue, a staff member, or nobody (closed).
+
+Every allowed transition is a row in TRANSITIONS; anything else is refused. The bot stays
+silent while a chat is waiting for staff or owned by staff. Callers record each transition
+as a case timeline event (see `bot.cases`), so the history of ownership is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.models import HandoffState
+
+
+class HandoffAction:
+    REQUEST_HUMAN = "request_human"  # victim asked, or the bot escalated (P0, distress)
+    CLAIM = "claim"  # a staff member takes the chat
+    RELEASE = "release"  # staff put it back in the queue
+    HAND_BACK = "hand_back"  # staff give the chat back to the bot
+    CLOSE = "close"
+    REOPEN = "reopen"  # the victim writes again after close
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: HandoffState
+    action: str
+    target: HandoffState
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(HandoffState.BOT, HandoffAction.REQUEST_HUMAN, HandoffState.WAITING_FOR_STAFF),
+    Transition(HandoffState.BOT, HandoffAction.CLAIM, HandoffState.STAFF),
+    Transition(HandoffState.BOT, HandoffAction.CLOSE, HandoffState.CLOSED),
+    Transition(HandoffState.WAITING_FOR_STAFF, HandoffAction.REQUEST_HUMAN,
+               HandoffState.WAITING_FOR_STAFF),
+    Transition(HandoffState.WAITING_FOR_STAFF, HandoffAction.CLAIM, HandoffState.STAFF),
+    Transition(HandoffState.WAITING_FOR_STAFF, HandoffAction.HAND_BACK, HandoffState.BOT),
+    Transition(HandoffState.WAITING_FOR_STAFF, HandoffAction.CLOSE, HandoffState.CLOSED),
+    Transition(HandoffState.STAFF, HandoffAction.CLAIM, HandoffState.STAFF),  # reassign
+    Transition(HandoffState.STAFF, HandoffAction.REQUEST_HUMAN, HandoffState.STAFF),
+    Transition(HandoffState.STAFF, HandoffAction.RELEASE, HandoffState.WAITING_FOR_STAFF),
+    Transition(HandoffState.STAFF, HandoffAction.HAND_BACK, HandoffState.BOT),
+    Transition(HandoffState.STAFF, HandoffAction.CLOSE, HandoffState.CLOSED),
+    Transition(HandoffState.CLOSED, HandoffAction.REOPEN, HandoffState.BOT),
+    Transition(HandoffState.CLOSED, HandoffAction.REQUEST_HUMAN, HandoffState.WAITING_FOR_STAFF),
+)
+
+_TABLE = {(t.source, t.action): t.target for t in TRANSITIONS}
+
+
+class InvalidHandoff(ValueError):
+    def __init__(self, source: HandoffState, action: str) -> None:
+        super().__init__(f"cannot {action} a chat that is {source}")
+        self.source = source
+        self.action = action
+
+
+def next_state(source: HandoffState | str, action: str) -> HandoffState:
+    source = HandoffState(source)
+    try:
+        return _TABLE[(source, action)]
+    except KeyError:
+        raise InvalidHandoff(source, action) from None
+
+
+def bot_may_reply(state: HandoffState | str) -> bool:
+    """The bot answers only chats it owns (a closed chat reopens on the next message)."""
+    return HandoffState(state) in (HandoffState.BOT, HandoffState.CLOSED)
