@@ -1,0 +1,412 @@
+"""Fine-tune the base encoder on ``nlu_data`` for dialogue intent and scam type (one model, two heads).
+
+- Seeded and reproducible (fixed seed, fixed thread count, deterministic batching).
+- A validation split is carved from ``train`` (stratified) and used only to fit one temperature
+  per head (calibrated confidence) and to report ECE.
+- Held-out metrics (``nlu_data/heldout``) are written beside the model: ``metrics.json`` and
+  confusion-matrix PNGs.
+- :func:`build_classifier` keeps built models in ``<cache_dir>/classifier/<hash>/`` where the hash
+  covers the data files, the training config, the base model and this code's version, and points
+  ``<models_dir>/classifier`` at the current one. Same inputs, no retraining.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from bot.classifier.evaluation import expected_calibration_error, plot_confusion, score
+from bot.classifier.model import HeadsMeta, NluModel, new_model, save_model
+from bot.scam_types import ScamType
+
+log = logging.getLogger(__name__)
+
+TRAINER_VERSION = "1"
+REPORT_INTENT = "report_scam"
+IGNORE = -100
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    seed: int = 1337
+    epochs: int = 4
+    batch_size: int = 16
+    lr: float = 6e-5
+    head_lr: float = 2e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_length: int = 64
+    val_fraction: float = 0.1
+    freeze_word_embeddings: bool = True
+    text_prefix: str = "query: "
+    threads: int = 2
+    # Only for smoke tests: slice the encoder to its first N layers / stop after N steps.
+    max_layers: int | None = None
+    max_steps: int | None = None
+    # Bounds training time as the data grows: epochs = min(epochs, example_budget // examples).
+    example_budget: int = 14_000
+
+
+@dataclass
+class LabelledText:
+    text: str
+    intent: str
+    scam_type: str | None
+
+
+def load_split(data_root: Path, split: str) -> list[LabelledText]:
+    from bot.training.nlu_data import load_examples  # noqa: PLC0415
+
+    out = []
+    for ex in load_examples(Path(data_root), split):
+        scam = ex.scam_type if ex.intent == REPORT_INTENT else None
+        out.append(LabelledText(ex.text.strip(), ex.intent, scam))
+    return out
+
+
+# --- hashing and the cache ------------------------------------------------------------------
+
+
+def _data_files(data_root: Path) -> list[Path]:
+    files = []
+    for split in ("train", "heldout"):
+        d = Path(data_root) / split
+        if d.is_dir():
+            files += sorted(p for p in d.iterdir() if p.suffix in (".yml", ".yaml"))
+    return files
+
+
+def base_fingerprint(base_dir: Path) -> str:
+    stamp = base_dir / "sakot-base.json"
+    if stamp.exists():
+        return json.loads(stamp.read_text())["input_hash"]
+    h = hashlib.sha256()
+    for p in sorted(base_dir.rglob("*")):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def input_hash(data_root: Path, base_dir: Path, config: TrainConfig) -> str:
+    h = hashlib.sha256()
+    h.update(f"trainer={TRAINER_VERSION}\n".encode())
+    h.update(json.dumps(asdict(config), sort_keys=True).encode())
+    h.update(f"\nbase={base_fingerprint(base_dir)}\n".encode())
+    for p in _data_files(data_root):
+        h.update(f"{p.parent.name}/{p.name}\n".encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def build_classifier(
+    *,
+    data_root: Path,
+    base_dir: Path,
+    models_dir: Path,
+    cache_dir: Path,
+    config: TrainConfig = TrainConfig(),
+    force: bool = False,
+) -> Path:
+    """Train (or reuse from the cache) and point ``models_dir/classifier`` at the result."""
+    digest = input_hash(data_root, base_dir, config)
+    target = Path(cache_dir) / "classifier" / digest
+    if force or not (target / "metrics.json").exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=target.parent))
+        try:
+            train_classifier(data_root=data_root, base_dir=base_dir, out_dir=tmp, config=config)
+            (tmp / "inputs.json").write_text(
+                json.dumps(
+                    {"hash": digest, "config": asdict(config), "base": base_fingerprint(base_dir),
+                     "data": [str(p.relative_to(data_root)) for p in _data_files(data_root)]},
+                    indent=2,
+                )
+                + "\n"
+            )
+            tmp.chmod(0o755)
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+    else:
+        log.info("classifier %s is cached in %s", digest, target)
+    link = Path(models_dir) / "classifier"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    _point(link, target)
+    return target
+
+
+def _point(link: Path, target: Path) -> None:
+    if link.is_symlink() or link.is_file():
+        link.unlink()
+    elif link.is_dir():
+        shutil.rmtree(link)
+    try:
+        link.symlink_to(target.resolve(), target_is_directory=True)
+    except OSError:
+        shutil.copytree(target, link)
+
+
+# --- training -------------------------------------------------------------------------------
+
+
+def _seed_everything(seed: int, threads: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+
+
+def _stratified_split(
+    items: list[LabelledText], fraction: float, seed: int
+) -> tuple[list[LabelledText], list[LabelledText]]:
+    rng = random.Random(seed)
+    groups: dict[tuple, list[LabelledText]] = {}
+    for it in items:
+        groups.setdefault((it.intent, it.scam_type), []).append(it)
+    train, val = [], []
+    for key in sorted(groups, key=str):
+        g = groups[key][:]
+        rng.shuffle(g)
+        k = int(round(len(g) * fraction)) if len(g) >= 5 else 0
+        val += g[:k]
+        train += g[k:]
+    return train, val
+
+
+def _encode(tokenizer, texts: list[str], prefix: str, max_length: int) -> list[list[int]]:
+    return tokenizer([prefix + t.strip() for t in texts], truncation=True,
+                     max_length=max_length)["input_ids"]
+
+
+def _pad(batch: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(x) for x in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, x in enumerate(batch):
+        ids[i, : len(x)] = torch.tensor(x, dtype=torch.long)
+        mask[i, : len(x)] = 1
+    return ids, mask
+
+
+@torch.no_grad()
+def predict_logits(
+    model: NluModel, tokenizer, texts: list[str], *, batch_size: int = 32, max_length: int = 128
+) -> tuple[np.ndarray, np.ndarray]:
+    model.eval()
+    ids = _encode(tokenizer, texts, model.meta.text_prefix, max_length)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    out_i = np.zeros((len(ids), len(model.meta.intents)), dtype=np.float32)
+    out_s = np.zeros((len(ids), len(model.meta.scam_types)), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        x, m = _pad([ids[i] for i in idx], tokenizer.pad_token_id)
+        li, ls = model(x, m)
+        out_i[idx] = li.numpy()
+        out_s[idx] = ls.numpy()
+    return out_i, out_s
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """One temperature minimising the NLL on held-back data (Guo et al., 2017)."""
+    if len(labels) == 0:
+        return 1.0
+    lg = torch.tensor(logits, dtype=torch.float64)
+    y = torch.tensor(labels, dtype=torch.long)
+    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(lg / log_t.exp(), y)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    t = float(log_t.exp().item())
+    return min(max(t, 0.05), 20.0)
+
+
+def _softmax(x: np.ndarray, t: float = 1.0) -> np.ndarray:
+    z = x / t
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def train_classifier(
+    *, data_root: Path, base_dir: Path, out_dir: Path, config: TrainConfig = TrainConfig()
+) -> dict:
+    """Train, calibrate, evaluate on held-out data and save everything into ``out_dir``."""
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup  # noqa: PLC0415
+
+    started = time.monotonic()
+    _seed_everything(config.seed, config.threads)
+    items = load_split(data_root, "train")
+    if not items:
+        raise ValueError(f"no training examples under {data_root}/train")
+    try:
+        heldout = load_split(data_root, "heldout")
+    except FileNotFoundError:
+        heldout = []
+    intents = sorted({it.intent for it in items})
+    scam_types = [s.value for s in ScamType]
+    unknown = {it.scam_type for it in items if it.scam_type} - set(scam_types)
+    if unknown:
+        raise ValueError(f"unknown scam types in training data: {sorted(unknown)}")
+    meta = HeadsMeta(intents=intents, scam_types=scam_types, text_prefix=config.text_prefix,
+                     max_length=config.max_length, report_intent=REPORT_INTENT)
+
+    train_items, val_items = _stratified_split(items, config.val_fraction, config.seed)
+    tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+    model = new_model(base_dir, meta, seed=config.seed)
+    if config.max_layers is not None:
+        model.encoder.encoder.layer = model.encoder.encoder.layer[: config.max_layers]
+        model.encoder.config.num_hidden_layers = config.max_layers
+    if config.freeze_word_embeddings:
+        model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+
+    ids = _encode(tokenizer, [it.text for it in train_items], meta.text_prefix, config.max_length)
+    y_int = [intents.index(it.intent) for it in train_items]
+    y_scam = [scam_types.index(it.scam_type) if it.scam_type else IGNORE for it in train_items]
+
+    enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+    no_decay = [p for n, p in model.encoder.named_parameters()
+                if p.requires_grad and (n.endswith("bias") or "LayerNorm" in n)]
+    decay = [p for p in enc_params if all(p is not q for q in no_decay)]
+    heads = list(model.intent_head.parameters()) + list(model.scam_head.parameters())
+    opt = torch.optim.AdamW(
+        [
+            {"params": decay, "lr": config.lr, "weight_decay": config.weight_decay},
+            {"params": no_decay, "lr": config.lr, "weight_decay": 0.0},
+            {"params": heads, "lr": config.head_lr, "weight_decay": 0.0},
+        ]
+    )
+    epochs = max(1, min(config.epochs, config.example_budget // max(len(ids), 1)))
+    steps_per_epoch = math.ceil(len(ids) / config.batch_size)
+    total = steps_per_epoch * epochs
+    if config.max_steps is not None:
+        total = min(total, config.max_steps)
+    sched = get_linear_schedule_with_warmup(opt, int(total * config.warmup_ratio), total)
+    gen = torch.Generator().manual_seed(config.seed)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
+    step = 0
+    history = []
+    model.train()
+    for epoch in range(epochs):
+        perm = torch.randperm(len(ids), generator=gen).tolist()
+        running, n = 0.0, 0
+        for start in range(0, len(perm), config.batch_size):
+            if step >= total:
+                break
+            idx = perm[start : start + config.batch_size]
+            x, m = _pad([ids[i] for i in idx], tokenizer.pad_token_id)
+            li, ls = model(x, m)
+            yi = torch.tensor([y_int[i] for i in idx])
+            ys = torch.tensor([y_scam[i] for i in idx])
+            loss = loss_fn(li, yi)
+            if (ys != IGNORE).any():
+                loss = loss + loss_fn(ls, ys)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            running += loss.item()
+            n += 1
+            step += 1
+        history.append({"epoch": epoch + 1, "loss": running / max(n, 1),
+                        "elapsed_s": round(time.monotonic() - started, 1)})
+        log.info("epoch %d: loss %.4f (%.0fs)", epoch + 1, history[-1]["loss"],
+                 history[-1]["elapsed_s"])
+    train_seconds = time.monotonic() - started
+    model.eval()
+
+    # calibration on the validation split
+    calib: dict = {}
+    if val_items:
+        vi, vs = predict_logits(model, tokenizer, [it.text for it in val_items])
+        gold_i = np.array([intents.index(it.intent) for it in val_items])
+        t_i = fit_temperature(vi, gold_i)
+        scam_rows = [k for k, it in enumerate(val_items) if it.scam_type]
+        gold_s = np.array([scam_types.index(val_items[k].scam_type) for k in scam_rows])
+        t_s = fit_temperature(vs[scam_rows], gold_s) if scam_rows else 1.0
+        meta.intent_temperature, meta.scam_temperature = t_i, t_s
+
+        def ece(logits, gold, t):
+            p = _softmax(logits, t)
+            return expected_calibration_error(p.max(1), p.argmax(1) == gold)
+
+        calib = {
+            "validation_size": len(val_items),
+            "intent_temperature": t_i,
+            "scam_temperature": t_s,
+            "intent_ece_before": ece(vi, gold_i, 1.0),
+            "intent_ece_after": ece(vi, gold_i, t_i),
+            "scam_ece_before": ece(vs[scam_rows], gold_s, 1.0) if scam_rows else None,
+            "scam_ece_after": ece(vs[scam_rows], gold_s, t_s) if scam_rows else None,
+        }
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_model(model, tokenizer, out_dir)
+    metrics = {
+        "config": asdict(config),
+        "train_examples": len(train_items),
+        "train_seconds": round(train_seconds, 1),
+        "history": history,
+        "calibration": calib,
+        "labels": {"intents": intents, "scam_types": scam_types},
+    }
+    if heldout:
+        metrics["heldout"] = evaluate(model, tokenizer, heldout, out_dir)
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+    return metrics
+
+
+def evaluate(model: NluModel, tokenizer, items: list[LabelledText], out_dir: Path | None) -> dict:
+    meta = model.meta
+    li, ls = predict_logits(model, tokenizer, [it.text for it in items])
+    pi = _softmax(li, meta.intent_temperature)
+    ps = _softmax(ls, meta.scam_temperature)
+    pred_i = [meta.intents[k] for k in pi.argmax(1)]
+    gold_i = [it.intent for it in items]
+    rows = [k for k, it in enumerate(items) if it.scam_type]
+    gold_s = [items[k].scam_type for k in rows]
+    pred_s = [meta.scam_types[k] for k in ps[rows].argmax(1)] if rows else []
+    res = {
+        "intent": score(gold_i, pred_i),
+        "scam_type": score(gold_s, pred_s),
+        "intent_ece": expected_calibration_error(
+            pi.max(1), np.array(pred_i) == np.array(gold_i)),
+        "scam_ece": expected_calibration_error(
+            ps[rows].max(1), np.array(pred_s) == np.array(gold_s)) if rows else None,
+    }
+    if out_dir is not None:
+        plot_confusion(gold_i, pred_i, sorted(set(gold_i)), out_dir / "confusion_intent.png",
+                       "Intent (held-out)")
+        if rows:
+            plot_confusion(gold_s, pred_s, [s for s in meta.scam_types if s in set(gold_s)],
+                           out_dir / "confusion_scam_type.png", "Scam type (held-out)")
+    return res
+
+
+def smoke_config(**overrides) -> TrainConfig:
+    """A seconds-long configuration for tests."""
+    return replace(TrainConfig(epochs=1, batch_size=4, max_length=32, val_fraction=0.2,
+                               max_steps=3), **overrides)
