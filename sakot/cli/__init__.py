@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from sakot.cli import doctor, run
+from sakot.cli import worker as worker_cli
 
 app = typer.Typer(
     help="Sakot (สกัด): a Thai-language assistant for online-scam victims.",
@@ -16,6 +17,7 @@ app.command("up")(run.up)
 app.command("serve")(run.serve)
 app.command("doctor")(doctor.doctor)
 app.command("migrate")(run.migrate)
+app.command("worker")(worker_cli.worker)
 
 
 def main() -> None:
