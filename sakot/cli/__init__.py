@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sakot.cli import doctor, run
+from sakot.cli import doctor, models, run
 from sakot.cli import worker as worker_cli
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app.command("up")(run.up)
 app.command("serve")(run.serve)
 app.command("doctor")(doctor.doctor)
 app.command("migrate")(run.migrate)
+app.add_typer(models.app, name="models")
 app.command("worker")(worker_cli.worker)
 
 

@@ -1,0 +1,249 @@
+"""The NLU service Rasa calls (``endpoints.yml`` → ``nlu: url: http://127.0.0.1:5056``).
+
+Rasa 3.6's HTTP interpreter POSTs ``{"text": ..., "message_id": ...}`` to ``/model/parse`` and
+uses the answer as the message's parse data::
+
+    {"text": ..., "message_id": ...,
+     "intent": {"name": "report_scam", "confidence": 0.97},
+     "intent_ranking": [{"name": ..., "confidence": ...}, ...],
+     "entities": [{"entity": "scam_type", "value": "remote_app", "start": 0, "end": 42,
+                   "confidence_entity": 0.91, "extractor": "SakotClassifier"},
+                  {"entity": "phone", "value": "+66812345678", "start": 10, "end": 22,
+                   "confidence_entity": 0.99, "extractor": "SakotExtractor"}, ...],
+     "sakot": {"uncertain": false, "intent": ..., "scam_type_ranking": [...]}}
+
+When the classifier is not sure (calibrated confidence below the threshold) the intent is
+``nlu_fallback`` — Rasa's own convention for low-confidence NLU — with the classifier's ranking
+after it, and ``sakot.uncertain`` is true. ``scam_type`` is an entity only for scam reports.
+
+The model is loaded once by the caller and passed in. Requests that arrive together are
+classified in one batch (a small async micro-batcher); inference runs in a worker thread so the
+event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from bot.classifier import Classifier, Prediction
+
+log = logging.getLogger(__name__)
+
+FALLBACK_INTENT = "nlu_fallback"
+CLASSIFIER_EXTRACTOR = "SakotClassifier"
+EXTRACTOR = "SakotExtractor"
+
+Analyzer = Callable[[str], Any]  # bot.understanding.analyze_text (text -> Extraction)
+
+
+class ParseRequest(BaseModel):
+    text: str = ""
+    message_id: str | None = None
+
+
+@dataclass
+class _Job:
+    text: str
+    future: asyncio.Future
+
+
+class MicroBatcher:
+    """Collects texts for up to ``max_wait`` seconds (or ``max_batch`` texts), classifies them
+    together in a worker thread, and hands each caller its own prediction."""
+
+    def __init__(self, classifier: Classifier, *, max_batch: int = 16, max_wait: float = 0.004):
+        self.classifier = classifier
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self._queue: asyncio.Queue[_Job] | None = None
+        self._task: asyncio.Task | None = None
+        self.batches: list[int] = []  # sizes of recent batches (bounded; for tests and stats)
+
+    async def start(self) -> None:
+        self._queue = asyncio.Queue()
+        self._task = asyncio.create_task(self._run(), name="nlu-micro-batcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def classify(self, text: str) -> Prediction:
+        if self._queue is None:
+            await self.start()
+        fut = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Job(text, fut))
+        return await fut
+
+    async def _run(self) -> None:
+        assert self._queue is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            jobs = [await self._queue.get()]
+            deadline = loop.time() + self.max_wait
+            while len(jobs) < self.max_batch:
+                timeout = deadline - loop.time()
+                if timeout <= 0:
+                    break
+                try:
+                    jobs.append(await asyncio.wait_for(self._queue.get(), timeout))
+                except TimeoutError:
+                    break
+            self.batches = [*self.batches[-99:], len(jobs)]
+            try:
+                preds = await asyncio.to_thread(self.classifier.classify, [j.text for j in jobs])
+            except Exception as exc:  # handed to each waiting request, which maps it to a 500
+                for j in jobs:
+                    if not j.future.done():
+                        j.future.set_exception(exc)
+                continue
+            for j, p in zip(jobs, preds, strict=True):
+                if not j.future.done():
+                    j.future.set_result(p)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def extraction_entities(extraction: Any) -> list[dict]:
+    """Rasa entities from a ``bot.understanding`` extraction: each item has kind, value,
+    start, end (offsets into the original text) and confidence."""
+    if extraction is None:
+        return []
+    items = getattr(extraction, "entities", extraction)
+    if callable(items):
+        items = items()
+    out = []
+    for e in items:
+        out.append(
+            {
+                "entity": e.kind,
+                "start": int(e.start),
+                "end": int(e.end),
+                "value": _plain(getattr(e, "value", None) or getattr(e, "raw", None)),
+                "confidence_entity": float(getattr(e, "confidence", 1.0)),
+                "extractor": EXTRACTOR,
+            }
+        )
+    out.sort(key=lambda d: (d["start"], d["end"]))
+    return out
+
+
+def parse_result(text: str, message_id: str | None, pred: Prediction | None,
+                 entities: list[dict]) -> dict:
+    if pred is None:  # empty message
+        return {"text": text, "message_id": message_id,
+                "intent": {"name": None, "confidence": 0.0}, "intent_ranking": [],
+                "entities": entities, "sakot": {"uncertain": True}}
+    ranking = [{"name": n, "confidence": c} for n, c in pred.intent_ranking]
+    intent = {"name": pred.intent, "confidence": pred.intent_confidence}
+    if pred.uncertain:
+        intent = {"name": FALLBACK_INTENT, "confidence": 1.0 - pred.intent_confidence
+                  if pred.intent_confidence < 1 else 0.0}
+        ranking = [intent, *ranking]
+    ents = list(entities)
+    if pred.scam_type is not None:
+        ents.insert(0, {"entity": "scam_type", "value": pred.scam_type, "start": 0,
+                        "end": len(text), "confidence_entity": pred.scam_type_confidence,
+                        "extractor": CLASSIFIER_EXTRACTOR})
+    return {
+        "text": text,
+        "message_id": message_id,
+        "intent": intent,
+        "intent_ranking": ranking,
+        "entities": ents,
+        "sakot": {
+            "uncertain": pred.uncertain,
+            "intent": {"name": pred.intent, "confidence": pred.intent_confidence},
+            "scam_type_ranking": [{"name": n, "confidence": c}
+                                  for n, c in pred.scam_type_ranking[:3]],
+        },
+    }
+
+
+def create_nlu_app(
+    classifier: Classifier,
+    analyzer: Analyzer | None = None,
+    *,
+    max_batch: int = 16,
+    max_wait: float = 0.004,
+) -> FastAPI:
+    """The NLU service. ``classifier`` is loaded once by the caller; ``analyzer`` extracts
+    identifiers (``bot.understanding.analyze_text``); without it only scam_type is returned."""
+    batcher = MicroBatcher(classifier, max_batch=max_batch, max_wait=max_wait)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await batcher.start()
+        yield
+        await batcher.stop()
+
+    app = FastAPI(title="Sakot NLU", version="0.1.0", lifespan=lifespan)
+    app.state.batcher = batcher
+
+    @app.get("/")
+    @app.get("/status")
+    async def status() -> dict:
+        return {"status": "ok", "model": getattr(classifier, "model_dir", None) and
+                str(classifier.model_dir)}
+
+    @app.post("/model/parse")
+    async def parse(req: ParseRequest) -> dict:
+        text = req.text
+        if not text.strip():
+            return parse_result(text, req.message_id, None, [])
+        if analyzer is not None:
+            pred, extraction = await asyncio.gather(
+                batcher.classify(text), asyncio.to_thread(analyzer, text)
+            )
+            entities = extraction_entities(extraction)
+        else:
+            pred, entities = await batcher.classify(text), []
+        return parse_result(text, req.message_id, pred, entities)
+
+    return app
+
+
+def default_analyzer() -> Analyzer | None:
+    """``bot.understanding.analyze_text`` when that module is present."""
+    try:
+        from bot.understanding import analyze_text  # noqa: PLC0415
+    except ImportError:
+        log.warning("bot.understanding.analyze_text not available; no identifier entities")
+        return None
+    return analyze_text
+
+
+def serve_nlu(host: str | None = None, port: int | None = None) -> None:
+    """Load ``models/classifier`` and serve it on SAKOT_NLU_PORT (5056)."""
+    import uvicorn  # noqa: PLC0415
+
+    from bot.classifier import load_classifier  # noqa: PLC0415
+    from sakot.settings import get_settings  # noqa: PLC0415
+
+    settings = get_settings()
+    classifier = load_classifier(settings.models_dir / "classifier",
+                                 threshold=settings.classifier_threshold)
+    app = create_nlu_app(classifier, default_analyzer())
+    uvicorn.run(app, host=host or "127.0.0.1", port=port or settings.nlu_port, log_config=None)
