@@ -1,0 +1,401 @@
+"""Wire formats. Field names follow the Central Fraud Registry export (domain.md §2.3).
+
+Inputs forbid unknown fields; outputs are built per role by `exchange.policy`, which only sets
+the fields that role may see (unset fields are left out of the JSON, not sent as null).
+Amounts are accepted as JSON numbers or decimal strings and returned as strings with two
+decimals ("5000.00"), so no party does float arithmetic on money.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from exchange.banks import BANKS
+
+# ---------------------------------------------------------------------------------------- enums
+
+
+class Role(StrEnum):
+    REPORTER = "reporter"  # a case source, e.g. Sakot
+    BANK = "bank"
+    POLICE = "police"  # CCIB
+    DSI = "dsi"
+    AMLO = "amlo"
+    NBTC = "nbtc"
+    AOC = "aoc"
+
+
+class ScamType(StrEnum):
+    """Sakot label ids (bot/scam_types.py), mapped to the police case types there."""
+
+    ONLINE_SHOPPING = "online_shopping"
+    IMPERSONATION = "impersonation"
+    ROMANCE = "romance"
+    PRIZE_FEE = "prize_fee"
+    LOAN = "loan"
+    JOB_TASK = "job_task"
+    CALL_CENTER = "call_center"
+    REMOTE_APP = "remote_app"
+    HACKING = "hacking"
+    RANSOMWARE = "ransomware"
+    INVESTMENT = "investment"
+    CRYPTO = "crypto"
+    PONZI = "ponzi"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+
+
+class PromptPayType(StrEnum):
+    MOBILE = "mobile"  # 10-digit Thai mobile number, 0XXXXXXXXX
+    NATIONAL_ID = "national_id"  # 13 digits (also tax id)
+    EWALLET = "ewallet"  # 15 digits
+
+
+class FreezeStatus(StrEnum):
+    PENDING = "pending"
+    HELD = "held"
+    NOT_FOUND = "not_found"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    RELEASED = "released"
+
+
+class AckStatus(StrEnum):
+    HELD = "held"
+    NOT_FOUND = "not_found"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    RELEASED = "released"
+
+
+class AckOutcome(StrEnum):
+    APPLIED = "applied"  # the freeze request now shows this status
+    DUPLICATE = "duplicate"  # same as the status already shown; nothing changed
+    SUPERSEDED = "superseded"  # older than the status shown (arrived late); kept in history
+
+
+# ---------------------------------------------------------------------------------------- types
+
+BankCode = Annotated[
+    str, Field(pattern=r"^[0-9]{3}$", description="3-digit Thai bank code, e.g. 004 = KBANK")
+]
+AccountNo = Annotated[
+    str, Field(pattern=r"^[0-9]{10,15}$", description="Digits only, no dashes or spaces")
+]
+Amount = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=14, decimal_places=2, description="Baht, at most 2 decimals"),
+]
+E164Phone = Annotated[
+    str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164, e.g. +66812345678")
+]
+Reference = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,63}$")
+]
+MoneyOut = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["5000.00"])]
+
+_LONG_DIGITS = re.compile(r"[0-9\u0e50-\u0e59]{9,}")
+_PROMPTPAY_PATTERNS = {
+    PromptPayType.MOBILE: re.compile(r"^0[0-9]{9}$"),
+    PromptPayType.NATIONAL_ID: re.compile(r"^[0-9]{13}$"),
+    PromptPayType.EWALLET: re.compile(r"^[0-9]{15}$"),
+}
+
+
+def _known_bank(code: str | None, field: str) -> None:
+    if code is not None and code not in BANKS:
+        raise ValueError(f"{field} {code!r} is not a known Thai bank code")
+
+
+# ---------------------------------------------------------------------------------------- input
+
+
+class TransferIn(BaseModel):
+    """One transfer out of the victim's account, as on the slip (CFR names)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_bank_code: BankCode | None = None
+    from_account_no: AccountNo | None = None
+    to_bank_code: BankCode
+    to_account_no: AccountNo | None = None
+    to_account_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    promptpay_type: PromptPayType | None = None
+    promptpay_id: Annotated[str, Field(pattern=r"^[0-9]{10,15}$")] | None = None
+    transfer_date: date = Field(description="Gregorian date (not Buddhist era), Asia/Bangkok")
+    transfer_time: time | None = Field(default=None, description="HH:MM[:SS], Asia/Bangkok")
+    transfer_amount: Amount
+    transfer_ref: Reference | None = None
+    transfer_channel: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+
+    @model_validator(mode="after")
+    def _destination(self) -> TransferIn:
+        _known_bank(self.to_bank_code, "to_bank_code")
+        _known_bank(self.from_bank_code, "from_bank_code")
+        if (self.promptpay_type is None) != (self.promptpay_id is None):
+            raise ValueError("promptpay_type and promptpay_id must be given together")
+        if self.promptpay_type is not None and self.promptpay_id is not None:
+            if not _PROMPTPAY_PATTERNS[self.promptpay_type].match(self.promptpay_id):
+                raise ValueError(
+                    f"promptpay_id does not match promptpay_type {self.promptpay_type.value}"
+                )
+        if self.to_account_no is None and self.promptpay_id is None:
+            raise ValueError("a transfer needs to_account_no or promptpay_type + promptpay_id")
+        if self.transfer_date > datetime.now(UTC).date() + timedelta(days=1):
+            raise ValueError("transfer_date is in the future")
+        if self.transfer_date.year < 2000:
+            raise ValueError("transfer_date is before 2000 (Buddhist-era year?)")
+        return self
+
+
+class CaseCreate(BaseModel):
+    """A case packet from a reporter (Sakot). See exchange/README.md for an example."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_case_ref: Reference = Field(description="The reporter's own case number")
+    scam_type: ScamType
+    priority: Priority
+    reported_at: AwareDatetime
+    victim_contact_ref: Annotated[
+        str, Field(min_length=8, max_length=200, pattern=r"^[\x21-\x7e]+$")
+    ] = Field(
+        description=(
+            "Opaque reference the reporter can resolve to the victim (never a phone number, "
+            "ID number or name)"
+        )
+    )
+    victim_bank_case_id: Reference | None = None
+    police_case_id: Reference | None = None
+    summary: Annotated[str, Field(max_length=2000)] | None = None
+    suspect_phones: Annotated[list[E164Phone], Field(max_length=20)] = []
+    transfers: Annotated[list[TransferIn], Field(min_length=1, max_length=50)]
+
+    @model_validator(mode="after")
+    def _minimised_contact(self) -> CaseCreate:
+        if _LONG_DIGITS.search(self.victim_contact_ref):
+            raise ValueError(
+                "victim_contact_ref must be an opaque reference, not a phone or ID number"
+            )
+        return self
+
+
+class AckCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: AckStatus
+    amount_held: Annotated[
+        Decimal, Field(ge=0, max_digits=14, decimal_places=2)
+    ] | None = None
+    bank_case_id: Reference | None = None
+    note: Annotated[str, Field(max_length=500)] | None = None
+    occurred_at: AwareDatetime | None = Field(
+        default=None, description="When the bank acted; defaults to the time received"
+    )
+
+    @model_validator(mode="after")
+    def _amount_rules(self) -> AckCreate:
+        if self.status is AckStatus.HELD and not self.amount_held:
+            raise ValueError("status held needs amount_held > 0")
+        if self.status is AckStatus.NOT_FOUND and self.amount_held:
+            raise ValueError("status not_found cannot carry amount_held")
+        return self
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl
+
+
+# --------------------------------------------------------------------------------------- output
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorItem(Out):
+    path: str
+    message: str
+    type: str
+
+
+class ErrorResponse(Out):
+    error: str
+    message: str
+    errors: list[ErrorItem] | None = None
+
+
+class DestinationOut(Out):
+    bank_code: str
+    bank_short_name: str
+    account_no: str | None = None
+    promptpay_type: str | None = None
+    promptpay_id: str | None = None
+
+
+class TransferOut(Out):
+    from_bank_code: str | None = None
+    from_account_no: str | None = None
+    to_bank_code: str
+    to_account_no: str | None = None
+    to_account_name: str | None = None
+    promptpay_type: str | None = None
+    promptpay_id: str | None = None
+    transfer_date: date
+    transfer_time: str | None = None
+    transfer_amount: MoneyOut
+    transfer_ref: str | None = None
+    transfer_channel: str | None = None
+
+
+class AckOut(Out):
+    status: AckStatus
+    amount_held: MoneyOut | None = None
+    bank_case_id: str | None = None
+    note: str | None = None
+    occurred_at: datetime
+    received_at: datetime
+    agency_code: str
+    outcome: AckOutcome
+
+
+class FreezeRequestOut(Out):
+    id: str
+    case_id: str
+    bank_code: str
+    bank_short_name: str
+    status: FreezeStatus
+    priority: Priority
+    effective_priority: Priority
+    cluster_size: int = Field(description="Distinct cases naming this destination")
+    requested_amount: MoneyOut
+    amount_held: MoneyOut | None = None
+    bank_case_id: str | None = None
+    status_occurred_at: datetime | None = None
+    scam_type: ScamType
+    reported_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    destination: DestinationOut
+    transfers: list[TransferOut] | None = None
+    source_case_ref: str | None = None
+    acks: list[AckOut] | None = None
+
+
+class FreezeRequestList(Out):
+    items: list[FreezeRequestOut]
+
+
+class CaseOut(Out):
+    id: str
+    source_case_ref: str
+    reporter: str
+    scam_type: ScamType
+    priority: Priority
+    reported_at: datetime
+    created_at: datetime
+    victim_contact_ref: str | None = None
+    victim_bank_case_id: str | None = None
+    police_case_id: str | None = None
+    summary: str | None = None
+    suspect_phones: list[str] | None = None
+    transfers: list[TransferOut]
+    freeze_requests: list[FreezeRequestOut]
+
+
+class CaseList(Out):
+    items: list[CaseOut]
+
+
+class ClusterOut(Out):
+    destination: DestinationOut
+    cluster_size: int
+    first_reported_at: datetime
+    last_reported_at: datetime
+    freeze_requests: list[FreezeRequestOut]
+
+
+class ClusterList(Out):
+    items: list[ClusterOut]
+
+
+class PhoneOut(Out):
+    phone_number: str
+    report_count: int
+    first_reported_at: datetime
+    last_reported_at: datetime
+
+
+class PhoneList(Out):
+    items: list[PhoneOut]
+
+
+class WebhookOut(Out):
+    url: str
+    key_id: str = Field(description="Sent as X-Sakot-Key-Id on every webhook")
+    secret: str = Field(description="Shown once; verify webhook signatures with it")
+
+
+class AuditOut(Out):
+    id: int
+    at: datetime
+    agency_code: str | None = None
+    key_id: str | None = None
+    role: str | None = None
+    action: str
+    object_type: str | None = None
+    object_id: str | None = None
+    outcome: str
+    detail: dict[str, Any]
+
+
+class AuditList(Out):
+    items: list[AuditOut]
+
+
+class WhoAmI(Out):
+    agency_code: str
+    agency_name: str
+    role: Role
+    bank_code: str | None = None
+    key_id: str
+    key_expires_at: datetime | None = None
+
+
+class Health(Out):
+    status: str
+
+
+class FreezeRequestReceipt(Out):
+    id: str
+    bank_code: str
+    bank_short_name: str
+    destination: DestinationOut
+    requested_amount: MoneyOut
+    status: FreezeStatus
+    priority: Priority
+    effective_priority: Priority
+    cluster_size: int
+
+
+class CaseReceipt(Out):
+    case_id: str
+    source_case_ref: str
+    created_at: datetime
+    freeze_requests: list[FreezeRequestReceipt]
+
+
+class AckResult(Out):
+    outcome: AckOutcome
+    freeze_request: FreezeRequestOut

@@ -1,0 +1,91 @@
+"""The exchange service's own settings (separate process, separate database).
+
+Environment variables use the prefix `SAKOT_EXCHANGE_`, except the shared `SAKOT_ENV`.
+Secrets starting with `dev-only-` are development placeholders: they are refused unless
+`SAKOT_ENV=development`, so a production exchange cannot start with them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_PLACEHOLDER_PREFIX = "dev-only-"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ExchangeSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SAKOT_EXCHANGE_", env_file=".env", env_file_encoding="utf-8",
+        extra="ignore", populate_by_name=True,
+    )
+
+    env: Environment = Field(
+        default=Environment.DEVELOPMENT, validation_alias=AliasChoices("SAKOT_ENV")
+    )
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'exchange.db'}"
+    host: str = "127.0.0.1"
+    port: int = 8100
+    # The public base URL the exchange is reached at (shown in webhooks and the bank page).
+    public_base_url: str = "http://127.0.0.1:8100"
+
+    # Root secret: API-key secrets issued by `create-key` are derived from it (the database
+    # stores no secret for them), and so are webhook secrets and the bank page's cookie key.
+    master_secret: SecretStr = SecretStr(DEV_PLACEHOLDER_PREFIX + "exchange-master-secret")
+
+    # Signed status callbacks to Sakot. Same variable Sakot reads to verify them.
+    callback_url: str | None = None
+    callback_key_id: str = "exchange"
+    callback_secret: SecretStr = SecretStr(DEV_PLACEHOLDER_PREFIX + "exchange-callback-secret")
+
+    replay_window_seconds: int = Field(default=300, ge=30, le=3600)
+    migrate_on_startup: bool = True
+    run_outbox_worker: bool = True
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # Per delivery pass: tenacity retries this many times with exponential backoff ...
+    delivery_attempts_per_pass: int = Field(default=3, ge=1)
+    delivery_backoff_initial_seconds: float = Field(default=0.5, ge=0)
+    delivery_backoff_max_seconds: float = Field(default=300.0, gt=0)
+    # ... and a delivery that still fails is retried by later passes until this many attempts.
+    delivery_max_attempts: int = Field(default=50, ge=1)
+    delivery_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # Cluster size at which every freeze request on a destination becomes P0.
+    cluster_p0_size: int = Field(default=3, ge=2)
+    default_key_lifetime_days: int = Field(default=90, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> ExchangeSettings:
+        if self.env is Environment.DEVELOPMENT:
+            return self
+        placeholders = [
+            name for name, value in self
+            if isinstance(value, SecretStr)
+            and value.get_secret_value().startswith(DEV_PLACEHOLDER_PREFIX)
+        ]
+        if placeholders:
+            names = ", ".join(f"SAKOT_EXCHANGE_{n.upper()}" for n in placeholders)
+            raise ValueError(
+                f"{names} still hold development placeholders; set real secrets "
+                f"(or SAKOT_ENV=development for local use)"
+            )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is Environment.DEVELOPMENT
+
+
+@lru_cache
+def get_settings() -> ExchangeSettings:
+    return ExchangeSettings()
