@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sakot.cli import doctor, models, run
+from sakot.cli import doctor, exchange, models, run
 from sakot.cli import worker as worker_cli
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.command("serve")(run.serve)
 app.command("doctor")(doctor.doctor)
 app.command("migrate")(run.migrate)
 app.add_typer(models.app, name="models")
+app.add_typer(exchange.app, name="exchange")
 app.command("worker")(worker_cli.worker)
 
 
