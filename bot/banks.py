@@ -1,0 +1,235 @@
+"""Thai banks and e-wallets: the single source of bank facts in Sakot.
+
+Codes, names, aliases, app names and account-number lengths come from shared/domain.md §4.1
+(bank codes as used with the Central Fraud Registry, layouts from open-source slip/formatter
+code). Hotline numbers live in ``bot/hotlines.py``, not here.
+
+Aliases are matched case-insensitively on normalised text (see ``bot.understanding``), except
+those in ``case_sensitive_aliases`` (short English words such as "BAY" that are also ordinary
+words) and those in ``needs_bank_word`` (Thai words that are also place names or everyday
+words, e.g. "กรุงเทพ" is Bangkok and "อิสลาม" is the religion): those count as a bank only next
+to a word like ธนาคาร / แบงก์ / บัญชี / โอนเข้า.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class BankCode(StrEnum):
+    KBANK = "KBANK"
+    SCB = "SCB"
+    BBL = "BBL"
+    KTB = "KTB"
+    BAY = "BAY"
+    TTB = "TTB"
+    GSB = "GSB"
+    BAAC = "BAAC"
+    GHB = "GHB"
+    UOB = "UOB"
+    CIMB = "CIMB"
+    KKP = "KKP"
+    LHB = "LHB"
+    TISCO = "TISCO"
+    ICBC = "ICBC"
+    IBANK = "IBANK"
+    TCD = "TCD"
+    SMEDB = "SMEDB"
+    TRUEMONEY = "TRUEMONEY"
+    SHOPEEPAY = "SHOPEEPAY"
+    LINEPAY = "LINEPAY"
+    PROMPTPAY = "PROMPTPAY"
+    OTHER = "OTHER"
+
+
+class InstitutionKind(StrEnum):
+    BANK = "bank"
+    WALLET = "wallet"
+    RAIL = "rail"  # PromptPay: a payment rail, not an account holder
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    code: BankCode
+    kind: InstitutionKind
+    number: str | None  # 3-digit bank code (e.g. "004"), None for wallets
+    name_th: str
+    name_en: str
+    aliases: tuple[str, ...] = ()  # Thai and English names, nicknames, abbreviations
+    apps: tuple[str, ...] = ()  # mobile-banking / wallet app names
+    account_lengths: tuple[int, ...] = ()  # digits in an account number; () = unknown
+    layouts: tuple[tuple[int, ...], ...] = ()  # usual printed groupings, e.g. (3, 1, 5, 1)
+    case_sensitive_aliases: tuple[str, ...] = ()
+    needs_bank_word: tuple[str, ...] = ()
+
+
+_STD10 = ((3, 1, 5, 1),)
+
+BANKS: tuple[Bank, ...] = (
+    Bank(
+        BankCode.BBL, InstitutionKind.BANK, "002", "ธนาคารกรุงเทพ", "Bangkok Bank",
+        aliases=("ธนาคารกรุงเทพ", "แบงก์กรุงเทพ", "แบงค์กรุงเทพ", "ธ.กรุงเทพ", "บัวหลวง",
+                 "bangkok bank", "bangkokbank", "bbl", "กรุงเทพ"),
+        apps=("bualuang mbanking", "bualuang m banking", "bualuang", "บัวหลวงเอ็มแบงก์กิ้ง",
+              "บัวหลวง เอ็มแบงกิ้ง"),
+        account_lengths=(10,), layouts=_STD10,
+        needs_bank_word=("กรุงเทพ",),
+    ),
+    Bank(
+        BankCode.KBANK, InstitutionKind.BANK, "004", "ธนาคารกสิกรไทย", "Kasikornbank",
+        aliases=("ธนาคารกสิกรไทย", "กสิกรไทย", "กสิกร", "กสิ", "เคแบงก์", "เคแบงค์", "kbank",
+                 "k-bank", "k bank", "kasikorn", "kasikornbank", "kasikorn bank", "ธ.กสิกร"),
+        apps=("k plus", "kplus", "k+", "เคพลัส", "เค พลัส", "k-plus"),
+        account_lengths=(10,), layouts=_STD10,
+    ),
+    Bank(
+        BankCode.KTB, InstitutionKind.BANK, "006", "ธนาคารกรุงไทย", "Krungthai Bank",
+        aliases=("ธนาคารกรุงไทย", "กรุงไทย", "ktb", "krungthai", "krung thai", "ธ.กรุงไทย"),
+        apps=("krungthai next", "กรุงไทยเน็กซ์", "กรุงไทย next", "เป๋าตัง", "เป๋าตุง", "paotang",
+              "pao tang", "ถุงเงิน"),
+        account_lengths=(10,), layouts=_STD10,
+    ),
+    Bank(
+        BankCode.TTB, InstitutionKind.BANK, "011", "ธนาคารทหารไทยธนชาต", "TMBThanachart Bank",
+        aliases=("ธนาคารทหารไทยธนชาต", "ทหารไทยธนชาต", "ทีทีบี", "ttb", "tmbthanachart",
+                 "ทหารไทย", "tmb", "ธนชาต", "thanachart"),
+        apps=("ttb touch", "ttbtouch", "ทีทีบีทัช"),
+        account_lengths=(10,), layouts=((3, 6, 1), (3, 1, 5, 1)),
+    ),
+    Bank(
+        BankCode.SCB, InstitutionKind.BANK, "014", "ธนาคารไทยพาณิชย์", "Siam Commercial Bank",
+        aliases=("ธนาคารไทยพาณิชย์", "ไทยพาณิชย์", "ไทยพานิช", "ไทยพา", "เอสซีบี", "scb",
+                 "siam commercial", "siam commercial bank", "ธ.ไทยพาณิชย์"),
+        apps=("scb easy", "scbeasy", "แม่มณี"),
+        account_lengths=(10,), layouts=_STD10,
+    ),
+    Bank(
+        BankCode.CIMB, InstitutionKind.BANK, "022", "ธนาคารซีไอเอ็มบี ไทย", "CIMB Thai Bank",
+        aliases=("ซีไอเอ็มบี", "cimb", "cimb thai", "cimbt"),
+        apps=("cimb thai app",),
+        account_lengths=(10,), layouts=_STD10,
+    ),
+    Bank(
+        BankCode.UOB, InstitutionKind.BANK, "024", "ธนาคารยูโอบี", "UOB Thailand",
+        aliases=("ยูโอบี", "uob", "uobt"),
+        apps=("uob tmrw", "tmrw"),
+        account_lengths=(10,), layouts=((3, 3, 3, 1), (3, 1, 5, 1)),
+    ),
+    Bank(
+        BankCode.BAY, InstitutionKind.BANK, "025", "ธนาคารกรุงศรีอยุธยา", "Bank of Ayudhya (Krungsri)",
+        aliases=("ธนาคารกรุงศรีอยุธยา", "กรุงศรีอยุธยา", "กรุงศรี", "krungsri", "ayudhya",
+                 "bank of ayudhya", "BAY"),
+        apps=("kma", "krungsri app", "ucom"),
+        account_lengths=(10,), layouts=_STD10,
+        case_sensitive_aliases=("BAY",),
+    ),
+    Bank(
+        BankCode.GSB, InstitutionKind.BANK, "030", "ธนาคารออมสิน", "Government Savings Bank",
+        aliases=("ธนาคารออมสิน", "ออมสิน", "gsb", "government savings bank"),
+        apps=("mymo", "my mo", "มายโม่"),
+        account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4), (12,)),
+    ),
+    Bank(
+        BankCode.GHB, InstitutionKind.BANK, "033", "ธนาคารอาคารสงเคราะห์", "Government Housing Bank",
+        aliases=("ธนาคารอาคารสงเคราะห์", "อาคารสงเคราะห์", "ธอส.", "ธอส", "ghb",
+                 "government housing bank"),
+        apps=("ghb all", "ghb all gen"),
+        account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4)),
+    ),
+    Bank(
+        BankCode.BAAC, InstitutionKind.BANK, "034", "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร",
+        "Bank for Agriculture and Agricultural Cooperatives",
+        aliases=("ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร", "ธนาคารเพื่อการเกษตร", "ธ.ก.ส.",
+                 "ธ.ก.ส", "ธกส.", "ธกส", "baac"),
+        apps=("a-mobile", "a mobile", "amobile", "เอโมบาย"),
+        account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4)),
+    ),
+    Bank(
+        BankCode.IBANK, InstitutionKind.BANK, "066", "ธนาคารอิสลามแห่งประเทศไทย",
+        "Islamic Bank of Thailand",
+        aliases=("ธนาคารอิสลามแห่งประเทศไทย", "ธนาคารอิสลาม", "ไอแบงก์", "ไอแบงค์", "ibank",
+                 "islamic bank", "อิสลาม"),
+        account_lengths=(10,), layouts=_STD10,
+        needs_bank_word=("อิสลาม",),
+    ),
+    Bank(
+        BankCode.TISCO, InstitutionKind.BANK, "067", "ธนาคารทิสโก้", "TISCO Bank",
+        aliases=("ธนาคารทิสโก้", "ทิสโก้", "tisco"),
+        # domain.md §8.5: sources conflict (10 vs 14 digits); accept both.
+        account_lengths=(10, 14), layouts=((4, 3, 6, 1),),
+    ),
+    Bank(
+        BankCode.KKP, InstitutionKind.BANK, "069", "ธนาคารเกียรตินาคินภัทร", "Kiatnakin Phatra Bank",
+        aliases=("ธนาคารเกียรตินาคินภัทร", "เกียรตินาคินภัทร", "เกียรตินาคิน", "kkp",
+                 "kiatnakin", "kiatnakin phatra"),
+        apps=("kkp mobile",),
+        account_lengths=(10, 14), layouts=((3, 6, 1),),
+    ),
+    Bank(
+        BankCode.ICBC, InstitutionKind.BANK, "070", "ธนาคารไอซีบีซี (ไทย)", "ICBC (Thai)",
+        aliases=("ไอซีบีซี", "icbc", "icbct", "icbc thai"),
+        account_lengths=(10,),
+    ),
+    Bank(
+        BankCode.TCD, InstitutionKind.BANK, "071", "ธนาคารไทยเครดิต", "Thai Credit Bank",
+        aliases=("ธนาคารไทยเครดิต", "ไทยเครดิต", "thai credit", "tcrb", "tcd"),
+        account_lengths=(10,),
+    ),
+    Bank(
+        BankCode.LHB, InstitutionKind.BANK, "073", "ธนาคารแลนด์ แอนด์ เฮ้าส์", "Land and Houses Bank",
+        aliases=("ธนาคารแลนด์แอนด์เฮ้าส์", "ธนาคารแลนด์ แอนด์ เฮ้าส์", "แลนด์แอนด์เฮ้าส์",
+                 "แลนด์ แอนด์ เฮ้าส์", "lh bank", "lhbank", "lhb", "land and houses", "lhfg"),
+        apps=("lhb you", "lh bank m choice"),
+        account_lengths=(10,),
+    ),
+    Bank(
+        BankCode.SMEDB, InstitutionKind.BANK, "098", "ธนาคารพัฒนาวิสาหกิจขนาดกลางและขนาดย่อมแห่งประเทศไทย",
+        "SME Development Bank",
+        aliases=("ธนาคารพัฒนาวิสาหกิจ", "เอสเอ็มอีดีแบงก์", "เอสเอ็มอีแบงก์", "sme d bank",
+                 "sme development bank", "smebank", "sme bank", "smedb"),
+        account_lengths=(10,),
+    ),
+    Bank(
+        BankCode.TRUEMONEY, InstitutionKind.WALLET, None, "ทรูมันนี่ วอลเล็ท", "TrueMoney Wallet",
+        aliases=("ทรูมันนี่", "ทรูมันนี", "ทรูวอลเล็ท", "ทรูวอลเล็ต", "truemoney", "true money",
+                 "truewallet", "true wallet"),
+        apps=("truemoney wallet", "ทรูมันนี่วอลเล็ท", "ทรูมันนี่ วอลเล็ท"),
+        account_lengths=(10,),  # identified by the holder's mobile number
+    ),
+    Bank(
+        BankCode.SHOPEEPAY, InstitutionKind.WALLET, None, "ช้อปปี้เพย์", "ShopeePay",
+        aliases=("ช้อปปี้เพย์", "ช็อปปี้เพย์", "shopeepay", "shopee pay", "airpay"),
+    ),
+    Bank(
+        BankCode.LINEPAY, InstitutionKind.WALLET, None, "แรบบิท ไลน์ เพย์", "Rabbit LINE Pay",
+        aliases=("แรบบิทไลน์เพย์", "แรบบิท ไลน์ เพย์", "ไลน์เพย์", "ไลน์ เพย์", "rabbit line pay",
+                 "rabbitlinepay", "linepay", "line pay"),
+    ),
+    Bank(
+        BankCode.PROMPTPAY, InstitutionKind.RAIL, None, "พร้อมเพย์", "PromptPay",
+        aliases=("พร้อมเพย์", "พร้อมเพ", "พร้อมเพร์", "promptpay", "prompt pay", "prompay"),
+    ),
+    Bank(BankCode.OTHER, InstitutionKind.OTHER, None, "อื่น ๆ", "Other"),
+)
+
+BY_CODE: dict[BankCode, Bank] = {b.code: b for b in BANKS}
+BY_NUMBER: dict[str, Bank] = {b.number: b for b in BANKS if b.number}
+
+#: Every 10-or-more-digit length that some bank uses for account numbers.
+ACCOUNT_LENGTHS: frozenset[int] = frozenset(n for b in BANKS for n in b.account_lengths)
+
+
+def bank(code: str | BankCode) -> Bank:
+    """The bank for a canonical code ("KBANK") or a 3-digit bank code ("004")."""
+    if isinstance(code, str) and code.isdigit():
+        return BY_NUMBER[code.zfill(3)]
+    return BY_CODE[BankCode(code)]
+
+
+def account_length_ok(code: BankCode | None, digits: int) -> bool:
+    """Whether an account number of ``digits`` digits fits the bank (unknown bank: any known length)."""
+    if code is None or code not in BY_CODE or not BY_CODE[code].account_lengths:
+        return digits in ACCOUNT_LENGTHS
+    return digits in BY_CODE[code].account_lengths

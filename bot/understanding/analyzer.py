@@ -1,0 +1,242 @@
+"""``analyze_text``: one message in, one typed ``Extraction`` out. Pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.banks import BY_CODE, BankCode, InstitutionKind, account_length_ok
+from bot.understanding.amounts import find_amounts
+from bot.understanding.bank_mentions import find_bank_mentions
+from bot.understanding.entities import (
+    Account,
+    Amount,
+    BankMention,
+    Email,
+    Entity,
+    LineId,
+    NationalId,
+    Phone,
+    PromptPayId,
+    Role,
+    SocialHandle,
+    TransactionRef,
+    TransferTime,
+    Url,
+)
+from bot.understanding.identifiers import Found, find_identifiers
+from bot.understanding.normalize import normalize
+from bot.understanding.spans import Claims
+from bot.understanding.times import BANGKOK, find_times
+from bot.understanding.web import find_handles, find_refs, find_urls_emails
+
+MAX_TEXT_CHARS = 100_000
+
+_DEST_BEFORE = re.compile(
+    r"(?i)(?P<dest>โอนเข้า|โอนไป|โอนให้|โอนมา|เข้าบัญชี|ไปที่|ไปยัง|ไปบัญชี|ไปเข้า|ปลายทาง|บัญชีม้า|"
+    r"ของมิจ\w*|ของคนร้าย|ของคนขาย|ของแม่ค้า|ของร้าน|ของสแกมเมอร์|ให้โอน|ที่ให้โอน|ผู้รับ|"
+    r"ชื่อบัญชี|บัญชีคนร้าย|บัญชีมิจ|โอน|ไป|เข้า|ถึง|(?<![a-z])to(?![a-z])|payee|recipient|"
+    r"scammer'?s?|beneficiary)|"
+    r"(?P<src>จากบัญชี|โอนจาก|ออกจาก|จาก|บัญชีของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง|แม่|พ่อ|ยาย|ตา)|"
+    r"ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง|กู|เค้า\s?เอง)|บัญชีเรา|บัญชีตัวเอง|ต้นทาง|ผู้โอน|"
+    r"(?<![a-z])from(?![a-z])|(?<![a-z])my\s(?:own\s)?account|sender)"
+)
+_AFTER = re.compile(
+    r"(?i)^[^\d\n]{0,20}?(?:(?P<src>ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง)|บัญชีเรา)|"
+    r"(?P<dest>ของมิจ|ของคนร้าย|ของคนขาย|ของร้าน|ของแม่ค้า|ของสแกมเมอร์|ปลายทาง|โอนไป|โอนเข้า|"
+    r"โอนให้))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything found in one message. Offsets are into ``text`` (the original)."""
+
+    text: str
+    received_at: datetime
+    phones: tuple[Phone, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    banks: tuple[BankMention, ...] = ()
+    promptpay_ids: tuple[PromptPayId, ...] = ()
+    national_ids: tuple[NationalId, ...] = ()
+    amounts: tuple[Amount, ...] = ()
+    transfer_times: tuple[TransferTime, ...] = ()
+    urls: tuple[Url, ...] = ()
+    line_ids: tuple[LineId, ...] = ()
+    social_handles: tuple[SocialHandle, ...] = ()
+    emails: tuple[Email, ...] = ()
+    transaction_refs: tuple[TransactionRef, ...] = ()
+
+    def entities(self) -> list[Entity]:
+        """All entities in text order."""
+        every: list[Entity] = [*self.phones, *self.accounts, *self.banks, *self.promptpay_ids,
+                               *self.national_ids, *self.amounts, *self.transfer_times,
+                               *self.urls, *self.line_ids, *self.social_handles, *self.emails,
+                               *self.transaction_refs]
+        return sorted(every, key=lambda e: (e.start, e.end))
+
+    def bank_codes(self) -> list[str]:
+        """Distinct bank/wallet codes in order of first mention (incl. accounts' banks)."""
+        seen: dict[str, None] = {}
+        for b in self.banks:
+            seen.setdefault(b.value.value, None)
+        return list(seen)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``entities`` object of the ``sakot analyze`` contract (JSON-ready, no raw PII)."""
+        return {
+            "phones": _unique(p.national for p in self.phones),
+            "accounts": [
+                {"number": a.value, "bank": a.bank.value if a.bank else None,
+                 "role": a.role.value, "partial": a.partial}
+                for a in self.accounts
+            ],
+            "banks": self.bank_codes(),
+            "amounts_thb": [_num(a.value) for a in self.amounts],
+            "promptpay_ids": _unique(p.value for p in self.promptpay_ids),
+            "promptpay": [
+                {"id": p.value, "id_type": p.id_type.value, "role": p.role.value,
+                 "bank": p.bank.value} for p in self.promptpay_ids
+            ],
+            "national_ids_masked": _unique(x.masked for x in self.national_ids),
+            "urls": _unique(u.value for u in self.urls),
+            "line_ids": _unique(x.value for x in self.line_ids),
+            "social_handles": [{"platform": s.platform, "handle": s.value}
+                               for s in self.social_handles],
+            "emails": _unique(e.value for e in self.emails),
+            "transaction_refs": _unique(r.value for r in self.transaction_refs),
+            "phones_e164": _unique(p.value for p in self.phones),
+            "transfer_times": [t.value.isoformat() for t in self.transfer_times if t.value],
+        }
+
+
+def _unique(xs: Any) -> list[Any]:
+    return list(dict.fromkeys(xs))
+
+
+def _num(v: float) -> int | float:
+    return int(v) if v == int(v) else round(v, 2)
+
+
+def _as_bangkok(received_at: datetime | None) -> datetime:
+    if received_at is None:
+        return datetime.now(BANGKOK)
+    if received_at.tzinfo is None:
+        return received_at.replace(tzinfo=BANGKOK)
+    return received_at.astimezone(BANGKOK)
+
+
+def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
+    """Find identifiers, banks, amounts and times in one victim message.
+
+    ``received_at`` anchors relative times ("เมื่อกี้", "10 นาทีที่แล้ว"); naive datetimes are
+    taken as Bangkok time, None means now. Texts longer than ``MAX_TEXT_CHARS`` raise
+    ``ValueError``.
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"text longer than {MAX_TEXT_CHARS} characters")
+    ref = _as_bangkok(received_at)
+    n = normalize(text)
+    claims = Claims()
+    urls, emails = find_urls_emails(n, claims)
+    line_ids, socials = find_handles(n, claims)
+    refs = find_refs(n, claims)
+    times = find_times(n, claims, ref)
+    banks = find_bank_mentions(n, claims)
+    idents = find_identifiers(n, claims, [(s, e, _cue(b)) for s, e, b in banks])
+    amounts = find_amounts(n, claims)
+
+    t = n.text
+    phones: list[Phone] = []
+    accounts: list[Account] = []
+    pps: list[PromptPayId] = []
+    nids: list[NationalId] = []
+    for f in idents:
+        e = f.entity
+        if isinstance(e, TransactionRef):
+            refs.append(e)
+    payables = [f for f in idents if isinstance(f.entity, (Account, PromptPayId))]
+    used_after: set[int] = set()
+    for idx, f in enumerate(payables):
+        prev_end = payables[idx - 1].ne if idx else 0
+        next_start = payables[idx + 1].ns if idx + 1 < len(payables) else len(t)
+        role = _role(t, f, prev_end, next_start)
+        e = f.entity
+        if isinstance(e, Account):
+            bank = e.bank or _bank_for(f, banks, prev_end, next_start, role, used_after)
+            conf = e.confidence
+            if bank is not None and not e.partial and not account_length_ok(bank, len(e.value)):
+                conf = min(conf, 0.5)
+            f.entity = replace(e, bank=bank, role=role, confidence=conf)
+        else:
+            f.entity = replace(e, role=role)
+    for f in idents:
+        e = f.entity
+        if isinstance(e, Phone):
+            phones.append(e)
+        elif isinstance(e, Account):
+            accounts.append(e)
+        elif isinstance(e, PromptPayId):
+            pps.append(e)
+        elif isinstance(e, NationalId):
+            nids.append(e)
+    refs.sort(key=lambda r: r.start)
+    return Extraction(
+        text=text, received_at=ref, phones=tuple(phones), accounts=tuple(accounts),
+        banks=tuple(b for _, _, b in banks), promptpay_ids=tuple(pps), national_ids=tuple(nids),
+        amounts=tuple(amounts), transfer_times=tuple(times), urls=tuple(urls),
+        line_ids=tuple(line_ids), social_handles=tuple(socials), emails=tuple(emails),
+        transaction_refs=tuple(refs),
+    )
+
+
+def _cue(b: BankMention) -> str:
+    kind = BY_CODE[b.value].kind
+    if kind is InstitutionKind.RAIL:
+        return "promptpay"
+    if kind is InstitutionKind.WALLET:
+        return "wallet" if b.value is BankCode.TRUEMONEY else "account"
+    return "account"
+
+
+def _role(t: str, f: Found, prev_end: int, next_start: int) -> Role:
+    ws = max(prev_end, f.ns - 60)
+    nl = t.rfind("\n", ws, f.ns)
+    if nl >= 0:
+        ws = nl + 1
+    last = None
+    for m in _DEST_BEFORE.finditer(t, ws, f.ns):
+        last = m
+    if last is not None:
+        weak = last.group() in ("ไป", "เข้า", "ถึง", "โอน", "to") and f.ns - last.end() > 30
+        if not weak:
+            return Role.SOURCE if last.lastgroup == "src" else Role.DESTINATION
+    a = _AFTER.match(t[f.ne:next_start])
+    if a:
+        return Role.SOURCE if a.lastgroup == "src" else Role.DESTINATION
+    return Role.UNKNOWN
+
+
+def _bank_for(f: Found, banks: list[tuple[int, int, BankMention]], prev_end: int,
+              next_start: int, role: Role, used_after: set[int]) -> BankCode | None:
+    """The bank named next to an account: the nearest before it (after the previous
+    identifier), else the nearest just after it (before the next identifier)."""
+    def usable(b: BankMention) -> bool:
+        info = BY_CODE.get(b.value)
+        if info is None or info.kind is InstitutionKind.RAIL:
+            return False
+        return not (b.via_app and role is Role.DESTINATION)
+
+    before = [(i, s, e, b) for i, (s, e, b) in enumerate(banks)
+              if prev_end <= s and e <= f.ns and f.ns - e <= 45 and usable(b)]
+    if before:
+        return before[-1][3].value
+    after = [(i, s, e, b) for i, (s, e, b) in enumerate(banks)
+             if f.ne <= s and e <= next_start and s - f.ne <= 25 and usable(b)
+             and i not in used_after]
+    if after:
+        used_after.add(after[0][0])
+        return after[0][3].value
+    return None

@@ -1,0 +1,87 @@
+"""Bank and wallet mentions -> canonical codes (names, nicknames, English names, apps, codes)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.banks import BANKS, BY_NUMBER, BankCode, InstitutionKind
+from bot.understanding.entities import BankMention
+from bot.understanding.normalize import Normalized
+from bot.understanding.spans import Claims
+
+_THAI_CONT = "[\u0e01-\u0e2e\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]"
+
+
+def _alias_pattern(alias: str) -> str:
+    a = re.escape(alias.lower()).replace(r"\ ", r"\s?")
+    if alias[0].isascii():
+        return rf"(?<![a-z0-9]){a}(?![a-z0-9])"
+    if len(alias) <= 3:
+        return rf"{a}(?!{_THAI_CONT})"
+    return a
+
+
+def _build() -> tuple[re.Pattern[str], re.Pattern[str] | None, dict[str, tuple[BankCode, bool, bool]]]:
+    lookup: dict[str, tuple[BankCode, bool, bool]] = {}  # alias -> (code, is_app, needs_word)
+    ci: list[str] = []
+    cs: list[str] = []
+    for b in BANKS:
+        for alias in (*b.aliases, *b.apps):
+            key = alias.lower().replace(" ", "")
+            is_app = alias in b.apps and b.kind is InstitutionKind.BANK
+            lookup.setdefault(key, (b.code, is_app, alias in b.needs_bank_word))
+            if alias in b.case_sensitive_aliases:
+                lookup[alias.replace(" ", "")] = (b.code, False, False)
+                cs.append(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])")
+            else:
+                ci.append(alias)
+    ci.sort(key=len, reverse=True)
+    rx = re.compile("|".join(_alias_pattern(a) for a in ci), re.IGNORECASE)
+    rx_cs = re.compile("|".join(cs)) if cs else None
+    return rx, rx_cs, lookup
+
+
+_RX, _RX_CS, _LOOKUP = _build()
+_BANK_WORD_BEFORE = re.compile(
+    r"(?i)(?:ธนาคาร|แบงก์|แบงค์|ธ\.|บัญชี|บช\.?|โอนเข้า|โอนไป|เข้า|จาก|bank|ของ)\s*$")
+_DIGIT_NEAR = re.compile(r"^\s*\d|\d\s*$")
+_VIA_BEFORE = re.compile(r"(?:ผ่าน|ใช้|ด้วย|ทาง|via|using|ในแอป|แอป|app)\s*(?:แอป|แอพ|app)?\s*$",
+                         re.IGNORECASE)
+_CODE = re.compile(r"(?i)(?:รหัสธนาคาร|bank\s?code|ธนาคาร|ธ\.|bank)\s*[:#]?\s*\(?(0\d{2})\)?(?!\d)")
+
+
+def find_bank_mentions(n: Normalized, claims: Claims) -> list[tuple[int, int, BankMention]]:
+    """Mentions with their normalised (start, end)."""
+    t = n.text
+    low = t.lower()
+    found: list[tuple[int, int, BankCode, bool]] = []
+    for m in _RX.finditer(low):
+        if claims.overlaps(m.start(), m.end()):
+            continue
+        code, is_app, needs_word = _LOOKUP[m.group().replace(" ", "")]
+        if needs_word:
+            before = t[max(0, m.start() - 12):m.start()]
+            after = t[m.end():m.end() + 3]
+            if not (_BANK_WORD_BEFORE.search(before) or _DIGIT_NEAR.search(before[-3:])
+                    or _DIGIT_NEAR.search(after)):
+                continue
+        found.append((m.start(), m.end(), code, is_app))
+    if _RX_CS is not None:
+        for m in _RX_CS.finditer(t):
+            if not claims.overlaps(m.start(), m.end()) and not any(
+                    s < m.end() and m.start() < e for s, e, _, _ in found):
+                found.append((m.start(), m.end(), _LOOKUP[m.group()][0], False))
+    for m in _CODE.finditer(t):
+        b = BY_NUMBER.get(m.group(1))
+        if b and not claims.overlaps(m.start(1), m.end(1)):
+            found.append((m.start(1), m.end(1), b.code, False))
+            claims.add(m.start(1), m.end(1))
+    found.sort()
+    out: list[tuple[int, int, BankMention]] = []
+    for s, e, code, is_app in found:
+        via = is_app or bool(_VIA_BEFORE.search(t[max(0, s - 12):s]))
+        os_, oe = n.span(s, e)
+        out.append((s, e, BankMention(raw=n.original[os_:oe], start=os_, end=oe,
+                                      confidence=0.85 if is_app else 0.95, value=code,
+                                      via_app=via)))
+    return out

@@ -1,0 +1,332 @@
+"""Digit identifiers: phones, bank accounts (full and masked), PromptPay ids, national ids,
+transaction references — told apart by length, layout, validity and nearby words.
+
+Phone validity comes from ``phonenumbers``; the rules here only decide which reading of a digit
+run the victim meant (a 10-digit 08x number is a phone unless it is laid out like an account or
+sits next to an account word or bank name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from bot.banks import BankCode
+from bot.understanding.entities import (
+    Account,
+    Entity,
+    NationalId,
+    Phone,
+    PromptPayId,
+    PromptPayIdType,
+    TransactionRef,
+)
+from bot.understanding.normalize import Normalized
+from bot.understanding.spans import Claims
+
+_RUN = re.compile(
+    r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-./,:])(\+ ?)?\d(?:\d|(?: ?[-.] ?| |_)(?=\d))*")
+_SEP_SPLIT = re.compile(r"[ .\-_]+")
+_MASK_CHARS = "xX*•#"
+_MASKED = re.compile(
+    r"(?<![A-Za-z0-9])[xX*•#\d](?:[xX*•#\d]|[- ](?=[xX*•#\d])){5,22}(?![A-Za-z0-9])")
+
+_CTX = re.compile(
+    r"(?i)(?P<phone>เบอร์|โทร|มือถือ|ติดต่อ|(?<![a-z])tel(?![a-z])|phone|mobile|(?<![a-z])call|"
+    r"(?<![a-z])sms|คอล|whatsapp|วอทส์แอป|ไลน์|line)|"
+    r"(?P<account>เลขที่บัญชี|เลขบัญชี|บัญชี|บช\.?|บ/ช|a/c|(?<![a-z])acc(?:oun)?t?(?![a-z])|"
+    r"ธนาคาร|แบงก์|แบงค์|(?<![a-z])bank(?![a-z])|ปลายทาง)|"
+    r"(?P<promptpay>พร้อมเพ|promptpay|prompt\s?pay)|"
+    r"(?P<wallet>ทรูมันนี|ทรูวอลเล|truemoney|true\s?money|วอลเล็ท|วอลเล็ต|wallet)|"
+    r"(?P<nid>บัตรประชาชน|บัตรปชช|ปชช|บัตร\s?ประชาชน|เลขประจำตัว|id\s?card|citizen|"
+    r"เลขประชาชน|national\s?id|เลขผู้เสียภาษี|tax\s?id)|"
+    r"(?P<decoy>พัสดุ|tracking|(?<![a-z])track|แทร็ก|แทรค|ออเดอร์|(?<![a-z])order|คำสั่งซื้อ|"
+    r"ใบสั่งซื้อ|invoice|ใบแจ้งหนี้|serial|imei|รหัสสินค้า|ใบเสร็จ|บัตรเครดิต|บัตรเดบิต|"
+    r"credit\s?card|debit\s?card|ไปรษณีย์|เลขที่สัญญา|สัญญาเลข|มิเตอร์|ผู้ใช้ไฟ|"
+    r"รหัสลูกค้า|เลขสมาชิก|member|รหัสผ่าน|otp|pin|พิน|เลขบัตร(?!ประชาชน|ปชช))|"
+    r"(?P<ref>เลขที่รายการ|เลขอ้างอิง|อ้างอิง|(?<![a-z])ref(?![a-z])|transaction)"
+)
+
+
+@dataclass(slots=True)
+class Found:
+    """An identifier in normalised coordinates (``ns``/``ne``) with its entity."""
+
+    ns: int
+    ne: int
+    entity: Entity
+
+
+@lru_cache(maxsize=4096)
+def parse_phone(number: str, region: str | None = "TH") -> tuple[str, str, str | None, bool, int] | None:
+    """(E.164, national digits, region, valid, number type) or None if not even possible."""
+    try:
+        p = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(p):
+        return None
+    valid = phonenumbers.is_valid_number(p)
+    national = re.sub(r"\D", "", phonenumbers.format_number(p, PhoneNumberFormat.NATIONAL))
+    return (phonenumbers.format_number(p, PhoneNumberFormat.E164), national,
+            phonenumbers.region_code_for_number(p), valid, phonenumbers.number_type(p))
+
+
+def is_thai_mobile(digits: str) -> bool:
+    if len(digits) != 10 or digits[0] != "0" or digits[1] not in "689":
+        return False
+    r = parse_phone(digits)
+    return bool(r and r[3] and r[4] in (PhoneNumberType.MOBILE,
+                                        PhoneNumberType.FIXED_LINE_OR_MOBILE))
+
+
+def thai_id_ok(digits: str) -> bool:
+    """The 13-digit Thai citizen-id checksum (domain.md §4.3)."""
+    if len(digits) != 13 or not digits.isdigit():
+        return False
+    s = sum(int(d) * (13 - i) for i, d in enumerate(digits[:12]))
+    return (11 - s % 11) % 10 == int(digits[12])
+
+
+def mask_national_id(digits: str) -> str:
+    """"1101700123451" -> "1-1017-xxxxx-45-1" (first 1, next 4, 5 masked, last 3 kept)."""
+    return f"{digits[0]}-{digits[1:5]}-xxxxx-{digits[10:12]}-{digits[12]}"
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        v = int(d)
+        if i % 2:
+            v *= 2
+            if v > 9:
+                v -= 9
+        total += v
+    return total % 10 == 0
+
+
+def context(before: str, bank_ends: list[tuple[int, str]], window_start: int) -> str | None:
+    """The nearest cue category in ``before``; a bank name counts as an account cue, a wallet
+    as a wallet cue and PromptPay as a PromptPay cue."""
+    best: tuple[int, str] | None = None
+    for m in _CTX.finditer(before):
+        best = (m.end(), m.lastgroup or "")
+    for be, cat in bank_ends:
+        pos = be - window_start
+        if 0 < pos <= len(before) and (best is None or pos >= best[0]):
+            best = (pos, cat)
+    return best[1] if best else None
+
+
+_BANK_LAYOUT = re.compile(r"^(?:\d{3}-\d-\d{5}-\d{1,3}|\d{3}-\d{6}-\d|\d-\d{4}-\d{4}-\d|"
+                          r"\d{3}-\d{3}-\d{3}-\d|\d{4}-\d{3}-\d{6}-\d)$")
+
+
+def _bank_like(layout: str) -> bool:
+    return bool(_BANK_LAYOUT.match(re.sub(r" ?[-. ] ?", "-", layout)))
+
+
+class _Run:
+    __slots__ = ("start", "end", "plus", "groups")
+
+    def __init__(self, start: int, end: int, plus: bool, groups: list[tuple[int, int]]):
+        self.start, self.end, self.plus, self.groups = start, end, plus, groups
+
+
+def _mk(n: Normalized, cls: type, ns: int, ne: int, conf: float, **kw: object) -> Found:
+    s, e = n.span(ns, ne)
+    return Found(ns, ne, cls(raw=n.original[s:e], start=s, end=e, confidence=conf, **kw))
+
+
+def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None,
+              after: str) -> Found | None:
+    t = n.text
+    layout = t[ns:ne].lstrip("+ ")
+    d = re.sub(r"\D", "", layout)
+    k = len(d)
+    if ctx == "decoy":
+        return None
+    if ctx == "ref" and not plus:
+        return _mk(n, TransactionRef, ns, ne, 0.7, value=d)
+    # international forms
+    if plus or d.startswith("00") and k >= 11 and ctx != "account":
+        num = "+" + (d[2:] if d.startswith("00") and not plus else d)
+        if num.startswith("+660"):
+            num = "+66" + num[4:]
+        r = parse_phone(num, None)
+        if r is None:
+            return None
+        if ctx in ("promptpay",) and r[2] == "TH":
+            return _mk(n, PromptPayId, ns, ne, 0.9, value=r[1], id_type=PromptPayIdType.PHONE)
+        return _mk(n, Phone, ns, ne, 0.95 if r[3] else 0.5, value=r[0], national=r[1],
+                   region=r[2], valid=r[3])
+    if k == 11 and d.startswith("66") and d[2] in "2345689":
+        r = parse_phone("+" + d, None)
+        if r and r[3] and ctx != "account":
+            return _mk(n, Phone, ns, ne, 0.85, value=r[0], national=r[1], region=r[2], valid=True)
+    if k == 13:
+        if d.startswith("0066") and is_thai_mobile("0" + d[4:]):
+            national = "0" + d[4:]
+            if ctx == "promptpay":
+                return _mk(n, PromptPayId, ns, ne, 0.9, value=national,
+                           id_type=PromptPayIdType.PHONE)
+            r = parse_phone(national)
+            assert r is not None
+            return _mk(n, Phone, ns, ne, 0.85, value=r[0], national=r[1], region=r[2], valid=True)
+        citizen = thai_id_ok(d) and d[0] != "0"
+        if ctx == "promptpay":
+            return _mk(n, PromptPayId, ns, ne, 0.9, value=d,
+                       id_type=PromptPayIdType.NATIONAL_ID if citizen else PromptPayIdType.TAX_ID)
+        if citizen:
+            return _mk(n, NationalId, ns, ne, 0.95 if ctx == "nid" else 0.85, value=d,
+                       masked=mask_national_id(d))
+        return None
+    if k == 15:
+        if ctx in ("promptpay", "wallet") or d.startswith("14000"):
+            return _mk(n, PromptPayId, ns, ne, 0.85, value=d, id_type=PromptPayIdType.EWALLET,
+                       bank=BankCode.TRUEMONEY if d.startswith("14000") or ctx == "wallet"
+                       else BankCode.PROMPTPAY)
+        return None
+    if k == 10:
+        mobile = is_thai_mobile(d)
+        if ctx == "promptpay":
+            if mobile:
+                return _mk(n, PromptPayId, ns, ne, 0.9, value=d, id_type=PromptPayIdType.PHONE)
+            return _mk(n, Account, ns, ne, 0.6, value=d)
+        if ctx == "wallet" and mobile:
+            return _mk(n, Account, ns, ne, 0.85, value=d, bank=BankCode.TRUEMONEY)
+        if mobile:
+            if _bank_like(layout) or ctx == "account":
+                return _mk(n, Account, ns, ne, 0.75, value=d)
+            r = parse_phone(d)
+            assert r is not None
+            return _mk(n, Phone, ns, ne, 0.9 if ctx == "phone" else 0.8, value=r[0],
+                       national=r[1], region=r[2], valid=True)
+        if d.startswith(("1800", "1900")) and ctx == "phone":
+            r = parse_phone(d)
+            if r and r[3]:
+                return _mk(n, Phone, ns, ne, 0.8, value=r[0], national=r[1], region=r[2],
+                           valid=True)
+        if ctx == "phone":
+            return None  # "โทร 1234567890" is no Thai number and no account either
+        conf = 0.9 if (ctx == "account" or _bank_like(layout)) else 0.7
+        return _mk(n, Account, ns, ne, conf, value=d)
+    if k == 9:
+        if d[0] == "0" and d[1] in "23457":
+            r = parse_phone(d)
+            if r and r[3] and ctx != "account":
+                return _mk(n, Phone, ns, ne, 0.85, value=r[0], national=r[1], region=r[2],
+                           valid=True)
+        return None
+    if k == 12:
+        if ctx == "phone":
+            return None
+        return _mk(n, Account, ns, ne, 0.85 if ctx == "account" or _bank_like(layout) else 0.65,
+                   value=d)
+    if k == 14 and ctx == "account":
+        return _mk(n, Account, ns, ne, 0.6, value=d)
+    return None
+
+
+def _masked(n: Normalized, claims: Claims) -> list[Found]:
+    out: list[Found] = []
+    for m in _MASKED.finditer(n.text):
+        g = m.group()
+        syms = [c for c in g if c not in "- "]
+        masks = sum(c in _MASK_CHARS for c in syms)
+        digits = len(syms) - masks
+        if masks < 2 or digits < 3 or len(syms) not in (10, 12, 14):
+            continue
+        value = "".join("x" if c in _MASK_CHARS else c for c in syms)
+        out.append(_mk(n, Account, m.start(), m.end(), 0.8, value=value, partial=True))
+        claims.add(m.start(), m.end())
+    return out
+
+
+def find_identifiers(n: Normalized, claims: Claims,
+                     bank_spans: list[tuple[int, int, str]]) -> list[Found]:
+    """``bank_spans``: normalised (start, end, cue) of bank mentions, cue one of
+    "account", "wallet", "promptpay"."""
+    t = n.text
+    found = _masked(n, claims)
+    bank_ends = [(e, cat) for _, e, cat in bank_spans]
+    prev_end = 0
+    for m in _RUN.finditer(t):
+        if claims.overlaps(m.start(), m.end()):
+            continue
+        if m.end() < len(t) and (t[m.end()].isascii() and t[m.end()].isalpha()):
+            continue  # "0123456789TH" is some code, not ours
+        plus = m.group(1) is not None
+        body_start = m.end(1) if plus else m.start()
+        groups = [(g.start() + body_start, g.end() + body_start)
+                  for g in re.finditer(r"\d+", t[body_start:m.end()])]
+        total = sum(e - s for s, e in groups)
+        if total < 9:
+            prev_end = m.end()
+            continue
+        digits_all = re.sub(r"\D", "", m.group())
+        if total == 16 and luhn_ok(digits_all):
+            prev_end = m.end()
+            continue  # a payment card number
+        segs = _segment(n, groups, m.start(), plus, bank_ends, prev_end)
+        for f in segs:
+            found.append(f)
+            claims.add(f.ns, f.ne)
+        prev_end = m.end()
+    found.sort(key=lambda f: f.ns)
+    return found
+
+
+def _segment(n: Normalized, groups: list[tuple[int, int]], run_start: int, plus: bool,
+             bank_ends: list[tuple[int, str]], prev_end: int) -> list[Found]:
+    """Best reading of a run of digit groups: the whole, or consecutive parts of it."""
+    t = n.text
+    g = len(groups)
+    memo: dict[int, tuple[int, list[Found]]] = {}
+
+    def classify(i: int, j: int) -> Found | None:
+        ns = run_start if (i == 0 and plus) else groups[i][0]
+        ne = groups[j - 1][1]
+        ws = max(prev_end, ns - 40) if i == 0 else max(groups[i - 1][1], ns - 40)
+        before = t[ws:ns]
+        ctx = context(before, bank_ends, ws)
+        return _classify(n, ns, ne, plus and i == 0, ctx, t[ne:ne + 25])
+
+    def best(i: int) -> tuple[int, list[Found]]:
+        if i >= g:
+            return 0, []
+        if i in memo:
+            return memo[i]
+        # skip this group (e.g. an amount typed right before a phone number)
+        res = (best(i + 1)[0], best(i + 1)[1])
+        size = 0
+        for j in range(i + 1, g + 1):
+            size += groups[j - 1][1] - groups[j - 1][0]
+            if size > 16:
+                break
+            if size < 9:
+                continue
+            if j < g and i == 0 and j - i < g and not _space_between(t, groups[j - 1][1], groups[j][0]):
+                # a split inside dash/dot layout is not a split between two numbers
+                continue
+            if i > 0 and not _space_between(t, groups[i - 1][1], groups[i][0]):
+                continue
+            f = classify(i, j)
+            if f is None:
+                continue
+            rest = best(j)
+            score = size + rest[0]
+            if score > res[0]:
+                res = (score, [f, *rest[1]])
+        memo[i] = res
+        return res
+
+    return best(0)[1]
+
+
+def _space_between(t: str, a: int, b: int) -> bool:
+    return " " in t[a:b] and "-" not in t[a:b] and "." not in t[a:b]
