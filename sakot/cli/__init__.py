@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sakot.cli import doctor, exchange, models, run
+from sakot.cli import data, doctor, exchange, models, run
 from sakot.cli import worker as worker_cli
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.command("doctor")(doctor.doctor)
 app.command("migrate")(run.migrate)
 app.add_typer(models.app, name="models")
 app.add_typer(exchange.app, name="exchange")
+app.add_typer(data.app, name="data")
 app.command("worker")(worker_cli.worker)
 
 
