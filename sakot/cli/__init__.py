@@ -6,6 +6,7 @@ import typer
 
 from sakot.cli import data, doctor, exchange, models, run
 from sakot.cli import worker as worker_cli
+from sakot.cli import analyze
 
 app = typer.Typer(
     help="Sakot (สกัด): a Thai-language assistant for online-scam victims.",
@@ -21,6 +22,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(data.app, name="data")
 app.command("worker")(worker_cli.worker)
+app.command("analyze")(analyze.analyze)
 
 
 def main() -> None:
