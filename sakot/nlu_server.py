@@ -12,9 +12,12 @@ uses the answer as the message's parse data::
                    "confidence_entity": 0.99, "extractor": "SakotExtractor"}, ...],
      "sakot": {"uncertain": false, "intent": ..., "scam_type_ranking": [...]}}
 
-When the classifier is not sure (calibrated confidence below the threshold) the intent is
-``nlu_fallback`` — Rasa's own convention for low-confidence NLU — with the classifier's ranking
-after it, and ``sakot.uncertain`` is true. ``scam_type`` is an entity only for scam reports.
+When the classifier is not sure of the intent (calibrated confidence below the threshold) the
+intent is ``nlu_fallback`` — Rasa's own convention for low-confidence NLU — with the
+classifier's ranking after it, and ``sakot.uncertain`` is true. ``scam_type`` is an entity only
+for scam reports whose type is sure; a sure report of an unsure type ("โดนโกงค่ะ") keeps
+``report_scam`` with no ``scam_type`` entity and ``sakot.scam_type_uncertain`` true, so the
+dialogue asks what happened.
 
 The model is loaded once by the caller and passed in. Requests that arrive together are
 classified in one batch (a small async micro-batcher); inference runs in a worker thread so the
@@ -70,6 +73,8 @@ class MicroBatcher:
         self.batches: list[int] = []  # sizes of recent batches (bounded; for tests and stats)
 
     async def start(self) -> None:
+        if self._task is not None:
+            return
         self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._run(), name="nlu-micro-batcher")
 
@@ -158,12 +163,12 @@ def parse_result(text: str, message_id: str | None, pred: Prediction | None,
                 "entities": entities, "sakot": {"uncertain": True}}
     ranking = [{"name": n, "confidence": c} for n, c in pred.intent_ranking]
     intent = {"name": pred.intent, "confidence": pred.intent_confidence}
-    if pred.uncertain:
+    if pred.intent_uncertain:
         intent = {"name": FALLBACK_INTENT, "confidence": 1.0 - pred.intent_confidence
                   if pred.intent_confidence < 1 else 0.0}
         ranking = [intent, *ranking]
     ents = list(entities)
-    if pred.scam_type is not None:
+    if pred.scam_type is not None and not pred.scam_type_uncertain:
         ents.insert(0, {"entity": "scam_type", "value": pred.scam_type, "start": 0,
                         "end": len(text), "confidence_entity": pred.scam_type_confidence,
                         "extractor": CLASSIFIER_EXTRACTOR})
@@ -175,6 +180,7 @@ def parse_result(text: str, message_id: str | None, pred: Prediction | None,
         "entities": ents,
         "sakot": {
             "uncertain": pred.uncertain,
+            "scam_type_uncertain": pred.scam_type_uncertain,
             "intent": {"name": pred.intent, "confidence": pred.intent_confidence},
             "scam_type_ranking": [{"name": n, "confidence": c}
                                   for n, c in pred.scam_type_ranking[:3]],

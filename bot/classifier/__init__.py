@@ -6,7 +6,8 @@ cheap, :func:`load_classifier` loads the model once.
 ``Prediction.scam_type`` is set only when the predicted intent is ``report_scam``; its
 confidence is still reported otherwise. ``uncertain`` is true when the calibrated intent
 confidence, or (for a scam report) the scam-type confidence, is below the threshold
-(``SAKOT_CLASSIFIER_THRESHOLD``, default 0.5).
+(``SAKOT_CLASSIFIER_THRESHOLD``, default 0.5); ``intent_uncertain`` and
+``scam_type_uncertain`` say which. "โดนโกงค่ะ ช่วยด้วย" is a sure report of an unsure type.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Prediction:
     scam_type_confidence: float
     uncertain: bool
     scam_type_ranking: tuple[tuple[str, float], ...] = ()
+    intent_uncertain: bool = False  # the intent alone is below the threshold
+    scam_type_uncertain: bool = False  # a scam report whose type is below the threshold
 
 
 @runtime_checkable

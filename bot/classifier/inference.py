@@ -89,7 +89,8 @@ class TransformerClassifier:
             intent_conf = float(row_i[order_i[0]])
             scam_conf = float(row_s[order_s[0]])
             is_report = intent == self.meta.report_intent
-            uncertain = intent_conf < self.threshold or (is_report and scam_conf < self.threshold)
+            intent_unsure = intent_conf < self.threshold
+            scam_unsure = is_report and scam_conf < self.threshold
             out.append(
                 Prediction(
                     intent=intent,
@@ -97,10 +98,12 @@ class TransformerClassifier:
                     intent_ranking=tuple((self.meta.intents[k], float(row_i[k])) for k in order_i),
                     scam_type=self.meta.scam_types[order_s[0]] if is_report else None,
                     scam_type_confidence=scam_conf,
-                    uncertain=uncertain,
+                    uncertain=intent_unsure or scam_unsure,
                     scam_type_ranking=tuple(
                         (self.meta.scam_types[k], float(row_s[k])) for k in order_s
                     ),
+                    intent_uncertain=intent_unsure,
+                    scam_type_uncertain=scam_unsure,
                 )
             )
         return out

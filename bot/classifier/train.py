@@ -58,6 +58,9 @@ class TrainConfig:
     max_steps: int | None = None
     # Bounds training time as the data grows: epochs = min(epochs, example_budget // examples).
     example_budget: int = 14_000
+    # 0 turns a head off (single-task models, for the one-vs-two-models comparison).
+    intent_loss_weight: float = 1.0
+    scam_loss_weight: float = 1.0
 
 
 @dataclass
@@ -274,6 +277,8 @@ def train_classifier(
                      max_length=config.max_length, report_intent=REPORT_INTENT)
 
     train_items, val_items = _stratified_split(items, config.val_fraction, config.seed)
+    if config.intent_loss_weight == 0:  # scam-type-only model: only scam reports teach it
+        train_items = [it for it in train_items if it.scam_type]
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
     model = new_model(base_dir, meta, seed=config.seed)
     if config.max_layers is not None:
@@ -320,9 +325,9 @@ def train_classifier(
             li, ls = model(x, m)
             yi = torch.tensor([y_int[i] for i in idx])
             ys = torch.tensor([y_scam[i] for i in idx])
-            loss = loss_fn(li, yi)
-            if (ys != IGNORE).any():
-                loss = loss + loss_fn(ls, ys)
+            loss = config.intent_loss_weight * loss_fn(li, yi)
+            if (ys != IGNORE).any() and config.scam_loss_weight:
+                loss = loss + config.scam_loss_weight * loss_fn(ls, ys)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
