@@ -399,6 +399,31 @@ def _digits(s: str) -> str:
     return re.sub(r"[^0-9xX*]", "", s.translate(_THAI_DIGITS))
 
 
+_WORDCHAR = re.compile(r"[0-9A-Za-z๐-๙]")
+_NUMBER_WORDS = re.compile(r"[0-9๐-๙]|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน|k\b",
+                           re.IGNORECASE)
+
+
+def _cuts_token(text: str, start: int, end: int) -> bool:
+    """True when a span starts or ends inside a run of digits/Latin letters."""
+    before = start > 0 and _WORDCHAR.match(text[start - 1]) and _WORDCHAR.match(text[start])
+    after = end < len(text) and _WORDCHAR.match(text[end - 1]) and _WORDCHAR.match(text[end])
+    return bool(before or after)
+
+
+def _fits_entity(entity: str, piece: str) -> bool:
+    """Cheap plausibility check of a span's text for its entity type."""
+    if entity in ("account_number", "phone", "national_id", "promptpay_id"):
+        return bool(re.search(r"[0-9๐-๙]", piece))
+    if entity == "amount":
+        return bool(_NUMBER_WORDS.search(piece))
+    if entity == "url":
+        return "." in piece and not re.search(r"\s", piece)
+    if entity == "line_id":
+        return not re.search(r"\s", piece)
+    return True
+
+
 def annotation_errors(
     examples: Sequence[Example], synonyms: dict[str, str] | None = None
 ) -> list[Problem]:
@@ -418,10 +443,18 @@ def annotation_errors(
         last_end = -1
         for span in sorted(ex.entities, key=lambda s: s.start):
             piece = ex.text[span.start : span.end] if 0 <= span.start < span.end else ""
-            if not piece or span.end > len(ex.text) or piece != piece.strip():
+            if (
+                not piece
+                or span.end > len(ex.text)
+                or piece != piece.strip()
+                or _cuts_token(ex.text, span.start, span.end)
+            ):
                 err(ex, "span_mismatch", f"span {span.start}:{span.end} ({span.entity}) "
-                    f"does not cover text {piece!r}")
+                    f"does not cover a whole piece of text: {piece!r}")
                 continue
+            if not _fits_entity(span.entity, piece):
+                err(ex, "entity_text_mismatch", f"{span.entity} span {piece!r} does not look "
+                    f"like a {span.entity}")
             if span.start < last_end:
                 err(ex, "overlapping_spans", f"{span.entity} span overlaps the previous one")
             last_end = span.end

@@ -51,7 +51,11 @@ def render(report) -> str:  # report: bot.training.check.Report
         f"leaked heldout examples (J>=0.6): {len(report.leaks)}; "
         f"annotation problems: {len(report.annotation_errors)}"
     )
-    errors = [p for p in report.problems if p.severity == "error"]
+    low = [p for p in report.problems if p.code == "too_few_train"]
+    if low:
+        out.append(f"too few train examples ({len(low)} labels):")
+        out.append("  " + "; ".join(p.message.replace(" train examples, need ", "/") for p in low))
+    errors = [p for p in report.problems if p.severity == "error" and p.code != "too_few_train"]
     warnings = [p for p in report.problems if p.severity != "error"]
     for name, items in (("ERRORS", errors), ("warnings", warnings)):
         if not items:
