@@ -12,36 +12,55 @@ from bot.understanding.spans import Claims
 _THAI_CONT = "[\u0e01-\u0e2e\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]"
 
 
-def _alias_pattern(alias: str) -> str:
-    a = re.escape(alias.lower()).replace(r"\ ", r"\s?")
-    if alias[0].isascii():
-        return rf"(?<![a-z0-9]){a}(?![a-z0-9])"
-    if len(alias) <= 3:
-        return rf"{a}(?!{_THAI_CONT})"
-    return a
+def trie_regex(words: list[str]) -> str:
+    """One regex for many literal words, prefixes factored out (greedy: longest wins).
+    A space in a word matches an optional space."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [(" ?" if ch == " " else re.escape(ch)) + build(node[ch])
+                for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
 
 
-def _build() -> tuple[re.Pattern[str], re.Pattern[str] | None, dict[str, tuple[BankCode, bool, bool]]]:
+def _build() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None,
+                      dict[str, tuple[BankCode, bool, bool]]]:
     lookup: dict[str, tuple[BankCode, bool, bool]] = {}  # alias -> (code, is_app, needs_word)
-    ci: list[str] = []
+    ascii_: list[str] = []
+    thai: list[str] = []
     cs: list[str] = []
     for b in BANKS:
         for alias in (*b.aliases, *b.apps):
             key = alias.lower().replace(" ", "")
             is_app = alias in b.apps and b.kind is InstitutionKind.BANK
-            lookup.setdefault(key, (b.code, is_app, alias in b.needs_bank_word))
             if alias in b.case_sensitive_aliases:
                 lookup[alias.replace(" ", "")] = (b.code, False, False)
                 cs.append(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])")
-            else:
-                ci.append(alias)
-    ci.sort(key=len, reverse=True)
-    rx = re.compile("|".join(_alias_pattern(a) for a in ci), re.IGNORECASE)
+                continue
+            lookup.setdefault(key, (b.code, is_app, alias in b.needs_bank_word))
+            (ascii_ if alias[0].isascii() else thai).append(alias.lower())
+    rx_ascii = re.compile(rf"(?<![a-z0-9])(?:{trie_regex(ascii_)})(?![a-z0-9])")
+    rx_thai = re.compile(trie_regex(thai))
     rx_cs = re.compile("|".join(cs)) if cs else None
-    return rx, rx_cs, lookup
+    return rx_ascii, rx_thai, rx_cs, lookup
 
 
-_RX, _RX_CS, _LOOKUP = _build()
+_RX_ASCII, _RX_THAI, _RX_CS, _LOOKUP = _build()
+_THAI_CONT_RX = re.compile(_THAI_CONT)
+_HAS_THAI = re.compile("[\u0e01-\u0e4e]")
+_HAS_LATIN = re.compile("[a-z]")
 _BANK_WORD_BEFORE = re.compile(
     r"(?i)(?:ธนาคาร|แบงก์|แบงค์|ธ\.|บัญชี|บช\.?|โอนเข้า|โอนไป|เข้า|จาก|bank|ของ)\s*$")
 _DIGIT_NEAR = re.compile(r"^\s*\d|\d\s*$")
@@ -55,10 +74,18 @@ def find_bank_mentions(n: Normalized, claims: Claims) -> list[tuple[int, int, Ba
     t = n.text
     low = t.lower()
     found: list[tuple[int, int, BankCode, bool]] = []
-    for m in _RX.finditer(low):
-        if claims.overlaps(m.start(), m.end()):
+    matches = list(_RX_THAI.finditer(low)) if _HAS_THAI.search(low) else []
+    if _HAS_LATIN.search(low):
+        matches.extend(_RX_ASCII.finditer(low))
+    for m in matches:
+        if m.end() == m.start() or claims.overlaps(m.start(), m.end()):
             continue
-        code, is_app, needs_word = _LOOKUP[m.group().replace(" ", "")]
+        entry = _LOOKUP.get(m.group().replace(" ", ""))
+        if entry is None:
+            continue  # a prefix of an alias, not an alias
+        code, is_app, needs_word = entry
+        if len(m.group()) <= 3 and not m.group().isascii() and _THAI_CONT_RX.match(low, m.end()):
+            continue  # "กสิ" inside a longer word
         if needs_word:
             before = t[max(0, m.start() - 12):m.start()]
             after = t[m.end():m.end() + 3]

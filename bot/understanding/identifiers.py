@@ -43,11 +43,11 @@ _CTX = re.compile(
     r"(?P<promptpay>พร้อมเพ|promptpay|prompt\s?pay)|"
     r"(?P<wallet>ทรูมันนี|ทรูวอลเล|truemoney|true\s?money|วอลเล็ท|วอลเล็ต|wallet)|"
     r"(?P<nid>บัตรประชาชน|บัตรปชช|ปชช|บัตร\s?ประชาชน|เลขประจำตัว|id\s?card|citizen|"
-    r"เลขประชาชน|national\s?id|เลขผู้เสียภาษี|tax\s?id)|"
+    r"เลขประชาชน|national\s?id|เลขผู้เสียภาษี|tax\s?id|เลขบัตร(?!เครดิต|เดบิต|\s?atm))|"
     r"(?P<decoy>พัสดุ|tracking|(?<![a-z])track|แทร็ก|แทรค|ออเดอร์|(?<![a-z])order|คำสั่งซื้อ|"
     r"ใบสั่งซื้อ|invoice|ใบแจ้งหนี้|serial|imei|รหัสสินค้า|ใบเสร็จ|บัตรเครดิต|บัตรเดบิต|"
     r"credit\s?card|debit\s?card|ไปรษณีย์|เลขที่สัญญา|สัญญาเลข|มิเตอร์|ผู้ใช้ไฟ|"
-    r"รหัสลูกค้า|เลขสมาชิก|member|รหัสผ่าน|otp|pin|พิน|เลขบัตร(?!ประชาชน|ปชช))|"
+    r"รหัสลูกค้า|เลขสมาชิก|member|รหัสผ่าน|otp|pin|พิน)|"
     r"(?P<ref>เลขที่รายการ|เลขอ้างอิง|อ้างอิง|(?<![a-z])ref(?![a-z])|transaction)"
 )
 
@@ -110,16 +110,30 @@ def luhn_ok(digits: str) -> bool:
 
 
 def context(before: str, bank_ends: list[tuple[int, str]], window_start: int) -> str | None:
+    """Nearest cue; a PromptPay or wallet cue anywhere in the window beats an id-card cue
+    ("พร้อมเพย์เลขบัตร 1-2345-...")."""
+    nearest, every = _context(before, bank_ends, window_start)
+    if nearest == "nid" and "promptpay" in every:
+        return "promptpay"
+    return nearest
+
+
+def _context(before: str, bank_ends: list[tuple[int, str]],
+             window_start: int) -> tuple[str | None, set[str]]:
     """The nearest cue category in ``before``; a bank name counts as an account cue, a wallet
     as a wallet cue and PromptPay as a PromptPay cue."""
     best: tuple[int, str] | None = None
+    every: set[str] = set()
     for m in _CTX.finditer(before):
         best = (m.end(), m.lastgroup or "")
+        every.add(best[1])
     for be, cat in bank_ends:
         pos = be - window_start
-        if 0 < pos <= len(before) and (best is None or pos >= best[0]):
-            best = (pos, cat)
-    return best[1] if best else None
+        if 0 < pos <= len(before):
+            every.add(cat)
+            if best is None or pos >= best[0]:
+                best = (pos, cat)
+    return (best[1] if best else None), every
 
 
 _BANK_LAYOUT = re.compile(r"^(?:\d{3}-\d-\d{5}-\d{1,3}|\d{3}-\d{6}-\d|\d-\d{4}-\d{4}-\d|"

@@ -103,9 +103,22 @@ def _char_pass(text: str) -> tuple[str, list[int]]:
     return "".join(out), offs
 
 
+_TABLE = str.maketrans({**_CHAR_MAP, **{c: " " for c in _SPACES}})
+_MARK_CLASS = "".join(sorted(_MARKS))
+_CONS_CLASS = "".join(sorted(_CONSONANTS))
+_NEEDS_SLOW = re.compile(
+    "[" + "".join(sorted(_ZERO_WIDTH)) + "]|  | \n|\n |^ | $"
+    + f"|([{_MARK_CLASS}])\\1|([{_CONS_CLASS}])\\2\\2"
+)
+
+
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for extraction, keeping offsets back to it."""
-    chars, offs = _char_pass(text)
+    fast = text.translate(_TABLE)
+    if len(fast) == len(text) and not _NEEDS_SLOW.search(fast):
+        chars, offs = fast, list(range(len(text)))  # nothing dropped: offsets are identity
+    else:
+        chars, offs = _char_pass(text)
     if "ศูนย์" in chars or "หนึ่ง" in chars or any(w in chars for w in ("สอง", "แปด", "เก้า")):
         chars, offs = _spelled_digits(chars, offs)
     while chars.endswith(" "):
