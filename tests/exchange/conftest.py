@@ -27,7 +27,7 @@ from exchange.db import make_engine, migrate
 from exchange.models import Base
 from exchange.seed import DEV_SECRETS
 from exchange.settings import ExchangeSettings
-from tests.exchange.helpers import Receiver
+from exchange_helpers import Receiver
 
 PG_ADMIN_URL = os.environ.get(
     "SAKOT_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.models import Case, Destination, FreezeRequest, IdempotencyRecord, Transfer
-from tests.exchange.helpers import make_packet, make_transfer, submit
+from exchange_helpers import make_packet, make_transfer, submit
 
 
 def _count(app, model) -> int:
