@@ -1,0 +1,457 @@
+"""Case service functions. Every change to a case records a ``CaseEvent`` (the timeline), and
+the freeze packet is written to the outbox in the same transaction as the escalation.
+
+All functions take the caller's ``Session`` first and keyword-only arguments; the caller owns
+the transaction (``bot.storage.db.session_scope``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import desk
+from bot.cases.facts import MessageFacts
+from bot.cases.numbers import new_case_number
+from bot.cases.packet import TOPIC, build_case_packet
+from bot.cases.view import CaseView, Destination
+from bot.handoff import HandoffAction, InvalidHandoff
+from bot.outbox.store import enqueue
+from bot.storage.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ConsentRecord,
+    Conversation,
+    Evidence,
+    HandoffState,
+    Identifier,
+    IdentifierRole,
+    Message,
+    OutboxMessage,
+    Priority,
+)
+from bot.triage import Triage, police_deadline
+
+PRIVACY_NOTICE_VERSION = "2026-11"
+BOT = "bot"
+LOOKUP_KINDS = ("account", "promptpay_id", "phone", "url", "line_id", "social_handle", "email")
+_PRIORITY_RANK = {Priority.P0: 0, Priority.P1: 1, Priority.P2: 2}
+
+# Never keep secrets a victim pastes by mistake (domain.md §6: auto-redact OTP/PIN/passwords).
+_SECRET = re.compile(
+    r"(?i)((?:otp|pin|รหัส(?:ผ่าน|otp|พิน)?|พาสเวิร์ด|password|passcode)\s*(?:คือ|is|:|=)?\s*)"
+    r"([0-9A-Za-z]{4,12})"
+)
+_NATIONAL_ID = re.compile(r"(?<!\d)(\d)[\s-]?(\d{4})[\s-]?(\d{5})[\s-]?(\d{2})[\s-]?(\d)(?!\d)")
+
+
+def redact(text: str) -> str:
+    text = _SECRET.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text or "")
+    return _NATIONAL_ID.sub(lambda m: f"{m.group(1)}-{m.group(2)}-xxxxx-{m.group(4)}-{m.group(5)}",
+                            text)
+
+
+def event(session: Session, case: Case, kind: str, *, actor: str = BOT, **data: object) -> None:
+    session.add(CaseEvent(case_id=case.id, kind=kind, actor=actor, data=_jsonable(data)))
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, (list, tuple)):
+            value = [str(v) if isinstance(v, (Decimal, datetime)) else v for v in value]
+        out[key] = value
+    return out
+
+
+# --- conversations and consent -------------------------------------------------------------
+
+def get_or_create_conversation(session: Session, *, conversation_id: str, channel: str = "rest",
+                               language: str | None = None) -> Conversation:
+    """The conversation Rasa's sender id points at (created for direct REST/shell use)."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        conversation = Conversation(id=conversation_id, channel=channel or "rest",
+                                    channel_user_id=f"{channel or 'rest'}:{conversation_id}",
+                                    language=language or "th")
+        session.add(conversation)
+        session.flush()
+    return conversation
+
+
+def privacy_notice_shown(session: Session, *, conversation_id: str) -> bool:
+    return session.scalar(
+        select(func.count(ConsentRecord.id)).where(
+            ConsentRecord.conversation_id == conversation_id,
+            ConsentRecord.kind == "privacy_notice_shown")
+    ) > 0
+
+
+def record_consent(session: Session, *, conversation_id: str, kind: str,
+                   version: str = PRIVACY_NOTICE_VERSION) -> None:
+    session.add(ConsentRecord(conversation_id=conversation_id, kind=kind, notice_version=version))
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+def current_case(session: Session, *, conversation_id: str) -> Case | None:
+    """The conversation's newest case that is not closed."""
+    return session.scalar(
+        select(Case).where(Case.conversation_id == conversation_id,
+                           Case.status != CaseStatus.CLOSED)
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1)
+    )
+
+
+def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
+              reason: str = "report") -> Case:
+    for _ in range(5):
+        number = new_case_number()
+        try:
+            with session.begin_nested():
+                case = Case(case_number=number, conversation_id=conversation.id)
+                session.add(case)
+                session.flush()
+            break
+        except IntegrityError:  # the number was taken: draw again
+            continue
+    else:  # pragma: no cover - 23^6 numbers
+        raise RuntimeError("could not allocate a case number")
+    event(session, case, "case_opened", actor=actor, case_number=case.case_number, reason=reason)
+    return case
+
+
+def ensure_case(session: Session, *, conversation: Conversation, reason: str = "report") -> Case:
+    return current_case(session, conversation_id=conversation.id) or open_case(
+        session, conversation=conversation, reason=reason)
+
+
+def add_story(session: Session, *, case: Case, text: str, message_id: str | None) -> None:
+    """Append the victim's own words (redacted) to the case narrative."""
+    text = redact(" ".join((text or "").split()))
+    if not text or text.startswith("/"):
+        return
+    case.summary = f"{case.summary}\n{text}" if case.summary else text
+    event(session, case, "story_added", message_id=message_id, chars=len(text))
+
+
+def set_scam_type(session: Session, *, case: Case, scam_type: str, confidence: float | None,
+                  source: str, actor: str = BOT) -> bool:
+    """source: "classifier" or "victim" (confirmed or corrected). Returns True if changed."""
+    if case.scam_type == scam_type and source == "classifier":
+        return False
+    before = case.scam_type
+    case.scam_type = scam_type
+    case.scam_type_confidence = 1.0 if source == "victim" else confidence
+    kind = ("scam_type_confirmed" if source == "victim" and before == scam_type
+            else "scam_type_corrected" if source == "victim" and before
+            else "scam_type_set")
+    event(session, case, kind, actor=actor, before=before, after=scam_type,
+          confidence=case.scam_type_confidence, source=source)
+    return True
+
+
+def set_money_lost(session: Session, *, case: Case, lost: bool | None) -> None:
+    if case.money_lost == lost:
+        return
+    event(session, case, "money_lost_set", before=case.money_lost, after=lost)
+    case.money_lost = lost
+
+
+def _message_exists(session: Session, message_id: str | None) -> str | None:
+    if not message_id:
+        return None
+    return message_id if session.get(Message, message_id) is not None else None
+
+
+def record_facts(session: Session, *, case: Case, facts: MessageFacts,
+                 message_id: str | None, actor: str = BOT) -> list[str]:
+    """Store the identifiers of one message (with the message they came from) and update the
+    case fields they answer. Returns the kinds of fields that changed."""
+    changed: list[str] = []
+    msg_id = _message_exists(session, message_id)
+    existing = {(i.kind, i.normalized_value, i.role)
+                for i in session.scalars(select(Identifier).where(Identifier.case_id == case.id))}
+    for found in facts.identifiers:
+        key = (found.kind, found.normalized_value, found.role)
+        if key in existing:
+            continue
+        existing.add(key)
+        ident = Identifier(case_id=case.id, message_id=msg_id, kind=found.kind,
+                           raw_text=found.raw_text, normalized_value=found.normalized_value,
+                           bank_code=found.bank_code, role=found.role,
+                           confidence=found.confidence, source="text")
+        session.add(ident)
+        session.flush()
+        event(session, case, "identifier_added", actor=actor, identifier_id=ident.id,
+              kind=found.kind, role=found.role, message_id=message_id)
+        if found.kind in ("account", "promptpay_id") and found.role != "source":
+            changed.append("destination")
+    if facts.amount is not None and case.amount_lost_thb != facts.amount:
+        event(session, case, "amount_set", actor=actor, before=case.amount_lost_thb,
+              after=facts.amount, message_id=message_id)
+        case.amount_lost_thb = facts.amount
+        changed.append("amount")
+    if facts.transfer_at is not None and (case.last_transfer_at is None
+                                          or _aware(case.last_transfer_at) != facts.transfer_at):
+        event(session, case, "transfer_time_set", actor=actor, before=case.last_transfer_at,
+              after=facts.transfer_at, message_id=message_id)
+        case.last_transfer_at = facts.transfer_at
+        changed.append("transfer_time")
+    if facts.victim_bank and case.victim_bank != facts.victim_bank:
+        event(session, case, "victim_bank_set", actor=actor, before=case.victim_bank,
+              after=facts.victim_bank, message_id=message_id)
+        case.victim_bank = facts.victim_bank
+        changed.append("victim_bank")
+    return changed
+
+
+def record_slip(session: Session, *, case: Case, slip: dict, message_id: str | None) -> list[str]:
+    """A transfer slip's QR (sending bank + transaction ref) from the engine's metadata."""
+    changed: list[str] = []
+    ref = slip.get("transaction_ref")
+    bank_number = slip.get("sending_bank_code")
+    msg_id = _message_exists(session, message_id)
+    if ref and not session.scalar(select(Identifier.id).where(
+            Identifier.case_id == case.id, Identifier.kind == "transaction_ref",
+            Identifier.normalized_value == str(ref))):
+        ident = Identifier(case_id=case.id, message_id=msg_id, kind="transaction_ref",
+                           raw_text=str(ref), normalized_value=str(ref), source="slip_qr",
+                           role=IdentifierRole.UNKNOWN)
+        session.add(ident)
+        session.flush()
+        event(session, case, "identifier_added", identifier_id=ident.id, kind="transaction_ref",
+              role="unknown", message_id=message_id, source="slip_qr")
+        changed.append("transfer_ref")
+    if bank_number and not case.victim_bank:
+        from bot.banks import BY_NUMBER
+        bank = BY_NUMBER.get(str(bank_number).zfill(3))
+        if bank is not None:
+            event(session, case, "victim_bank_set", before=None, after=bank.code.value,
+                  message_id=message_id, source="slip_qr")
+            case.victim_bank = bank.code.value
+            changed.append("victim_bank")
+    return changed
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    if when is not None and when.tzinfo is None:
+        return when.replace(tzinfo=UTC)  # SQLite returns naive UTC
+    return when
+
+
+def has_destination(session: Session, *, case: Case) -> bool:
+    return session.scalar(select(func.count(Identifier.id)).where(
+        Identifier.case_id == case.id, Identifier.kind.in_(("account", "promptpay_id")),
+        Identifier.role != IdentifierRole.SOURCE, Identifier.superseded_by_id.is_(None))) > 0
+
+
+def apply_triage(session: Session, *, case: Case, result: Triage, now: datetime) -> bool:
+    """Store the triage decision and the police deadline; True when the priority rose."""
+    rose = False
+    priority = Priority(result.priority)
+    if case.priority != priority:
+        rose = _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]
+        if rose or case.status != CaseStatus.ESCALATED:  # never demote an escalated case
+            event(session, case, "triaged", before=case.priority, after=priority.value,
+                  reasons=list(result.reasons), top_urgency=result.top_urgency)
+            case.priority = priority
+    if case.money_lost:
+        deadline = police_deadline(_aware(case.last_transfer_at), _aware(case.created_at) or now)
+        if _aware(case.hold_deadline_at) != deadline:
+            event(session, case, "deadline_set", before=case.hold_deadline_at, after=deadline)
+            case.hold_deadline_at = deadline
+    return rose
+
+
+def raise_priority(session: Session, *, case: Case, priority: Priority, reason: str) -> None:
+    if _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]:
+        event(session, case, "triaged", before=case.priority, after=priority.value,
+              reasons=[reason], top_urgency=priority is Priority.P0)
+        case.priority = priority
+
+
+# --- escalation and handoff ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Escalation:
+    packet_queued: bool
+    idempotency_key: str | None
+    handoff_state: str
+
+
+def request_human(session: Session, *, conversation: Conversation, case: Case | None,
+                  reason: str) -> str:
+    """Put the chat in the staff queue (bot.handoff REQUEST_HUMAN) and record it."""
+    if case is not None:
+        event(session, case, "human_requested", reason=reason, priority=str(case.priority))
+    try:
+        change = desk.change_owner(session, conversation_id=conversation.id, actor=BOT,
+                                   action=HandoffAction.REQUEST_HUMAN)
+        return str(change.after)
+    except InvalidHandoff:
+        return str(conversation.handoff_state)
+
+
+def packet_version(session: Session, *, case: Case) -> int:
+    return session.scalar(select(func.count(CaseEvent.id)).where(
+        CaseEvent.case_id == case.id, CaseEvent.kind == "packet_queued")) + 1
+
+
+def escalate(session: Session, *, conversation: Conversation, case: Case,
+             reported_at: datetime, reason: str) -> Escalation:
+    """P0: freeze packet to the outbox, case escalated, chat to the staff queue — one
+    transaction (the caller's). The conversation never waits on the exchange."""
+    view = case_view(session, case=case)
+    key = None
+    queued = False
+    if view.destinations:
+        packet = build_case_packet(view, reported_at=reported_at)
+        key = f"{case.id}:v{packet_version(session, case=case)}"
+        queued = enqueue(session, topic=TOPIC, idempotency_key=key, payload=packet)
+        if queued:
+            event(session, case, "packet_queued", idempotency_key=key, topic=TOPIC,
+                  transfers=len(packet["transfers"]))
+    else:
+        event(session, case, "packet_deferred", reason="no_destination_identifier")
+    if case.status != CaseStatus.ESCALATED:
+        event(session, case, "escalated", reason=reason, priority=str(case.priority))
+        case.status = CaseStatus.ESCALATED
+        case.escalated_at = datetime.now(UTC)
+    state = request_human(session, conversation=conversation, case=case, reason=reason)
+    return Escalation(queued, key, state)
+
+
+def packets_for_case(session: Session, *, case: Case) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.topic == TOPIC, OutboxMessage.idempotency_key.like(f"{case.id}:%"))
+        .order_by(OutboxMessage.id)))
+
+
+# --- views and look-ups ------------------------------------------------------------------------
+
+def case_view(session: Session, *, case: Case) -> CaseView:
+    idents = list(session.scalars(select(Identifier).where(
+        Identifier.case_id == case.id, Identifier.superseded_by_id.is_(None))
+        .order_by(Identifier.created_at, Identifier.id)))
+    dests, sources, phones, links, refs = [], [], [], [], []
+    for i in idents:
+        if i.kind in ("account", "promptpay_id"):
+            d = Destination(i.kind, i.normalized_value, i.bank_code, i.id)
+            (sources if i.role == IdentifierRole.SOURCE else dests).append(d)
+        elif i.kind == "phone":
+            phones.append(i.normalized_value)
+        elif i.kind in ("url", "line_id", "social_handle", "email"):
+            links.append(i.normalized_value)
+        elif i.kind == "transaction_ref":
+            refs.append(i.normalized_value)
+    return CaseView(
+        id=case.id, case_number=case.case_number, scam_type=case.scam_type,
+        priority=str(case.priority), status=str(case.status), money_lost=case.money_lost,
+        amount_thb=case.amount_lost_thb, victim_bank=case.victim_bank,
+        last_transfer_at=_aware(case.last_transfer_at),
+        hold_deadline_at=_aware(case.hold_deadline_at), created_at=_aware(case.created_at),
+        story=case.summary, destinations=tuple(dests), suspect_phones=tuple(dict.fromkeys(phones)),
+        links=tuple(dict.fromkeys(links)), transfer_refs=tuple(dict.fromkeys(refs)),
+        source_accounts=tuple(sources),
+    )
+
+
+def lookup_candidates(kind: str, value: str) -> list[tuple[str, str]]:
+    """The (kind, normalized value) pairs under which an identifier may have been stored: a
+    mobile number may be a scammer's phone or their PromptPay id."""
+    pairs = [(kind, value)]
+    if kind == "phone" and value.startswith("+66"):
+        pairs.append(("promptpay_id", "0" + value[3:]))
+    if kind == "promptpay_id" and len(value) == 10 and value.startswith("0"):
+        pairs.append(("phone", "+66" + value[1:]))
+    return pairs
+
+
+def times_reported(session: Session, *, kind: str, value: str,
+                   exclude_case_id: str | None = None) -> int:
+    """How many distinct cases (other than ``exclude_case_id``) named this identifier."""
+    total = 0
+    seen: set[str] = set()
+    for k, v in lookup_candidates(kind, value):
+        query = select(Identifier.case_id).where(
+            Identifier.kind == k, Identifier.normalized_value == v,
+            Identifier.role != IdentifierRole.SOURCE)
+        if exclude_case_id:
+            query = query.where(Identifier.case_id != exclude_case_id)
+        for case_id in session.scalars(query):
+            if case_id not in seen:
+                seen.add(case_id)
+                total += 1
+    return total
+
+
+# --- data deletion (PDPA) ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deletion:
+    messages_scrubbed: int
+    identifiers_deleted: int
+    evidence_deleted: int
+    kept_case_numbers: tuple[str, ...]  # cases whose packet already went to law enforcement
+
+
+_PACKET_KINDS = ("account", "promptpay_id", "phone", "amount", "transfer_time", "bank",
+                 "transaction_ref")
+
+
+def delete_conversation_data(session: Session, *, conversation: Conversation,
+                             actor: str = "user") -> Deletion:
+    """Delete or anonymise what the victim gave us. What was already sent to law enforcement
+    (the queued freeze packet and the identifiers in it) is kept, and the victim is told so."""
+    now = datetime.now(UTC)
+    kept: list[str] = []
+    identifiers_deleted = 0
+    for case in session.scalars(select(Case).where(Case.conversation_id == conversation.id)):
+        sent = bool(packets_for_case(session, case=case))
+        query = delete(Identifier).where(Identifier.case_id == case.id)
+        if sent:
+            query = query.where(Identifier.kind.not_in(_PACKET_KINDS))
+            kept.append(case.case_number)
+        else:
+            case.amount_lost_thb = None
+            case.last_transfer_at = None
+            case.victim_bank = None
+        identifiers_deleted += session.execute(
+            query.execution_options(synchronize_session=False)).rowcount or 0
+        case.summary = None
+        event(session, case, "data_deleted", actor=actor, kept_sent_packet=sent)
+    messages = list(session.scalars(select(Message).where(
+        Message.conversation_id == conversation.id)))
+    for m in messages:
+        m.text = None
+        m.attachments = []
+        m.payload = {}
+    evidence = list(session.scalars(select(Evidence).where(
+        Evidence.conversation_id == conversation.id)))
+    for ev in evidence:
+        try:
+            Path(ev.storage_path).unlink(missing_ok=True)
+        except OSError:
+            pass
+        session.delete(ev)
+    conversation.channel_user_id = f"deleted:{conversation.id}"
+    conversation.anonymised_at = now
+    record_consent(session, conversation_id=conversation.id, kind="data_deletion")
+    return Deletion(len(messages), identifiers_deleted, len(evidence), tuple(kept))
+
+
+def handoff_state(conversation: Conversation) -> HandoffState:
+    return HandoffState(conversation.handoff_state)

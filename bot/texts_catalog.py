@@ -1,0 +1,95 @@
+"""Looking up victim-facing text: ``say(lang, key, **values)``, language detection, and the
+Bangkok clock formats. The strings themselves live in ``bot.texts_th`` / ``bot.texts_en``."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot import hotlines, texts_en, texts_th
+from bot.scam_types import ScamType, scam_type_info
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+
+_CATALOGUES = {"th": texts_th.TEXTS, "en": texts_en.TEXTS}
+_TYPE_BUTTONS = {"th": texts_th.TYPE_BUTTONS, "en": texts_en.TYPE_BUTTONS}
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Bank names, app names and units people type in English inside Thai sentences.
+_LATIN_NOISE = re.compile(
+    r"\b(kbank|scb|ktb|bbl|bay|ttb|gsb|baac|uob|cimb|kplus|k\+|line|facebook|fb|otp|pin|app|"
+    r"promptpay|true ?money|wallet|usdt|bitcoin|ok|id|sms|aoc|dsi|thb|baht)\b",
+    re.IGNORECASE,
+)
+
+
+def normalise_language(lang: str | None) -> str:
+    lang = (lang or "").lower()[:2]
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def detect_language(text: str | None, previous: str | None = None) -> str:
+    """Thai if the message has Thai script; English if it has English words and no Thai;
+    otherwise (digits, emoji, a bare button payload) keep the previous language."""
+    text = text or ""
+    if text.startswith("/"):
+        return normalise_language(previous)
+    if _THAI.search(text):
+        return "th"
+    cleaned = _LATIN_NOISE.sub(" ", text)
+    if _LATIN_WORD.search(cleaned):
+        return "en"
+    if _LATIN.search(text) and previous is None:
+        return "en"
+    return normalise_language(previous)
+
+
+def say(lang: str | None, key: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` with hotline numbers and ``values`` filled in."""
+    lang = normalise_language(lang)
+    template = _CATALOGUES[lang].get(key) or texts_th.TEXTS[key]
+    return template.format(**{**hotlines.text_vars(), **values})
+
+
+def has(lang: str | None, key: str) -> bool:
+    return key in _CATALOGUES[normalise_language(lang)]
+
+
+def type_label(lang: str | None, scam_type: str | None) -> str:
+    """The plain label of a scam type for victims."""
+    try:
+        info = scam_type_info(scam_type or ScamType.OTHER)
+    except ValueError:
+        info = scam_type_info(ScamType.OTHER)
+    return info.gloss_en if normalise_language(lang) == "en" else info.label_th
+
+
+def type_buttons(lang: str | None) -> dict[str, str]:
+    return _TYPE_BUTTONS[normalise_language(lang)]
+
+
+def format_datetime(lang: str | None, when: datetime) -> str:
+    """A Bangkok clock time: 'วันอังคารที่ 1 ธ.ค. 2569 เวลา 15:30 น.' / 'Tue 1 Dec 2026, 15:30'."""
+    local = (when if when.tzinfo else when.replace(tzinfo=BANGKOK)).astimezone(BANGKOK)
+    if normalise_language(lang) == "en":
+        return texts_en.DATETIME_FORMAT.format(
+            weekday=texts_en.WEEKDAYS[local.weekday()], day=local.day,
+            month=texts_en.MONTHS[local.month - 1], year=local.year, hh=local.hour,
+            mm=local.minute)
+    return texts_th.DATETIME_FORMAT.format(
+        weekday=texts_th.THAI_WEEKDAYS[local.weekday()], day=local.day,
+        month=texts_th.THAI_MONTHS[local.month - 1], year=local.year + 543, hh=local.hour,
+        mm=local.minute)
+
+
+def format_amount(amount: Decimal | float | int) -> str:
+    value = Decimal(str(amount))
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
