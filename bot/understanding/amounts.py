@@ -33,6 +33,9 @@ _UNIT_AFTER = re.compile(
     r"เบอร์|เล่ม|แห่ง|ไลก์|ข้อความ|ชุด|แต้ม|point|coin|usdt|btc|eth|ดอลลาร์|usd|\$|เหรียญ|ละ|"
     r"วิ|นาที|hours?|mins?|days?|times|pcs|items?|ออเดอร์|กล่อง|แพ็ค|ห่อ|หลัง|คัน|ที่|"
     r"ค่ะ?\s?ที่|ภารกิจ|งาน|ดอก|รายการ|แอป|เว็บ|เครื่อง|ขั้น|ระดับ|level|lv)", re.I)
+# after "1,000" only units that are surely not baht
+_UNIT_STRICT = re.compile(r"^\s?(?:%|เปอร์|usdt|btc|eth|coin|point|แต้ม|ดอลลาร์|usd|\$|เหรียญ|คน|"
+                          r"ไลก์|ข้อความ|วิว|ชิ้น|เยน|หยวน|ริงกิต)", re.I)
 _YEAR_BEFORE = re.compile(r"(?:ปี|พ\.?ศ\.?|ค\.?ศ\.?|year|อายุ|เลขที่|ที่|เลข|หมายเลข|รหัส|no\.?|#)\s*$",
                           re.I)
 
@@ -84,7 +87,8 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str], toks: list) -> 
             digits_only = not has_mult and not has_word
             before = t[max(0, ns - 14):ns]
             prefixed = t[m.start():ns + 1][:1] in "฿tT" and i == 0
-            if _UNIT_AFTER.match(after) and not cur:
+            grouped = digits_only and "," in t[ns:ne] and val >= 1000
+            if not cur and (_UNIT_STRICT if grouped else _UNIT_AFTER).match(after):
                 continue
             if digits_only:
                 raw = t[ns:ne]
@@ -93,7 +97,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str], toks: list) -> 
                 if _YEAR_BEFORE.search(before) and not cur:
                     continue
                 if not (cur or prefixed or (_MONEY_BEFORE.search(before) and val >= 10)
-                        or ("," in raw and _MONEY_BEFORE.search(t[max(0, ns - 30):ns]))):
+                        or ("," in raw and val >= 1000)):
                     if not (last_seg and i > 0):
                         continue
                     continue
@@ -102,7 +106,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str], toks: list) -> 
                     continue  # "ห้า" alone is no amount
                 if has_word and val < 100 and not cur:
                     continue
-                mult_only = all(isinstance(v, str) for v in values[i:j])
+                mult_only = all(isinstance(v, str) and v != "ครึ่ง" for v in values[i:j])
                 if mult_only and not (cur or _MONEY_BEFORE.search(before)):
                     continue  # "แสนดี"
             os_, oe = n.span(ns, ne)
