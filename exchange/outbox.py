@@ -118,7 +118,7 @@ class OutboxWorker:
         s = self.settings
         retrying = Retrying(
             stop=stop_after_attempt(s.delivery_attempts_per_pass),
-            wait=wait_exponential(multiplier=s.delivery_backoff_initial_seconds,
+            wait=wait_exponential(multiplier=s.delivery_pass_wait_seconds,
                                   max=s.delivery_backoff_max_seconds),
             retry=retry_if_exception_type(DeliveryFailed), reraise=True)
         try:

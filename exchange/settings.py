@@ -54,9 +54,11 @@ class ExchangeSettings(BaseSettings):
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     # Per delivery pass: tenacity retries this many times with exponential backoff ...
     delivery_attempts_per_pass: int = Field(default=3, ge=1)
-    delivery_backoff_initial_seconds: float = Field(default=0.5, ge=0)
+    delivery_pass_wait_seconds: float = Field(default=0.5, ge=0)
+    # ... and a delivery that still fails waits initial x 2^attempts (capped) for the next pass
+    delivery_backoff_initial_seconds: float = Field(default=2.0, ge=0)
     delivery_backoff_max_seconds: float = Field(default=300.0, gt=0)
-    # ... and a delivery that still fails is retried by later passes until this many attempts.
+    # and is retried by later passes until this many attempts, then marked dead.
     delivery_max_attempts: int = Field(default=50, ge=1)
     delivery_timeout_seconds: float = Field(default=10.0, gt=0)
 

@@ -110,7 +110,8 @@ def settings(db_url, callback_port) -> ExchangeSettings:
     return ExchangeSettings(
         env="development", database_url=db_url, migrate_on_startup=False,
         run_outbox_worker=False, callback_url=f"http://127.0.0.1:{callback_port}/exchange/callback",
-        delivery_backoff_initial_seconds=0, delivery_attempts_per_pass=2,
+        delivery_pass_wait_seconds=0, delivery_backoff_initial_seconds=5,
+        delivery_attempts_per_pass=2,
         delivery_timeout_seconds=2, outbox_poll_seconds=0.05)
 
 
