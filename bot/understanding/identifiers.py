@@ -272,12 +272,16 @@ def find_identifiers(n: Normalized, claims: Claims,
     for m in _RUN.finditer(t):
         if claims.overlaps(m.start(), m.end()):
             continue
-        if m.end() < len(t) and (t[m.end()].isascii() and t[m.end()].isalpha()):
-            continue  # "0123456789TH" is some code, not ours
         plus = m.group(1) is not None
         body_start = m.end(1) if plus else m.start()
         groups = [(g.start() + body_start, g.end() + body_start)
                   for g in re.finditer(r"\d+", t[body_start:m.end()])]
+        if m.end() < len(t) and (t[m.end()].isascii() and t[m.end()].isalpha()):
+            # "0123456789TH" is some code, not ours; but in "9810123456 5k" only "5k" is
+            if len(groups) > 1 and " " in t[groups[-2][1]:groups[-1][0]]:
+                groups.pop()
+            else:
+                continue
         total = sum(e - s for s, e in groups)
         if total < 9:
             prev_end = m.end()
