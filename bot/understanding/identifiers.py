@@ -29,7 +29,7 @@ from bot.understanding.normalize import Normalized
 from bot.understanding.spans import Claims
 
 _RUN = re.compile(
-    r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-./,:])(\+ ?)?\d(?:\d|(?: ?[-.] ?| |_)(?=\d))*")
+    r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-./,:])(\(?\+ ?|\()?\d(?:\d|(?: ?[-.] ?| |_|\) ?)(?=\d))*")
 _SEP_SPLIT = re.compile(r"[ .\-_]+")
 _MASK_CHARS = "xX*•#"
 _MASKED = re.compile(
@@ -159,7 +159,7 @@ def _mk(n: Normalized, cls: type, ns: int, ne: int, conf: float, **kw: object) -
 def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None,
               after: str) -> Found | None:
     t = n.text
-    layout = t[ns:ne].lstrip("+ ")
+    layout = t[ns:ne].lstrip("(+ ").replace(")", "")
     d = re.sub(r"\D", "", layout)
     k = len(d)
     if ctx == "decoy":
@@ -272,7 +272,7 @@ def find_identifiers(n: Normalized, claims: Claims,
     for m in _RUN.finditer(t):
         if claims.overlaps(m.start(), m.end()):
             continue
-        plus = m.group(1) is not None
+        plus = "+" in (m.group(1) or "")
         body_start = m.end(1) if plus else m.start()
         groups = [(g.start() + body_start, g.end() + body_start)
                   for g in re.finditer(r"\d+", t[body_start:m.end()])]
