@@ -497,6 +497,42 @@ def annotation_errors(
     return out
 
 
+def default_raw_tokenizer() -> Callable[[str], list[str]]:
+    """PyThaiNLP newmm keeping whitespace, so tokens concatenate back to the text."""
+    from pythainlp.tokenize import word_tokenize
+
+    return lambda text: word_tokenize(text, engine="newmm", keep_whitespace=True)
+
+
+def misaligned_spans(
+    examples: Sequence[Example], tokenize_raw: Callable[[str], list[str]] | None = None
+) -> list[Problem]:
+    """Warn about spans whose edges fall inside a Thai word (the NLU tokenizer can't see them).
+
+    Typical cause: an annotation glued to the following word, e.g. ``[กรุงไทย]แจ้ง``.
+    """
+    tokenize_raw = tokenize_raw or default_raw_tokenizer()
+    out: list[Problem] = []
+    for ex in examples:
+        if not ex.entities:
+            continue
+        tokens = tokenize_raw(ex.text)
+        if "".join(tokens) != ex.text:
+            continue  # tokenizer does not preserve offsets; nothing to say
+        edges = {0}
+        pos = 0
+        for tok in tokens:
+            pos += len(tok)
+            edges.add(pos)
+        for span in ex.entities:
+            if span.start not in edges or span.end not in edges:
+                piece = ex.text[span.start : span.end]
+                out.append(Problem(WARNING, "misaligned_span",
+                                   f"{span.entity} span {piece!r} cuts a word when tokenised "
+                                   f"(add a space?) — {ex.text!r}", (ex.source,)))
+    return out
+
+
 # --- the whole report ----------------------------------------------------------------------
 
 
@@ -520,6 +556,8 @@ def build_report(
     div = diversity(train, tokenize)
     t4 = time.perf_counter()
     ann = annotation_errors([*train, *heldout], synonyms)
+    if tokenize is None:  # only with the real Thai tokenizer
+        ann += misaligned_spans([*train, *heldout])
     timings = {
         "counts_and_duplicates": round(t1 - t0, 3),
         "near_duplicates": round(t2 - t1, 3),

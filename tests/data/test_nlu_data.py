@@ -274,3 +274,26 @@ def test_rasa_data_validate_accepts_the_nlu_data(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+
+
+def test_span_glued_into_a_thai_word_is_warned():
+    glued = Example("แอปกรุงไทยแจ้งว่าระงับ", "inform", None,
+                    (EntitySpan(3, 10, "bank", "KTB"),), "x:1")
+    spaced = Example("แอป กรุงไทย แจ้งว่าระงับ", "inform", None,
+                     (EntitySpan(4, 11, "bank", "KTB"),), "x:2")
+    assert [p.code for p in check.misaligned_spans([glued, spaced])] == ["misaligned_span"]
+    assert all(p.severity == check.WARNING for p in check.misaligned_spans([glued]))
+
+
+def test_domain_declares_every_intent_and_entity_the_data_uses():
+    """dialogue/domain.yml and nlu_data/ must agree on names (Rasa only warns about this)."""
+    import yaml
+
+    domain = yaml.safe_load((REPO / "dialogue" / "domain.yml").read_text(encoding="utf-8"))
+    names = {next(iter(i)) if isinstance(i, dict) else i for i in domain.get("intents", [])}
+    entities = {next(iter(e)) if isinstance(e, dict) else e for e in domain.get("entities", [])}
+    used = [*load_examples(DATA, "train"), *load_examples(DATA, "heldout")]
+    missing_intents = {e.intent for e in used} - names
+    missing_entities = {s.entity for e in used for s in e.entities} - entities
+    assert not missing_intents, f"intents missing from dialogue/domain.yml: {missing_intents}"
+    assert not missing_entities, f"entities missing from dialogue/domain.yml: {missing_entities}"
