@@ -62,6 +62,10 @@ class Reply:
     quick_replies: tuple[QuickReply, ...] = ()
     card: CaseCard | None = None
     sender_kind: str = "bot"  # bot, staff, system
+    # Set by the engine once the reply is stored: channels use the message id for delivery
+    # receipts and idempotent pushes, and the session id in button payloads (stale buttons).
+    message_id: str | None = None
+    session_id: str | None = None
 
     def fallback_text(self) -> str:
         """The reply as plain text, for channels or clients that can't render the rest."""

@@ -1,0 +1,31 @@
+"""The web widget channel: one `<script src=".../widget.js">` adds the chat to any page.
+
+Routes: `/widget.js`, the demo page `/`, the privacy notice `/privacy`, the WebSocket
+`/web/ws?visitor=<id>` and `POST /web/upload` (slips and screenshots).
+
+Protocol on the WebSocket (JSON text frames):
+  server -> client
+    {"type": "hello", "conversation_id", "session_id", "handoff_state", "history": [message]}
+    {"type": "message", "message": message}        every stored message, both directions
+    {"type": "handoff", "state": "bot|waiting_for_staff|staff|closed"}
+    {"type": "typing", "on": true|false}
+    {"type": "error", "message": "..."}
+  client -> server
+    {"type": "message", "text": "...", "client_id": "<uuid>"}
+    {"type": "postback", "payload": "...", "label": "...", "session_id": "...",
+     "client_id": "<uuid>"}
+`message` is `bot.conversation.engine.message_view`. The client keys messages by `id` and
+resends unacknowledged ones after a reconnect with the same `client_id` (the engine is
+idempotent on it), so nothing is lost and nothing is shown twice.
+"""
+
+from __future__ import annotations
+
+from channels.runtime import conversation_runtime
+from channels.web.routes import WebOutput, make_router
+
+
+def install(app, context) -> None:
+    runtime = conversation_runtime(app, context)
+    runtime.outbound.register("web", WebOutput())
+    app.include_router(make_router(runtime, context.settings))

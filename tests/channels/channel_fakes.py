@@ -1,0 +1,102 @@
+"""Test doubles for the channel tests: a canned dialogue that answers like Rasa's REST channel,
+served either in-process (`FakeDialogue`) or over HTTP (`FakeRasaServer`), and a helper that
+runs any ASGI app on a real socket in a background thread."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+from fastapi import FastAPI, Request
+
+from bot.conversation.rasa_client import FakeDialogue
+
+CASE_NUMBER = "SK-2611-0042"
+PRIVACY_LINE = "ประกาศความเป็นส่วนตัว: http://localhost:8000/privacy"
+
+
+def canned_rasa(sender: str, message: str, metadata: dict) -> list[dict]:
+    """What our Rasa project answers, in the REST channel's response shape."""
+    if message == "/greet":
+        return [{"recipient_id": sender,
+                 "text": "สวัสดีค่ะ สกัดเป็นผู้ช่วยอัตโนมัติสำหรับผู้ที่ถูกหลอกออนไลน์ "
+                         "(ไม่ใช่ตำรวจหรือ 1441) เล่าเรื่องที่เกิดขึ้นได้เลยค่ะ\n" + PRIVACY_LINE}]
+    if message == "/slip_received":
+        slip = metadata.get("slip_qr") or {}
+        return [{"recipient_id": sender,
+                 "text": f"ได้รับสลิปแล้วค่ะ เลขอ้างอิง {slip.get('transaction_ref', '-')}"}]
+    if message.startswith("/affirm"):
+        return [{"recipient_id": sender, "text": "รับทราบค่ะ โทรหาธนาคารของคุณตอนนี้เลยนะคะ"}]
+    if "เจ้าหน้าที่" in message:
+        return [{"recipient_id": sender, "text": "กำลังส่งต่อให้เจ้าหน้าที่ค่ะ รอสักครู่นะคะ"},
+                {"recipient_id": sender, "custom": {"handoff": "waiting_for_staff"}}]
+    if "โอน" in message or "หลอก" in message:
+        return [
+            {"recipient_id": sender,
+             "text": "เสียใจด้วยนะคะ นี่น่าจะเป็นการหลอกซื้อของออนไลน์ "
+                     "รีบโทรหาธนาคารของคุณเพื่อขอระงับบัญชีปลายทาง หรือโทร 1441 ทันทีค่ะ"},
+            {"recipient_id": sender, "text": "คุณโอนเงินไปแล้วใช่ไหมคะ",
+             "buttons": [{"title": "ใช่ โอนไปแล้ว", "payload": "/affirm"},
+                         {"title": "ยังไม่ได้โอน", "payload": "/deny"}]},
+            {"recipient_id": sender, "custom": {"card": {
+                "case_number": CASE_NUMBER, "scam_type_label": "หลอกลวงซื้อขายสินค้าออนไลน์",
+                "priority": "P0", "amount_thb": 15000, "destination": "KBANK xxx-x-x4567-x",
+                "deadline_at": "2026-11-30T07:05:00+00:00"}}},
+        ]
+    return [{"recipient_id": sender, "text": f"รับทราบค่ะ: {message}"}]
+
+
+def fake_dialogue() -> FakeDialogue:
+    return FakeDialogue(canned_rasa)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ThreadedServer:
+    """An ASGI app on 127.0.0.1:<free port> in a thread, with its own event loop."""
+
+    def __init__(self, app, *, port: int | None = None, lifespan: str = "on") -> None:
+        import uvicorn
+
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                log_config=None, lifespan=lifespan, ws="websockets")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def fake_rasa_app(script=canned_rasa) -> FastAPI:
+    """Rasa's REST channel endpoint answering from `script`; requests are kept in `.state.calls`."""
+    app = FastAPI()
+    app.state.calls = []
+    app.state.down = False
+
+    @app.post("/webhooks/rest/webhook")
+    async def webhook(request: Request):
+        from fastapi.responses import JSONResponse
+
+        body = await request.json()
+        app.state.calls.append(body)
+        if app.state.down:
+            return JSONResponse({"error": "down"}, status_code=503)
+        return script(body["sender"], body["message"], body.get("metadata") or {})
+
+    return app
