@@ -67,6 +67,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _router_installers():
     """Each front end adds its routes through one `install(app, context)` function."""
+    from channels import console
+    from channels import line as line_channel
+    from channels import web as web_channel
+
     installers = []
     # Channels and the console register here as they land (one line each).
+    installers.append(console.install)
+    installers.append(line_channel.install)
+    installers.append(web_channel.install)
     return installers

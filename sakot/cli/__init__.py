@@ -7,6 +7,8 @@ import typer
 from sakot.cli import data, doctor, exchange, models, run
 from sakot.cli import worker as worker_cli
 from sakot.cli import analyze
+from sakot.cli import staff as staff_cli
+from sakot.cli import line
 
 app = typer.Typer(
     help="Sakot (สกัด): a Thai-language assistant for online-scam victims.",
@@ -23,6 +25,8 @@ app.add_typer(exchange.app, name="exchange")
 app.add_typer(data.app, name="data")
 app.command("worker")(worker_cli.worker)
 app.command("analyze")(analyze.analyze)
+app.add_typer(staff_cli.app, name="staff")
+app.command("line-sim")(line.line_sim)
 
 
 def main() -> None:

@@ -1,0 +1,396 @@
+"""The staff console's routes (under /console). Thin: rules live in bot.desk, bot.staff and
+the read models in views.py; the conversation engine sends staff messages to the victim."""
+
+
+import asyncio
+import contextlib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import (
+    APIRouter,
+    Depends,
+    Form,
+    HTTPException,
+    Request,
+    WebSocket,
+    WebSocketDisconnect,
+    status,
+)
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from bot import desk
+from bot.conversation.events import STAFF_TOPIC, conversation_topic
+from bot.handoff import HandoffAction, InvalidHandoff
+from bot.staff import InvalidCredentials, LockedOut, StaffError, authenticate, create_staff
+from bot.storage.db import session_scope
+from bot.storage.models import AuditLog, Evidence, StaffRole, StaffUser
+from channels.console import views
+from channels.console.canned import canned_replies
+from channels.console.charts import bar_chart
+from channels.console.i18n import translator
+from channels.console.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    ConsoleAuthError,
+    SessionSigner,
+    StaffSession,
+    csrf_ok,
+    provided_csrf,
+    require_role,
+)
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+LANG_COOKIE = "sakot_console_lang"
+
+
+def build_router(context, runtime) -> APIRouter:
+    settings = context.settings
+    signer = SessionSigner(settings.secret_key.get_secret_value(),
+                           secure=settings.public_base_url.startswith("https"))
+    router = APIRouter(prefix="/console", include_in_schema=False)
+
+    # ------------------------------------------------------------------ dependencies
+    def current_session(request: Request) -> tuple[StaffUser, StaffSession]:
+        staff_session = signer.read(request.cookies.get(SESSION_COOKIE))
+        if staff_session is None:
+            raise ConsoleAuthError()
+        with context.sessions() as session:
+            staff = session.get(StaffUser, staff_session.staff_id)
+            if staff is None or not staff.is_active:
+                raise ConsoleAuthError()
+            session.expunge(staff)
+        return staff, staff_session
+
+    Current = Annotated[tuple[StaffUser, StaffSession], Depends(current_session)]
+
+    async def checked(request: Request, current: Current) -> StaffUser:
+        """A state-changing request from a logged-in staff member with a valid CSRF token."""
+        staff, staff_session = current
+        if not csrf_ok(staff_session, await provided_csrf(request)):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "CSRF token missing or wrong")
+        return staff
+
+    Checked = Annotated[StaffUser, Depends(checked)]
+
+    def supervisor(current: Current) -> tuple[StaffUser, StaffSession]:
+        require_role(current[0], StaffRole.SUPERVISOR)
+        return current
+
+    Supervisor = Annotated[tuple[StaffUser, StaffSession], Depends(supervisor)]
+
+    def render(request: Request, template: str, current=None, **values) -> HTMLResponse:
+        lang = request.cookies.get(LANG_COOKIE, "th")
+        staff, staff_session = current or (None, None)
+        return TEMPLATES.TemplateResponse(request, template, {
+            "t": translator(lang), "lang": lang, "staff": staff,
+            "csrf": staff_session.csrf if staff_session else "", **values})
+
+    # ------------------------------------------------------------------ login
+    @router.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, error: str | None = None):
+        raw, signed = signer.login_token()
+        response = render(request, "login.html", login_csrf=raw, error=error)
+        response.set_cookie(LOGIN_CSRF_COOKIE, signed, max_age=3600, httponly=True,
+                            secure=signer.secure, samesite="strict", path="/console")
+        return response
+
+    @router.post("/login")
+    def login(request: Request, username: Annotated[str, Form()],
+              password: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = ""):
+        if not signer.check_login_token(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "CSRF token missing or wrong")
+        t = translator(request.cookies.get(LANG_COOKIE, "th"))
+        try:
+            with session_scope(context.sessions) as session:
+                staff = authenticate(
+                    session, username=username, password=password,
+                    max_attempts=settings.staff_lockout_attempts,
+                    lockout=timedelta(minutes=settings.staff_lockout_minutes))
+                staff_id = staff.id
+        except LockedOut as exc:
+            return _login_again(request, t("locked", until=exc.until.strftime("%H:%M UTC")), 423)
+        except InvalidCredentials:
+            return _login_again(request, t("bad_login"), 401)
+        cookie, _ = signer.issue(staff_id)
+        response = RedirectResponse("/console/", status.HTTP_303_SEE_OTHER)
+        signer.set_cookie(response, cookie)
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
+        return response
+
+    def _login_again(request: Request, error: str, code: int) -> HTMLResponse:
+        response = login_form(request, error=error)
+        response.status_code = code
+        return response
+
+    @router.post("/logout")
+    def logout(staff: Checked):
+        response = RedirectResponse("/console/login", status.HTTP_303_SEE_OTHER)
+        response.delete_cookie(SESSION_COOKIE, path="/console")
+        return response
+
+    @router.get("/lang/{code}")
+    def set_language(code: str, request: Request):
+        response = RedirectResponse(request.headers.get("referer") or "/console/",
+                                    status.HTTP_303_SEE_OTHER)
+        response.set_cookie(LANG_COOKIE, "en" if code == "en" else "th", max_age=365 * 86400,
+                            samesite="strict", path="/console")
+        return response
+
+    # ------------------------------------------------------------------ queue
+    @router.get("/", response_class=HTMLResponse)
+    def queue_page(request: Request, current: Current):
+        with context.sessions() as session:
+            rows = views.queue(session, p0_alert_minutes=settings.p0_alert_minutes)
+            staff_list = _staff_list(session)
+        return render(request, "queue.html", current, rows=rows, staff_list=staff_list,
+                      p0_alert_minutes=settings.p0_alert_minutes)
+
+    @router.get("/api/queue")
+    def queue_json(current: Current):
+        with context.sessions() as session:
+            rows = views.queue(session, p0_alert_minutes=settings.p0_alert_minutes)
+        return [{**row.__dict__, "waiting_since": row.waiting_since.isoformat(),
+                 "deadline": row.deadline.isoformat() if row.deadline else None} for row in rows]
+
+    # ------------------------------------------------------------------ one conversation
+    @router.get("/c/{conversation_id}", response_class=HTMLResponse)
+    def conversation_page(conversation_id: str, request: Request, current: Current):
+        with context.sessions() as session:
+            view = views.conversation_view(session, conversation_id)
+            if view is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
+            staff_list = _staff_list(session)
+            canned = canned_replies(view.case)
+        return render(request, "conversation.html", current, view=view, canned=canned,
+                      staff_list=staff_list, scam_label=views.scam_label)
+
+    @router.get("/api/c/{conversation_id}")
+    def conversation_json(conversation_id: str, current: Current):
+        with context.sessions() as session:
+            view = views.conversation_view(session, conversation_id)
+            if view is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
+            return {"state": str(view.conversation.handoff_state),
+                    "assigned_staff_id": view.conversation.assigned_staff_id,
+                    "messages": view.messages,
+                    "identifiers": [i.__dict__ for i in view.identifiers],
+                    "freeze_requests": view.freeze_requests}
+
+    async def _handoff(conversation_id: str, staff: StaffUser, action: str,
+                       assignee_id: str | None = None) -> JSONResponse:
+        def apply() -> desk.HandoffChange:
+            with session_scope(context.sessions) as session:
+                assignee = session.get(StaffUser, assignee_id) if assignee_id else None
+                if assignee_id and assignee is None:
+                    raise HTTPException(status.HTTP_404_NOT_FOUND, "no such staff member")
+                actor = session.get(StaffUser, staff.id)
+                return desk.change_owner(session, conversation_id=conversation_id,
+                                         actor=actor, action=action, assignee=assignee)
+
+        try:
+            change = await asyncio.to_thread(apply)
+        except desk.NotAllowed as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
+        except InvalidHandoff as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        except desk.DeskError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        await runtime.engine.publish_handoff_changed(conversation_id, change.as_event())
+        return JSONResponse(change.as_event())
+
+    @router.post("/c/{conversation_id}/claim")
+    async def claim(conversation_id: str, staff: Checked):
+        return await _handoff(conversation_id, staff, HandoffAction.CLAIM)
+
+    @router.post("/c/{conversation_id}/assign")
+    async def assign(conversation_id: str, request: Request, staff: Checked):
+        require_role(staff, StaffRole.SUPERVISOR)
+        form = await request.form()
+        return await _handoff(conversation_id, staff, HandoffAction.CLAIM,
+                              assignee_id=str(form.get("staff_id") or ""))
+
+    @router.post("/c/{conversation_id}/release")
+    async def release(conversation_id: str, staff: Checked):
+        return await _handoff(conversation_id, staff, HandoffAction.RELEASE)
+
+    @router.post("/c/{conversation_id}/hand-back")
+    async def hand_back(conversation_id: str, staff: Checked):
+        return await _handoff(conversation_id, staff, HandoffAction.HAND_BACK)
+
+    @router.post("/c/{conversation_id}/close")
+    async def close(conversation_id: str, staff: Checked):
+        return await _handoff(conversation_id, staff, HandoffAction.CLOSE)
+
+    @router.post("/c/{conversation_id}/messages")
+    async def send_message(conversation_id: str, request: Request, staff: Checked):
+        form = await request.form()
+        text = str(form.get("text") or "").strip()
+        if not text:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "empty message")
+        if len(text) > 4000:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "message too long")
+
+        def may_write() -> None:
+            with context.sessions() as session:
+                conv = session.get(desk.Conversation, conversation_id)
+                if conv is None:
+                    raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
+                owned_by_other = (conv.handoff_state == "staff"
+                                  and conv.assigned_staff_id not in (None, staff.id))
+                if owned_by_other and staff.role != StaffRole.SUPERVISOR:
+                    raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                        "this chat belongs to another staff member")
+
+        await asyncio.to_thread(may_write)
+        return await runtime.engine.send_staff_message(conversation_id, staff.id, text)
+
+    @router.post("/c/{conversation_id}/notes")
+    async def add_note(conversation_id: str, request: Request, staff: Checked):
+        form = await request.form()
+
+        def add() -> None:
+            with session_scope(context.sessions) as session:
+                desk.add_note(session, conversation_id=conversation_id,
+                              staff=session.get(StaffUser, staff.id),
+                              text=str(form.get("text") or ""))
+
+        try:
+            await asyncio.to_thread(add)
+        except desk.DeskError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        await runtime.engine.publish_case_updated(conversation_id, {"change": "staff_note"})
+        return {"ok": True}
+
+    # ------------------------------------------------------------------ personal data
+    @router.post("/identifiers/{identifier_id}/reveal")
+    async def reveal(identifier_id: str, request: Request, staff: Checked):
+        form = await request.form()
+        try:
+            with session_scope(context.sessions) as session:
+                value = views.reveal_identifier(session, identifier_id=identifier_id,
+                                                staff=staff, reason=str(form.get("reason") or ""))
+        except ValueError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        except LookupError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        return {"value": value}
+
+    @router.post("/identifiers/{identifier_id}/correct")
+    async def correct(identifier_id: str, request: Request, staff: Checked):
+        form = await request.form()
+        try:
+            with session_scope(context.sessions) as session:
+                new = views.correct_identifier(
+                    session, identifier_id=identifier_id, staff=staff,
+                    value=str(form.get("value") or ""),
+                    bank_code=str(form.get("bank_code") or "") or None,
+                    role=str(form.get("role") or "") or None)
+                new_id, conversation_id = new.id, new.case.conversation_id
+        except ValueError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        except LookupError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        await runtime.engine.publish_case_updated(conversation_id,
+                                                  {"change": "identifier_corrected"})
+        return {"id": new_id}
+
+    @router.get("/evidence/{evidence_id}")
+    def evidence_file(evidence_id: str, current: Current):
+        staff = current[0]
+        with session_scope(context.sessions) as session:
+            item = session.get(Evidence, evidence_id)
+            if item is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such evidence")
+            from bot import audit
+
+            audit.record(session, actor=f"staff:{staff.id}", action="view_evidence",
+                         target_type="evidence", target_id=item.id)
+            path, content_type = Path(item.storage_path), item.content_type
+        if not path.is_absolute():
+            path = settings.var_dir / path
+        if not path.exists():
+            raise HTTPException(status.HTTP_410_GONE, "evidence file missing")
+        return FileResponse(path, media_type=content_type,
+                            headers={"Cache-Control": "no-store"})
+
+    # ------------------------------------------------------------------ supervisors
+    @router.get("/audit", response_class=HTMLResponse)
+    def audit_page(request: Request, current: Supervisor):
+        with context.sessions() as session:
+            entries = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
+                                      .limit(500)).all()
+            names = {f"staff:{i}": n for i, n in
+                     session.execute(select(StaffUser.id, StaffUser.display_name)).all()}
+        return render(request, "audit.html", current, entries=entries, names=names)
+
+    @router.get("/staff", response_class=HTMLResponse)
+    def staff_page(request: Request, current: Supervisor, error: str | None = None):
+        with context.sessions() as session:
+            staff_list = _staff_list(session)
+        return render(request, "staff.html", current, staff_list=staff_list, error=error)
+
+    @router.post("/staff")
+    async def staff_create(request: Request, staff: Checked):
+        require_role(staff, StaffRole.SUPERVISOR)
+        form = await request.form()
+        try:
+            with session_scope(context.sessions) as session:
+                create_staff(session, username=str(form.get("username") or ""),
+                             display_name=str(form.get("display_name") or ""),
+                             password=str(form.get("password") or ""),
+                             role=StaffRole(str(form.get("role") or "agent")),
+                             created_by=f"staff:{staff.id}")
+        except (StaffError, ValueError) as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        return RedirectResponse("/console/staff", status.HTTP_303_SEE_OTHER)
+
+    @router.get("/dashboard", response_class=HTMLResponse)
+    def dashboard_page(request: Request, current: Current):
+        with context.sessions() as session:
+            data = views.dashboard(session, p0_alert_minutes=settings.p0_alert_minutes)
+        t = translator(request.cookies.get(LANG_COOKIE, "th"))
+        charts = {
+            "by_type": bar_chart(data.by_type),
+            "by_day": bar_chart(data.by_day, color="#7a4fb8"),
+            "money": bar_chart([(t("lost"), float(data.lost_thb)),
+                                (t("held"), float(data.held_thb))], color="#b8431d",
+                               unit=" ฿"),
+        }
+        return render(request, "dashboard.html", current, data=data, charts=charts)
+
+    # ------------------------------------------------------------------ live updates
+    @router.websocket("/ws")
+    async def live(websocket: WebSocket):
+        staff_session = signer.read(websocket.cookies.get(SESSION_COOKIE))
+        if staff_session is None:
+            await websocket.close(code=4401)
+            return
+        conversation_id = websocket.query_params.get("conversation")
+        topic = conversation_topic(conversation_id) if conversation_id else STAFF_TOPIC
+        await websocket.accept()
+        subscription = runtime.events.subscribe([topic])
+
+        async def forward() -> None:
+            async for event in subscription:
+                await websocket.send_text(event.to_json())
+
+        forwarder = asyncio.create_task(forward())
+        try:
+            while True:  # the client only pings; a close ends the loop
+                await websocket.receive_text()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            forwarder.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await forwarder
+
+    return router
+
+
+def _staff_list(session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.display_name)).all())

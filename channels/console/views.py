@@ -1,0 +1,296 @@
+"""Read models for the console: the queue, one conversation with its case, the dashboard.
+
+Plain functions of a session returning plain data, so routes stay thin and tests can call them.
+Identifier values leave here masked; only `reveal_identifier` (audited) returns a full value.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.masking import mask_identifier, mask_text
+from bot.scam_types import SCAM_TYPES, ScamType
+from bot.storage.models import (
+    Case,
+    CaseEvent,
+    Conversation,
+    Evidence,
+    HandoffState,
+    Identifier,
+    Message,
+    Priority,
+    StaffUser,
+    utcnow,
+)
+
+PRIORITY_ORDER = {Priority.P0: 0, Priority.P1: 1, Priority.P2: 2}
+QUEUE_STATES = (HandoffState.WAITING_FOR_STAFF, HandoffState.STAFF)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def scam_label(scam_type: str | None) -> str:
+    try:
+        return SCAM_TYPES[ScamType(scam_type)].label_th if scam_type else "-"
+    except ValueError:
+        return scam_type or "-"
+
+
+@dataclass
+class QueueRow:
+    conversation_id: str
+    channel: str
+    state: str
+    owner: str | None
+    owner_id: str | None
+    case_number: str | None
+    scam_type: str
+    priority: str
+    waiting_since: datetime
+    waiting_minutes: int
+    deadline: datetime | None
+    minutes_left: int | None
+    alert: bool
+
+
+def queue(session: Session, *, now: datetime | None = None, p0_alert_minutes: int = 5
+          ) -> list[QueueRow]:
+    """Chats waiting for or owned by staff: P0 first, then least time left on the 72-h clock."""
+    now = now or utcnow()
+    conversations = session.scalars(
+        select(Conversation).where(Conversation.handoff_state.in_(QUEUE_STATES))
+    ).all()
+    staff_names = dict(session.execute(select(StaffUser.id, StaffUser.display_name)).all())
+    rows = []
+    for conv in conversations:
+        case = session.scalar(select(Case).where(Case.conversation_id == conv.id)
+                              .order_by(Case.created_at.desc()).limit(1))
+        since = _handoff_requested_at(session, case) or _aware(conv.updated_at) or now
+        deadline = _aware(case.hold_deadline_at) if case else None
+        priority = Priority(case.priority) if case else Priority.P1
+        waiting = int((now - since).total_seconds() // 60)
+        rows.append(QueueRow(
+            conversation_id=conv.id, channel=conv.channel, state=str(conv.handoff_state),
+            owner=staff_names.get(conv.assigned_staff_id), owner_id=conv.assigned_staff_id,
+            case_number=case.case_number if case else None,
+            scam_type=scam_label(case.scam_type if case else None),
+            priority=str(priority), waiting_since=since, waiting_minutes=waiting,
+            deadline=deadline,
+            minutes_left=int((deadline - now).total_seconds() // 60) if deadline else None,
+            alert=(priority == Priority.P0 and conv.handoff_state == HandoffState.WAITING_FOR_STAFF
+                   and waiting >= p0_alert_minutes),
+        ))
+    far = now + timedelta(days=3650)
+    rows.sort(key=lambda r: (PRIORITY_ORDER[Priority(r.priority)], r.deadline or far,
+                             r.waiting_since))
+    return rows
+
+
+def _handoff_requested_at(session: Session, case: Case | None) -> datetime | None:
+    if case is None:
+        return None
+    requested = [e.created_at for e in session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                CaseEvent.kind == "handoff_changed"))
+        if e.data.get("to") == HandoffState.WAITING_FOR_STAFF]
+    return _aware(max(requested)) if requested else _aware(case.escalated_at)
+
+
+@dataclass
+class IdentifierView:
+    id: str
+    kind: str
+    masked_value: str
+    bank_code: str | None
+    role: str
+    confidence: float
+    source: str
+    message_text: str | None
+    cluster_size: int
+    maskable: bool
+
+
+@dataclass
+class ConversationView:
+    conversation: Conversation
+    case: Case | None
+    messages: list[dict]
+    identifiers: list[IdentifierView]
+    events: list[CaseEvent]
+    evidence: list[Evidence]
+    freeze_requests: list[dict]
+    cluster: list[dict] = field(default_factory=list)
+    complaint_draft: str | None = None
+
+
+def message_view(message: Message) -> dict:
+    return {
+        "id": message.id, "direction": str(message.direction), "sender": str(message.sender_kind),
+        "text": mask_text(message.text), "attachments": message.attachments or [],
+        "created_at": _aware(message.created_at).isoformat(),
+    }
+
+
+def conversation_view(session: Session, conversation_id: str) -> ConversationView | None:
+    conv = session.get(Conversation, conversation_id)
+    if conv is None:
+        return None
+    case = session.scalar(select(Case).where(Case.conversation_id == conv.id)
+                          .order_by(Case.created_at.desc()).limit(1))
+    messages = session.scalars(select(Message).where(Message.conversation_id == conv.id)
+                               .order_by(Message.created_at)).all()
+    identifiers: list[IdentifierView] = []
+    events: list[CaseEvent] = []
+    evidence: list[Evidence] = []
+    cluster: list[dict] = []
+    freeze: list[dict] = []
+    draft = None
+    if case is not None:
+        texts = {m.id: m.text for m in messages}
+        for ident in session.scalars(select(Identifier).where(
+                Identifier.case_id == case.id, Identifier.superseded_by_id.is_(None))):
+            others = session.scalars(select(Case.case_number).join(Identifier).where(
+                Identifier.kind == ident.kind,
+                Identifier.normalized_value == ident.normalized_value,
+                Identifier.case_id != case.id).distinct()).all()
+            identifiers.append(IdentifierView(
+                id=ident.id, kind=ident.kind,
+                masked_value=mask_identifier(ident.kind, ident.normalized_value),
+                bank_code=ident.bank_code, role=str(ident.role), confidence=ident.confidence,
+                source=ident.source, message_text=mask_text(texts.get(ident.message_id)),
+                cluster_size=len(others) + 1,
+                maskable=ident.kind in ("account", "national_id", "promptpay_id"),
+            ))
+            if others and ident.kind in ("account", "promptpay_id"):
+                cluster.append({"identifier": mask_identifier(ident.kind, ident.normalized_value),
+                                "bank": ident.bank_code, "other_cases": list(others)})
+        events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                                 .order_by(CaseEvent.created_at, CaseEvent.id)).all()
+        evidence = session.scalars(select(Evidence).where(Evidence.case_id == case.id)).all()
+        freeze = _freeze_requests(events)
+        draft = _complaint_draft(session, case)
+    return ConversationView(conv, case, [message_view(m) for m in messages], identifiers,
+                            list(events), list(evidence), freeze, cluster, draft)
+
+
+def _freeze_requests(events: list[CaseEvent]) -> list[dict]:
+    """Latest status per freeze request, from exchange callback events on the timeline."""
+    latest: dict[str, dict] = {}
+    for event in events:
+        if event.kind.startswith("exchange_") or event.kind == "freeze_status_changed":
+            key = str(event.data.get("freeze_request_id") or event.data.get("bank") or event.id)
+            latest[key] = {**event.data, "at": _aware(event.created_at).isoformat()}
+    return list(latest.values())
+
+
+def _complaint_draft(session: Session, case: Case) -> str | None:
+    try:
+        from bot.complaint import complaint_draft_for_case
+    except ImportError:
+        return None
+    try:
+        return complaint_draft_for_case(session, case)
+    except Exception:  # a draft is a convenience; the case view must still open
+        return None
+
+
+def reveal_identifier(session: Session, *, identifier_id: str, staff: StaffUser,
+                      reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise ValueError("a reason is required to reveal personal data")
+    ident = session.get(Identifier, identifier_id)
+    if ident is None:
+        raise LookupError("no such identifier")
+    audit.record(session, actor=f"staff:{staff.id}", action="reveal_identifier",
+                 target_type="identifier", target_id=ident.id, reason=reason,
+                 data={"kind": ident.kind, "case_id": ident.case_id})
+    return ident.normalized_value
+
+
+def correct_identifier(session: Session, *, identifier_id: str, staff: StaffUser,
+                       value: str, bank_code: str | None, role: str | None) -> Identifier:
+    """A correction is a new identifier that supersedes the old one; both stay on record."""
+    old = session.get(Identifier, identifier_id)
+    if old is None:
+        raise LookupError("no such identifier")
+    value = value.strip()
+    if not value:
+        raise ValueError("empty value")
+    if old.kind in ("account", "phone", "promptpay_id", "national_id"):
+        value = "".join(ch for ch in value if ch.isdigit()) or value
+    new = Identifier(case_id=old.case_id, message_id=old.message_id, kind=old.kind,
+                     raw_text=value, normalized_value=value,
+                     bank_code=(bank_code or old.bank_code), role=(role or old.role),
+                     confidence=1.0, source="staff")
+    session.add(new)
+    session.flush()
+    old.superseded_by_id = new.id
+    session.add(CaseEvent(case_id=old.case_id, kind="identifier_corrected",
+                          actor=f"staff:{staff.id}",
+                          data={"identifier_id": old.id, "new_identifier_id": new.id,
+                                "kind": old.kind, "bank": new.bank_code, "role": str(new.role)}))
+    audit.record(session, actor=f"staff:{staff.id}", action="correct_identifier",
+                 target_type="identifier", target_id=old.id, data={"new": new.id})
+    return new
+
+
+@dataclass
+class Dashboard:
+    by_type: list[tuple[str, int]]
+    by_day: list[tuple[str, int]]
+    lost_thb: Decimal
+    held_thb: Decimal
+    median_minutes_to_escalation: float | None
+    sla_breaches: int
+    total_cases: int
+
+
+def dashboard(session: Session, *, now: datetime | None = None, days: int = 14,
+              p0_alert_minutes: int = 5) -> Dashboard:
+    now = now or utcnow()
+    cases = session.scalars(select(Case)).all()
+    by_type = Counter(scam_label(c.scam_type) for c in cases)
+    start = (now - timedelta(days=days - 1)).date()
+    by_day_counter = Counter(_aware(c.created_at).date() for c in cases)
+    by_day = [((start + timedelta(days=i)).isoformat()[5:],
+               by_day_counter.get(start + timedelta(days=i), 0)) for i in range(days)]
+    lost = sum((c.amount_lost_thb or Decimal(0) for c in cases), Decimal(0))
+    held = sum((c.amount_held_thb or Decimal(0) for c in cases), Decimal(0))
+    minutes = []
+    breaches = 0
+    for c in cases:
+        if c.escalated_at is None:
+            continue
+        first = session.scalar(select(func.min(Message.created_at))
+                               .where(Message.conversation_id == c.conversation_id))
+        if first is not None:
+            minutes.append((_aware(c.escalated_at) - _aware(first)).total_seconds() / 60)
+    for c in cases:
+        if c.priority != Priority.P0 or c.escalated_at is None:
+            continue
+        claims = [e.created_at for e in session.scalars(select(CaseEvent).where(
+            CaseEvent.case_id == c.id, CaseEvent.kind == "handoff_changed"))
+            if e.data.get("to") == HandoffState.STAFF]
+        waited_until = _aware(min(claims)) if claims else now
+        if (waited_until - _aware(c.escalated_at)) > timedelta(minutes=p0_alert_minutes):
+            breaches += 1
+    return Dashboard(
+        by_type=by_type.most_common(), by_day=by_day, lost_thb=lost, held_thb=held,
+        median_minutes_to_escalation=round(statistics.median(minutes), 1) if minutes else None,
+        sla_breaches=breaches, total_cases=len(cases),
+    )
