@@ -4,6 +4,7 @@ runs any ASGI app on a real socket in a background thread."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -66,9 +67,18 @@ class ThreadedServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                log_config=None, lifespan=lifespan, ws="websockets")
+                                log_config=None, lifespan=lifespan, ws="websockets-sansio")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.loop = None
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._serve()), daemon=True)
+
+    async def _serve(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        await self.server.serve()
+
+    def call(self, coroutine, timeout: float = 10.0):
+        """Run a coroutine on the server's event loop (where the app's objects live)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def start(self) -> ThreadedServer:
         self.thread.start()
