@@ -14,7 +14,9 @@ from bot.understanding.normalize import Normalized
 from bot.understanding.spans import Claims
 from bot.understanding.thainum import (
     DIGIT_NUMBER,
+    HALF,
     THAI_NUMBER_WORD,
+    Token,
     evaluate,
     split_numbers,
     tokenize,
@@ -47,7 +49,7 @@ def find_amounts(n: Normalized, claims: Claims) -> list[Amount]:
         all_toks = tokenize(m.group())
         if claims.overlaps(m.start(), m.end()):
             # keep the tokens outside claimed spans, split where a claimed one was dropped
-            pieces: list[list] = [[]]
+            pieces: list[list[tuple[Token, int, int]]] = [[]]
             for tk in all_toks:
                 if claims.overlaps(m.start() + tk[1], m.start() + tk[2]):
                     pieces.append([])
@@ -61,56 +63,51 @@ def find_amounts(n: Normalized, claims: Claims) -> list[Amount]:
     return out
 
 
-def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str], toks: list) -> list[Amount]:
+def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
+                toks: list[tuple[Token, int, int]]) -> list[Amount]:
+    """Amounts among the number tokens of one phrase (offsets relative to ``m.start()``)."""
     t = n.text
+    base = m.start()
+    prefixed_phrase = m.group()[:1] in "฿tT"  # "฿300", "THB 300"
+    values = [tk for tk, _, _ in toks]
     out: list[Amount] = []
-    if True:
-        values = [tk for tk, _, _ in toks]
-        for i, j in split_numbers(values):
-            seg_toks = toks[i:j]
-            ns = m.start() + seg_toks[0][1]
-            if i == 0 and m.group()[:1] in "฿tT":
-                ns = m.start()
-            ne = m.start() + seg_toks[-1][2]
-            after = t[ne:ne + 12]
-            cur = bool(_CURRENCY_AFTER.match(after))
-            last_seg = j == len(toks)
-            if j < len(toks):
-                after = t[ne:ne + 12]
-            val = evaluate(values[i:j], colloquial_tail=not cur)
-            if val is None or val <= 0:
-                continue
-            has_mult = any(isinstance(v, str) for v in values[i:j])
-            has_word = any(not t[m.start() + a].isdigit() for _, a, b in seg_toks
-                           if not isinstance(_, str) or True) and any(
-                not t[m.start() + a:m.start() + b][0].isdigit() for _, a, b in seg_toks)
-            digits_only = not has_mult and not has_word
-            before = t[max(0, ns - 14):ns]
-            prefixed = t[m.start():ns + 1][:1] in "฿tT" and i == 0
-            grouped = digits_only and "," in t[ns:ne] and val >= 1000
+    for i, j in split_numbers(values):
+        seg = toks[i:j]
+        seg_values = values[i:j]
+        prefixed = prefixed_phrase and i == 0 and seg[0][1] == toks[0][1]
+        ns = base if prefixed else base + seg[0][1]
+        ne = base + seg[-1][2]
+        after = t[ne:ne + 12]
+        before = t[max(0, ns - 14):ns]
+        cur = bool(_CURRENCY_AFTER.match(after))
+        val = evaluate(seg_values, colloquial_tail=not cur)
+        if val is None or val <= 0:
+            continue
+        has_mult = any(isinstance(v, str) for v in seg_values)
+        has_word = any(not t[base + a].isdigit() for _, a, _ in seg)
+        if not has_mult and not has_word:  # plain digits
+            raw = t[base + seg[0][1]:ne]
+            grouped = "," in raw and val >= 1000  # "1,000": money unless a unit says not
             if not cur and (_UNIT_STRICT if grouped else _UNIT_AFTER).match(after):
                 continue
-            if digits_only:
-                raw = t[ns:ne]
-                if raw.startswith("0") and not raw.startswith("0."):
-                    continue
-                if _YEAR_BEFORE.search(before) and not cur:
-                    continue
-                if not (cur or prefixed or (_MONEY_BEFORE.search(before) and val >= 10)
-                        or ("," in raw and val >= 1000)):
-                    if not (last_seg and i > 0):
-                        continue
-                    continue
-            else:
-                if not has_mult:
-                    continue  # "ห้า" alone is no amount
-                if has_word and val < 100 and not cur:
-                    continue
-                mult_only = all(isinstance(v, str) and v != "ครึ่ง" for v in values[i:j])
-                if mult_only and not (cur or _MONEY_BEFORE.search(before)):
-                    continue  # "แสนดี"
-            os_, oe = n.span(ns, ne)
-            out.append(Amount(raw=n.original[os_:oe], start=os_, end=oe,
-                              confidence=0.95 if cur else 0.8, value=float(val)))
-            claims.add(ns, ne)
+            if raw.startswith("0") and not raw.startswith("0."):
+                continue  # a code or part of a number, not money
+            if _YEAR_BEFORE.search(before) and not cur:
+                continue
+            if not (cur or prefixed or grouped or (_MONEY_BEFORE.search(before) and val >= 10)):
+                continue
+        else:
+            if not cur and _UNIT_AFTER.match(after):
+                continue
+            if not has_mult:
+                continue  # "ห้า" alone is no amount
+            if has_word and val < 100 and not cur:
+                continue
+            mult_only = all(isinstance(v, str) and v != HALF for v in seg_values)
+            if mult_only and not (cur or _MONEY_BEFORE.search(before)):
+                continue  # "แสนดี"
+        os_, oe = n.span(ns, ne)
+        out.append(Amount(raw=n.original[os_:oe], start=os_, end=oe,
+                          confidence=0.95 if cur else 0.8, value=float(val)))
+        claims.add(ns, ne)
     return out

@@ -304,7 +304,6 @@ def _segment(n: Normalized, groups: list[tuple[int, int]], run_start: int, plus:
     """Best reading of a run of digit groups: the whole, or consecutive parts of it."""
     t = n.text
     g = len(groups)
-    memo: dict[int, tuple[int, list[Found]]] = {}
 
     def classify(i: int, j: int) -> Found | None:
         ns = run_start if (i == 0 and plus) else groups[i][0]
@@ -314,36 +313,31 @@ def _segment(n: Normalized, groups: list[tuple[int, int]], run_start: int, plus:
         ctx = context(before, bank_ends, ws)
         return _classify(n, ns, ne, plus and i == 0, ctx, t[ne:ne + 25])
 
-    def best(i: int) -> tuple[int, list[Found]]:
-        if i >= g:
-            return 0, []
-        if i in memo:
-            return memo[i]
-        # skip this group (e.g. an amount typed right before a phone number)
-        res = (best(i + 1)[0], best(i + 1)[1])
+    # best[i]: (digits covered, readings) for groups[i:], filled from the end (no recursion:
+    # a long run of spaced numbers must not hit the recursion limit)
+    best: list[tuple[int, list[Found]]] = [(0, [])] * (g + 1)
+    max_groups = 16 if g <= 64 else 4  # a huge run ("1 1 1 1 ...") is noise: bound the work
+    for i in range(g - 1, -1, -1):
+        res = best[i + 1]  # skip this group (e.g. an amount typed right before a phone)
         size = 0
-        for j in range(i + 1, g + 1):
+        for j in range(i + 1, min(g, i + max_groups) + 1):
             size += groups[j - 1][1] - groups[j - 1][0]
             if size > 16:
                 break
             if size < 9:
                 continue
-            if j < g and i == 0 and j - i < g and not _space_between(t, groups[j - 1][1], groups[j][0]):
-                # a split inside dash/dot layout is not a split between two numbers
-                continue
+            if j < g and not _space_between(t, groups[j - 1][1], groups[j][0]):
+                continue  # a split inside dash/dot layout is not a split between numbers
             if i > 0 and not _space_between(t, groups[i - 1][1], groups[i][0]):
                 continue
             f = classify(i, j)
             if f is None:
                 continue
-            rest = best(j)
-            score = size + rest[0]
+            score = size + best[j][0]
             if score > res[0]:
-                res = (score, [f, *rest[1]])
-        memo[i] = res
-        return res
-
-    return best(0)[1]
+                res = (score, [f, *best[j][1]])
+        best[i] = res
+    return best[0][1]
 
 
 def _space_between(t: str, a: int, b: int) -> bool:

@@ -8,6 +8,7 @@ minutes after the message. A date with no clock time gets 00:00 and precision "d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -92,6 +93,13 @@ _CLOCKS = [re.compile(x) for x in (
         rf"(?P<mh>{_N})\s*โมง\s*(?P<mp>เช้า|เย็น|ค่ำ)?{_HALF}{_MIN_TAIL}",
         r"(?P<noon>เที่ยงคืน|เที่ยงวัน|เที่ยง)(?P<nhalf>\s*ครึ่ง)?",
     ])]
+# cheap substring checks: a clock pattern is only run when one of its words is in the text
+_CLOCK_GUARDS: list[tuple[str, ...]] = [
+    ("am", "pm", "a.m", "p.m"), (":",), ("น.", "นาฬิกา"), ("น.", "นาฬิกา"), ("บ่าย",), ("ทุ่ม",),
+    ("ทุ่ม",), ("ตี",), ("โมง",), ("เที่ยง",),
+]
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[a-z]")
 _CLOCK_DOT_CUE = re.compile(r"(?:เวลา|ตอน|ประมาณ|ราว|ช่วง|at)\s*(\d{1,2})\.(\d{2})(?!\d)")
 
 
@@ -195,19 +203,32 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
     t = n.text
     pieces: list[_Piece] = []
 
+    taken = Claims()
+
     def free(s: int, e: int) -> bool:
-        return not claims.overlaps(s, e) and not any(p.start < e and s < p.end for p in pieces)
+        return not (claims.overlaps(s, e) or taken.overlaps(s, e))
+
+    def add_piece(p: _Piece) -> None:
+        pieces.append(p)
+        taken.add(p.start, p.end)
+
+    low = t.lower()
+    digit = _DIGIT.search(t) is not None
+    latin = _LATIN.search(low) is not None
+
+    def scan(rx: re.Pattern[str], ok: bool) -> Iterator[re.Match[str]] | tuple[()]:
+        return rx.finditer(t) if ok else ()
 
     today = ref.replace(hour=0, minute=0, second=0, microsecond=0)
-    for m in _DATE_ISO.finditer(t):
+    for m in scan(_DATE_ISO, digit and "-" in t):
         d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
         if d and free(m.start(), m.end()):
-            pieces.append(_Piece(m.start(), m.end(), "date", date=d))
-    for m in _DATE_NUM.finditer(t):
+            add_piece(_Piece(m.start(), m.end(), "date", date=d))
+    for m in scan(_DATE_NUM, digit and ("/" in t or "-" in t or "." in t)):
         d = _mkdate(_year(m.group(4), ref), int(m.group(3)), int(m.group(1)), ref)
         if d and free(m.start(), m.end()):
-            pieces.append(_Piece(m.start(), m.end(), "date", date=d))
-    for m in _DATE_TH.finditer(t):
+            add_piece(_Piece(m.start(), m.end(), "date", date=d))
+    for m in scan(_DATE_TH, digit):
         mo = _MONTHS_TH.get(m.group(2).replace(" ", ""))
         if mo is None:
             mo = _MONTHS_TH.get(m.group(2).replace(".", ""))
@@ -218,20 +239,20 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
                     break
         d = _mkdate(_year(m.group(3), ref), mo, int(m.group(1)), ref) if mo else None
         if d and free(m.start(), m.end()):
-            pieces.append(_Piece(m.start(), m.end(), "date", date=d))
-    for m in _DATE_EN.finditer(t):
+            add_piece(_Piece(m.start(), m.end(), "date", date=d))
+    for m in scan(_DATE_EN, digit and latin):
         if m.group(1):
             day, mon, yr = m.group(1), m.group(2), m.group(3)
         else:
             mon, day, yr = m.group(4), m.group(5), m.group(6)
         d = _mkdate(_year(yr, ref), _MONTHS_EN[mon.lower()[:3]], int(day), ref)
         if d and free(m.start(), m.end()):
-            pieces.append(_Piece(m.start(), m.end(), "date", date=d))
+            add_piece(_Piece(m.start(), m.end(), "date", date=d))
 
-    for m in _JUST_NOW.finditer(t):
+    for m in scan(_JUST_NOW, "กี" in t or "ครู่" in t or "just" in low):
         if free(m.start(), m.end()):
-            pieces.append(_Piece(m.start(), m.end(), "moment", moment=ref))
-    for m in _AGO.finditer(t):
+            add_piece(_Piece(m.start(), m.end(), "moment", moment=ref))
+    for m in scan(_AGO, "นาที" in t or "ชั่วโมง" in t or "ชม" in t or "ago" in low):
         if not free(m.start(), m.end()):
             continue
         if m.group("en"):
@@ -245,8 +266,10 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
             else:
                 k = 1 if raw_n is None else (small_number(raw_n) or 0)
         delta = timedelta(hours=k) if unit == "h" else timedelta(minutes=k)
-        pieces.append(_Piece(m.start(), m.end(), "moment", moment=ref - delta))
-    for m in _REL_DAY.finditer(t):
+        add_piece(_Piece(m.start(), m.end(), "moment", moment=ref - delta))
+    for m in scan(_REL_DAY, any(w in low for w in (
+            "วัน", "วาน", "คืน", "เช้า", "อาทิตย์", "สัปดาห์", "yesterday", "today", "night",
+            "week", "morning"))):
         if not free(m.start(), m.end()):
             continue
         g = m.group().lower()
@@ -259,14 +282,14 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
             off = -7
         else:
             off = _REL_DAY_OFFSET.get(g, 0)
-        pieces.append(_Piece(m.start(), m.end(), "reld", date=today + timedelta(days=off),
+        add_piece(_Piece(m.start(), m.end(), "reld", date=today + timedelta(days=off),
                              evening=("คืน" in g or "night" in g)))
-    for m in _CLOCK_DOT_CUE.finditer(t):
+    for m in scan(_CLOCK_DOT_CUE, digit and "." in t):
         h, mi = int(m.group(1)), int(m.group(2))
         if h <= 23 and mi <= 59 and free(m.start(1), m.end(2)):
-            pieces.append(_Piece(m.start(1), m.end(2), "clock", hour=h, minute=mi))
-    for rx in _CLOCKS:
-        for m in rx.finditer(t):
+            add_piece(_Piece(m.start(1), m.end(2), "clock", hour=h, minute=mi))
+    for rx, guard in zip(_CLOCKS, _CLOCK_GUARDS, strict=True):
+        for m in scan(rx, any(w in low for w in guard)):
             if not free(m.start(), m.end()):
                 continue
             hm = _clock(m)
@@ -275,7 +298,7 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
             end = m.end()
             while end > m.start() and t[end - 1] == " ":
                 end -= 1
-            pieces.append(_Piece(m.start(), end, "clock", hour=hm[0], minute=hm[1]))
+            add_piece(_Piece(m.start(), end, "clock", hour=hm[0], minute=hm[1]))
 
     pieces.sort(key=lambda p: p.start)
     out: list[TransferTime] = []
