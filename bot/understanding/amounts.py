@@ -97,7 +97,8 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
             if not (cur or prefixed or grouped or (_MONEY_BEFORE.search(before) and val >= 10)):
                 continue
         else:
-            if not cur and _UNIT_AFTER.match(after):
+            # "สองพันคน" is people, but in "สองพัน คนขายบล็อก" the next word is a new phrase
+            if not cur and not after.startswith(" ") and _UNIT_AFTER.match(after):
                 continue
             if not has_mult:
                 continue  # "ห้า" alone is no amount

@@ -48,8 +48,11 @@ _CTX = re.compile(
     r"ใบสั่งซื้อ|invoice|ใบแจ้งหนี้|serial|imei|รหัสสินค้า|ใบเสร็จ|บัตรเครดิต|บัตรเดบิต|"
     r"credit\s?card|debit\s?card|ไปรษณีย์|เลขที่สัญญา|สัญญาเลข|มิเตอร์|ผู้ใช้ไฟ|"
     r"รหัสลูกค้า|เลขสมาชิก|member|รหัสผ่าน|otp|pin|พิน)|"
-    r"(?P<ref>เลขที่รายการ|เลขอ้างอิง|อ้างอิง|(?<![a-z])ref(?![a-z])|transaction)"
+    r"(?P<ref>เลขที่รายการ|เลขอ้างอิง|อ้างอิง|(?<![a-z])ref(?![a-z])|transaction)|"
+    r"(?P<transfer>โอนเข้า|โอนไป|โอนให้|โอนมาที่|โอนที่|transfer(?:red)?\s?to|sent\s?to)"
 )
+# "โอนไปเบอร์ 08..." : money sent to a phone number goes over PromptPay
+_TO_PHONE = re.compile(r"โอน\S{0,8}\s?(?:ที่|ให้|เข้า)?\s?เบอร์(?:โทร)?\s*(?:นี้)?\s*:?\s*$")
 
 
 @dataclass(slots=True)
@@ -115,6 +118,8 @@ def context(before: str, bank_ends: list[tuple[int, str]], window_start: int) ->
     nearest, every = _context(before, bank_ends, window_start)
     if nearest == "nid" and "promptpay" in every:
         return "promptpay"
+    if nearest == "phone" and _TO_PHONE.search(before):
+        return "promptpay"
     return nearest
 
 
@@ -174,7 +179,7 @@ def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None,
         r = parse_phone(num, None)
         if r is None:
             return None
-        if ctx in ("promptpay",) and r[2] == "TH":
+        if ctx in ("promptpay", "transfer") and r[2] == "TH" and r[3]:
             return _mk(n, PromptPayId, ns, ne, 0.9, value=r[1], id_type=PromptPayIdType.PHONE)
         return _mk(n, Phone, ns, ne, 0.95 if r[3] else 0.5, value=r[0], national=r[1],
                    region=r[2], valid=r[3])
@@ -182,6 +187,9 @@ def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None,
         r = parse_phone("+" + d, None)
         if r and r[3] and ctx != "account":
             return _mk(n, Phone, ns, ne, 0.85, value=r[0], national=r[1], region=r[2], valid=True)
+    if ctx == "transfer" and not _bank_like(layout) and (
+            k == 10 and is_thai_mobile(d) or k == 13 and thai_id_ok(d)):
+        ctx = "promptpay"  # "โอนให้ 0812345678": sent to a phone number, so over PromptPay
     if k == 13:
         if d.startswith("0066") and is_thai_mobile("0" + d[4:]):
             national = "0" + d[4:]
@@ -227,7 +235,7 @@ def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None,
                            valid=True)
         if ctx == "phone":
             return None  # "โทร 1234567890" is no Thai number and no account either
-        conf = 0.9 if (ctx == "account" or _bank_like(layout)) else 0.7
+        conf = 0.9 if (ctx in ("account", "transfer") or _bank_like(layout)) else 0.7
         return _mk(n, Account, ns, ne, conf, value=d)
     if k == 9:
         if d[0] == "0" and d[1] in "23457":

@@ -74,6 +74,16 @@ def test_hotlines_are_not_phones(text: str) -> None:
     assert out["phones"] == [] and out["accounts"] == []
 
 
+def test_transfer_to_non_mobile_ten_digits_is_an_account() -> None:
+    out = js("โอนให้ 1234567890")
+    assert out["accounts"][0]["number"] == "1234567890" and out["promptpay_ids"] == []
+
+
+def test_phone_word_after_transfer_in_other_clause_stays_phone() -> None:
+    out = js("โอนไปแล้ว 500 บาท แล้วเขาโทรมาจากเบอร์ 0891234567")
+    assert out["phones"] == ["0891234567"] and out["promptpay_ids"] == []
+
+
 def test_two_phones() -> None:
     assert js("เบอร์ 0612345678 และ 0654321987 ขู่")["phones"] == ["0612345678", "0654321987"]
 
@@ -148,6 +158,12 @@ PROMPTPAY_CASES = [
     ("พร้อมเพย์ 0105561234567", "0105561234567", "tax_id"),
     ("พร้อมเพย์ e-wallet 140000812345678", "140000812345678", "ewallet"),
     ("wallet id 140000812345678", "140000812345678", "ewallet"),
+    ("โอนให้ 0812223344 ไป 500", "0812223344", "phone"),
+    ("โอนเข้า 081-222-3344", "0812223344", "phone"),
+    ("โอนไปเบอร์ 0812223344", "0812223344", "phone"),
+    ("โอนเข้าเบอร์โทร 0812223344", "0812223344", "phone"),
+    ("transferred to +66812223344", "0812223344", "phone"),
+    (f"โอนเข้า {NIDS[2]}", NIDS[2], "national_id"),
 ]
 
 
