@@ -68,6 +68,15 @@ _REL_DAY = re.compile(
     rf"(?:เมื่อ\s*)?(?P<days>\d{{1,2}}|{_TH_SMALL})\s*วัน\s*(?:ที่แล้ว|ก่อน)|"
     r"(?:เมื่อ\s*)?(?:อาทิตย์|สัปดาห์)\s*(?:ที่แล้ว|ก่อน)|last week"
 )
+_WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "พฤหัสบดี": 3, "พฤหัส": 3, "ศุกร์": 4, "เสาร์": 5,
+             "อาทิตย์": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+             "friday": 4, "saturday": 5, "sunday": 6}
+_WEEKDAY = re.compile(
+    r"(?i)(?:เมื่อ\s*)?วัน\s?(?P<th>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)"
+    r"(?P<last>\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา))?|"
+    r"(?P<en_last>last\s)?(?<![a-z])(?P<en>monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)(?![a-z])"
+)
 _REL_DAY_OFFSET = {"เมื่อวานซืน": -2, "วานซืน": -2, "เมื่อวานนี้": -1, "เมื่อวาน": -1,
                    "วานนี้": -1, "yesterday": -1, "เมื่อคืนนี้": -1, "เมื่อคืน": -1,
                    "last night": -1}
@@ -267,6 +276,14 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
                 k = 1 if raw_n is None else (small_number(raw_n) or 0)
         delta = timedelta(hours=k) if unit == "h" else timedelta(minutes=k)
         add_piece(_Piece(m.start(), m.end(), "moment", moment=ref - delta))
+    for m in scan(_WEEKDAY, "วัน" in t or "day" in low):
+        if not free(m.start(), m.end()):
+            continue
+        wd = _WEEKDAYS[(m.group("th") or m.group("en")).lower()]
+        back = (ref.weekday() - wd) % 7
+        if back == 0 and (m.group("last") or m.group("en_last")):
+            back = 7
+        add_piece(_Piece(m.start(), m.end(), "reld", date=today - timedelta(days=back)))
     for m in scan(_REL_DAY, any(w in low for w in (
             "วัน", "วาน", "คืน", "เช้า", "อาทิตย์", "สัปดาห์", "yesterday", "today", "night",
             "week", "morning"))):
