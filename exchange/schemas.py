@@ -86,7 +86,8 @@ class AckOutcome(StrEnum):
 # ---------------------------------------------------------------------------------------- types
 
 BankCode = Annotated[
-    str, Field(pattern=r"^[0-9]{3}$", description="3-digit Thai bank code, e.g. 004 = KBANK")
+    str, Field(pattern=r"^[0-9]{3}$", description="3-digit Thai bank code, e.g. 004 = KBANK",
+               json_schema_extra={"enum": sorted(BANKS)})
 ]
 AccountNo = Annotated[
     str, Field(pattern=r"^[0-9]{10,15}$", description="Digits only, no dashes or spaces")

@@ -156,3 +156,11 @@ def test_reporter_reads_its_own_case_back(sakot):
     assert case["victim_contact_ref"] == "sakot:contact/7f3a9c"
     assert case["freeze_requests"][0]["id"] == body["freeze_requests"][0]["id"]
     assert case["transfers"][0]["transfer_time"] == "07:40:00"
+
+
+def test_receipt_matches_its_documented_schema(sakot):
+    from exchange.schemas import CaseReceipt
+
+    body = submit(sakot, make_packet(transfers=[make_transfer("1111111111"),
+                                                make_transfer("2222222222", "014")]))
+    CaseReceipt.model_validate(body)
