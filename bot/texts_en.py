@@ -152,6 +152,16 @@ TEXTS: dict[str, str] = {
         "Never rent or lend your account or SIM: that is a crime (mule account)."
     ),
     "advice_intro": "What to do:",
+    "correct_hint": "If any detail is wrong, just type the correct one.",
+    "updated": "Case {case_number} has been updated.",
+    "slip_received": "Slip received; it is saved as evidence in your case.",
+    "evidence_received": "File received; it is saved as evidence.",
+    "evidence_no_case": "File received. Can you tell me what happened?",
+    "system_error": (
+        "Sorry, something went wrong on our side. If you just transferred money, call your "
+        "bank or {aoc} now, then write to me again."
+    ),
+    "on_line_escalated": "Your case is in the staff's urgent queue; someone will join this chat soon.",
     "btn_yes": "Yes",
     "btn_no": "No",
     "btn_lost_yes": "Yes, money lost",

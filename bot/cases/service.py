@@ -59,7 +59,7 @@ def redact(text: str) -> str:
                             text)
 
 
-def event(session: Session, case: Case, kind: str, *, actor: str = BOT, **data: object) -> None:
+def event(session: Session, case: Case, kind: str, /, *, actor: str = BOT, **data: object) -> None:
     session.add(CaseEvent(case_id=case.id, kind=kind, actor=actor, data=_jsonable(data)))
 
 
@@ -206,9 +206,10 @@ def record_facts(session: Session, *, case: Case, facts: MessageFacts,
         changed.append("amount")
     if facts.transfer_at is not None and (case.last_transfer_at is None
                                           or _aware(case.last_transfer_at) != facts.transfer_at):
+        # times are stored in UTC everywhere: SQLite drops the zone, PostgreSQL keeps it
         event(session, case, "transfer_time_set", actor=actor, before=case.last_transfer_at,
               after=facts.transfer_at, message_id=message_id)
-        case.last_transfer_at = facts.transfer_at
+        case.last_transfer_at = facts.transfer_at.astimezone(UTC)  # SQLite keeps no zone
         changed.append("transfer_time")
     if facts.victim_bank and case.victim_bank != facts.victim_bank:
         event(session, case, "victim_bank_set", actor=actor, before=case.victim_bank,
@@ -260,13 +261,18 @@ def has_destination(session: Session, *, case: Case) -> bool:
 
 def apply_triage(session: Session, *, case: Case, result: Triage, now: datetime) -> bool:
     """Store the triage decision and the police deadline; True when the priority rose."""
-    rose = False
+    # Priority only rises here: a signal seen once ("money is still leaving", "he is on the
+    # line") keeps the case P0 even when the next message doesn't repeat it. Staff lower it.
     priority = Priority(result.priority)
-    if case.priority != priority:
-        rose = _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]
-        if rose or case.status != CaseStatus.ESCALATED:  # never demote an escalated case
-            event(session, case, "triaged", before=case.priority, after=priority.value,
-                  reasons=list(result.reasons), top_urgency=result.top_urgency)
+    rose = _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]
+    first = not rose and session.scalar(select(func.count(CaseEvent.id)).where(
+        CaseEvent.case_id == case.id, CaseEvent.kind == "triaged")) == 0
+    if rose or first:
+        session.flush()
+        event(session, case, "triaged", before=case.priority, after=(
+            priority if rose else Priority(case.priority)).value,
+              reasons=list(result.reasons), top_urgency=result.top_urgency)
+        if rose:
             case.priority = priority
     if case.money_lost:
         deadline = police_deadline(_aware(case.last_transfer_at), _aware(case.created_at) or now)

@@ -1,0 +1,210 @@
+"""Start the real dialogue stack for tests and benchmarks: an NLU service, our action server
+(`sakot actions`) and stock Rasa 3.6 (`.venv-rasa`), on free ports, with a temporary database.
+
+``Chat`` plays the conversation engine's part: it stores each inbound message (so identifiers
+can point at it), forwards it to Rasa's REST channel with the engine's metadata, and stays
+silent while staff own the chat, as the engine does.
+
+NLU: SAKOT_TEST_NLU=real uses `sakot models serve-nlu` (needs models/classifier); =stub uses
+the keyword stub; =auto (default) uses the real one when it is built and understands button
+payloads ("/affirm"), the stub otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from bot.handoff import bot_may_reply
+from bot.storage.db import make_engine, make_session_factory, session_scope
+from bot.storage.migrate import upgrade
+from bot.storage.models import Conversation, Direction, Message, SenderKind
+from sakot.dialogue_model import build, rasa_env
+from sakot.settings import PROJECT_ROOT, Settings
+
+RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+STUB = Path(__file__).with_name("nlu_stub.py")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, name: str, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{name} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    nlu_mode: str = "auto"
+    database_url: str = ""
+    procs: list[subprocess.Popen] = field(default_factory=list)
+    rasa_url: str = ""
+    nlu_used: str = ""
+
+    def _spawn(self, name: str, argv: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
+        log = self.workdir / f"{name}.log"
+        handle = open(log, "w")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append(proc)
+        return proc, log
+
+    def start(self) -> Stack:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.database_url = self.database_url or f"sqlite:///{self.workdir / 'sakot.db'}"
+        upgrade(self.database_url)
+        build(quiet=True)  # the dialogue model (cached by input hash)
+        base_env = {**os.environ, "SAKOT_ENV": "development",
+                    "SAKOT_DATABASE_URL": self.database_url, "RASA_TELEMETRY_ENABLED": "false",
+                    "SAKOT_LOG_LEVEL": "WARNING"}
+        nlu_port, action_port, rasa_port = free_port(), free_port(), free_port()
+
+        nlu_proc, nlu_log = self._start_nlu(nlu_port, base_env)
+        action_proc, action_log = self._spawn(
+            "actions", [sys.executable, "-m", "sakot", "actions", "--port", str(action_port)],
+            {**base_env, "SANIC_HOST": "127.0.0.1"})
+        settings = Settings(database_url=self.database_url, var_dir=self.workdir, redis_url=None)
+        env = {**base_env, **rasa_env(settings, nlu_url=f"http://127.0.0.1:{nlu_port}",
+                                      action_url=f"http://127.0.0.1:{action_port}/webhook"),
+               "SAKOT_RASA_TRACKER_URL": f"sqlite:///{self.workdir / 'rasa_tracker.db'}"}
+        env["SAKOT_RASA_TRACKER_DIALECT"] = "sqlite"
+        rasa_proc, rasa_log = self._spawn("rasa", [
+            str(RASA), "run", "--enable-api", "--model", str(PROJECT_ROOT / "models" / "rasa"),
+            "--endpoints", str(PROJECT_ROOT / "dialogue" / "endpoints.yml"),
+            "--credentials", str(PROJECT_ROOT / "dialogue" / "credentials.yml"),
+            "--port", str(rasa_port), "--interface", "127.0.0.1"], env)
+        _wait(f"http://127.0.0.1:{nlu_port}/", nlu_proc, "nlu", 180, nlu_log)
+        _wait(f"http://127.0.0.1:{action_port}/health", action_proc, "actions", 60, action_log)
+        _wait(f"http://127.0.0.1:{rasa_port}/status", rasa_proc, "rasa", 240, rasa_log)
+        self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        return self
+
+    def _start_nlu(self, port: int, env: dict) -> tuple[subprocess.Popen, Path]:
+        mode = os.environ.get("SAKOT_TEST_NLU", self.nlu_mode)
+        real_ready = (PROJECT_ROOT / "models" / "classifier").exists()
+        if mode == "real" or (mode == "auto" and real_ready):
+            proc, log = self._spawn("nlu", [sys.executable, "-m", "sakot", "models", "serve-nlu",
+                                            "--port", str(port)], env)
+            try:
+                _wait(f"http://127.0.0.1:{port}/", proc, "nlu", 180, log)
+                probe = httpx.post(f"http://127.0.0.1:{port}/model/parse",
+                                   json={"text": "/affirm"}, timeout=10).json()
+                if mode == "real" or probe.get("intent", {}).get("name") == "affirm":
+                    self.nlu_used = "real"
+                    return proc, log
+            except RuntimeError:
+                if mode == "real":
+                    raise
+            self._stop(proc)
+        self.nlu_used = "stub"
+        return self._spawn("nlu", [sys.executable, str(STUB), str(port)], env)
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            self._stop(proc)
+        self.procs.clear()
+
+    def sessions(self):
+        return make_session_factory(make_engine(self.database_url))
+
+    def chat(self, channel: str = "web", language: str | None = None) -> Chat:
+        return Chat(self, channel=channel, language=language)
+
+
+@dataclass
+class Turn:
+    text: str
+    replies: list[dict]
+    seconds: float
+
+    @property
+    def texts(self) -> list[str]:
+        return [r["text"] for r in self.replies if r.get("text")]
+
+    @property
+    def joined(self) -> str:
+        return "\n".join(self.texts)
+
+    def custom(self, key: str) -> list:
+        return [r["custom"][key] for r in self.replies
+                if isinstance(r.get("custom"), dict) and key in r["custom"]]
+
+
+class Chat:
+    """One victim talking to Sakot through the REST channel, the way the engine forwards."""
+
+    def __init__(self, stack: Stack, *, channel: str, language: str | None) -> None:
+        self.stack = stack
+        self.id = uuid.uuid4().hex
+        self.channel = channel
+        self.language = language
+        self.turns: list[Turn] = []
+        self._sessions = stack.sessions()
+        with session_scope(self._sessions) as s:
+            s.add(Conversation(id=self.id, channel=channel, channel_user_id=f"u-{self.id}",
+                               language=language or "th"))
+
+    def send(self, text: str, *, received_at: datetime | None = None,
+             metadata: dict | None = None) -> Turn:
+        received_at = received_at or datetime.now(UTC)
+        with session_scope(self._sessions) as s:
+            conv = s.get(Conversation, self.id)
+            state = conv.handoff_state
+            message = Message(conversation_id=self.id, direction=Direction.INBOUND,
+                              sender_kind=SenderKind.USER, text=text,
+                              channel_message_id=uuid.uuid4().hex, created_at=received_at)
+            s.add(message)
+            s.flush()
+            message_id = message.id
+        if not bot_may_reply(state):
+            turn = Turn(text, [], 0.0)
+            self.turns.append(turn)
+            return turn
+        meta = {"channel": self.channel, "message_id": message_id,
+                "received_at": received_at.isoformat(), "language": self.language,
+                **(metadata or {})}
+        started = time.perf_counter()
+        response = httpx.post(f"{self.stack.rasa_url}/webhooks/rest/webhook",
+                              json={"sender": self.id, "message": text, "metadata": meta},
+                              timeout=60)
+        elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        turn = Turn(text, response.json(), elapsed)
+        self.turns.append(turn)
+        return turn
+
+    def tracker(self) -> dict:
+        return httpx.get(f"{self.stack.rasa_url}/conversations/{self.id}/tracker",
+                         timeout=30).json()
