@@ -56,7 +56,7 @@ def product_processes(settings: Settings) -> list[ProcessSpec]:
              "--credentials", str(PROJECT_ROOT / "dialogue" / "credentials.yml"),
              "--port", str(settings.rasa_port), "--interface", "127.0.0.1"],
             missing=_needs(rasa_model_dir, "run `make setup` to train the dialogue model"),
-            env={"RASA_TELEMETRY_ENABLED": "false"},
+            env=__import__("sakot.dialogue_model", fromlist=["rasa_env"]).rasa_env(settings),
         ),
         ProcessSpec("worker", _sakot("worker"),
                     missing=_needs(PROJECT_ROOT / "bot" / "outbox" / "worker.py", "outbox worker")),
