@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from understanding_helpers import REF, js, run
+from tests.understanding.understanding_helpers import REF, js, run
 
 AMOUNT_CASES = [
     ("โอนไป 5,000 บาท", [5000]),

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.understanding import analyze_text, mask_national_id, normalize, thai_id_ok
-from understanding_helpers import REF
+from tests.understanding.understanding_helpers import REF
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding import mask_national_id, thai_id_ok
-from understanding_helpers import js, run
+from tests.understanding.understanding_helpers import js, run
 
 
 def nid(first12: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from understanding_helpers import js, run
+from tests.understanding.understanding_helpers import js, run
 
 URL_CASES = [
     ("เข้าเว็บ https://example.com/login", ["https://example.com/login"]),
