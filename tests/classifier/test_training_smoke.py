@@ -90,3 +90,16 @@ def test_int8_quantised_model_agrees(tiny_data: Path, tiny_base: Path, tmp_path:
     fp32 = load_classifier(tmp_path / "m", quantize=False).logits(texts)[0]
     int8 = load_classifier(tmp_path / "m", quantize=True).logits(texts)[0]
     assert np.abs(fp32 - int8).max() < 0.1
+
+
+def test_base_model_from_a_local_checkpoint(tiny_base: Path, tmp_path: Path) -> None:
+    """SAKOT_BASE_MODEL may name any Hugging Face model id or local path: same code path."""
+    from bot.classifier.convert import BaseSpec, build_base, read_stamp
+
+    out = build_base(tmp_path / "converted", BaseSpec(source=str(tiny_base)))
+    stamp = read_stamp(out)
+    assert stamp["source"] == str(tiny_base) and stamp["pruned"] is False
+    assert (out / "config.json").exists() and (out / "tokenizer.json").exists()
+    mtime = (out / "config.json").stat().st_mtime_ns
+    assert build_base(out, BaseSpec(source=str(tiny_base))) == out  # skipped: same inputs
+    assert (out / "config.json").stat().st_mtime_ns == mtime
