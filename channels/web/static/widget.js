@@ -91,7 +91,7 @@
   root.innerHTML =
     '<style>' + CSS + '</style>' +
     '<button class="launcher" type="button" aria-expanded="false" aria-controls="sakot-panel">' +
-    '<span aria-hidden="true">💬</span><span>แจ้งเหตุถูกหลอก / ขอคำแนะนำ</span></button>' +
+    '<svg aria-hidden="true" focusable="false" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg><span>แจ้งเหตุถูกหลอก / ขอคำแนะนำ</span></button>' +
     '<section class="panel" id="sakot-panel" role="dialog" aria-modal="false" aria-labelledby="sakot-title" hidden>' +
     '<header><h2 id="sakot-title"></h2>' +
     '<button type="button" class="close" aria-label="ปิดหน้าต่างแชท">×</button></header>' +
@@ -100,7 +100,7 @@
     '<div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="ข้อความในแชท" tabindex="0"></div>' +
     '<div class="typing" aria-live="polite"></div>' +
     '<form novalidate><label class="sr" for="sakot-input">พิมพ์ข้อความถึงสกัด</label>' +
-    '<label class="attach" title="แนบสลิปหรือรูปหน้าจอ"><span aria-hidden="true">📎</span>' +
+    '<label class="attach" title="แนบสลิปหรือรูปหน้าจอ"><svg aria-hidden="true" focusable="false" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"/></svg>' +
     '<span class="sr">แนบสลิปโอนเงินหรือรูปหน้าจอ</span>' +
     '<input type="file" accept="image/*,application/pdf"></label>' +
     '<textarea id="sakot-input" rows="1" placeholder="เล่าสิ่งที่เกิดขึ้นได้เลยค่ะ…" autocomplete="off"></textarea>' +
@@ -228,14 +228,15 @@
       if (text) linkify(el, text);
       atts.forEach(function (a) {
         var t = document.createElement("div");
-        t.textContent = "📎 " + (a.kind === "image" ? "ส่งรูปภาพแล้ว" : ((a.meta && a.meta.file_name) || "ส่งไฟล์แล้ว")) +
+        t.textContent = "[แนบ] " + (a.kind === "image" ? "ส่งรูปภาพแล้ว" : ((a.meta && a.meta.file_name) || "ส่งไฟล์แล้ว")) +
           (a.slip_qr ? " (อ่าน QR บนสลิปได้)" : "");
         el.appendChild(t);
       });
       wrap.appendChild(el);
     }
-    if (!inbound) { clearQuick(); if (payload.quick_replies && payload.quick_replies.length) wrap.appendChild(renderQuick(payload.quick_replies)); }
-    else clearQuick();
+    // Choices stay until the user answers (or newer choices arrive).
+    if (inbound) clearQuick();
+    else if (payload.quick_replies && payload.quick_replies.length) { clearQuick(); wrap.appendChild(renderQuick(payload.quick_replies)); }
     var anchor = document.createElement("span"); anchor.setAttribute("data-id", m.id); anchor.hidden = true;
     wrap.insertBefore(anchor, wrap.firstChild);
     log.appendChild(wrap);
@@ -272,7 +273,7 @@
     var file = fileInput.files && fileInput.files[0];
     if (!file) return;
     var clientId = uid();
-    var el = showPending(clientId, "📎 กำลังส่ง " + file.name + "…");
+    var el = showPending(clientId, "กำลังส่งไฟล์ " + file.name + "…");
     pending[clientId] = { frame: null, el: el };
     var data = new FormData();
     data.append("visitor", visitor); data.append("client_id", clientId); data.append("file", file);

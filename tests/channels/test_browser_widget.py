@@ -1,0 +1,122 @@
+"""The widget in a real browser (Debian's Chromium through Playwright): open the demo page,
+report a scam in Thai, see the advice and the case number, reload and find the conversation
+resumed without duplicates. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+
+import pytest
+from channel_fakes import CASE_NUMBER, ThreadedServer
+
+from sakot.app import create_app
+from sakot.settings import PROJECT_ROOT, Settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "channels"
+
+
+@pytest.fixture
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium fonts-thai-tlwg "
+                    "(scripts/setup.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(tmp_path, fake_rasa):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", var_dir=tmp_path,
+                        rasa_url=fake_rasa.url, redis_url=None, line_channel_secret=None,
+                        line_channel_access_token=None)
+    server = ThreadedServer(create_app(settings)).start()
+    yield server
+    server.stop()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_report_a_scam_then_reload_and_resume(browser, site):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(site.url + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("เดโม")
+
+    launcher = page.get_by_role("button", name="แจ้งเหตุถูกหลอก / ขอคำแนะนำ")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    textbox = page.get_by_label("พิมพ์ข้อความถึงสกัด")
+    expect(textbox).to_be_focused()
+    log = page.get_by_role("log")
+    expect(log).to_have_attribute("aria-live", "polite")
+    expect(log).to_contain_text("ประกาศความเป็นส่วนตัว")  # greeting with the privacy notice
+
+    textbox.fill("เมื่อกี้โดนหลอกโอนเงินค่าเสื้อไป 15,000 บาทค่ะ")
+    textbox.press("Enter")
+    expect(log).to_contain_text("รีบโทรหาธนาคารของคุณ")
+    expect(log).to_contain_text(CASE_NUMBER)
+    expect(page.get_by_role("article", name=f"สรุปเคส {CASE_NUMBER}")).to_contain_text(
+        "แจ้งความภายใน")
+    yes = page.get_by_role("button", name="ใช่ โอนไปแล้ว")
+    expect(yes).to_be_visible()
+    shot(page, "widget-report")
+    yes.click()
+    expect(log).to_contain_text("โทรหาธนาคารของคุณตอนนี้เลย")
+
+    user_bubbles = log.locator(".msg.user")
+    count_before = user_bubbles.count()
+    page.reload()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()  # stays open across the reload
+    log = page.get_by_role("log")
+    expect(log).to_contain_text(CASE_NUMBER)
+    expect(log).to_contain_text("เมื่อกี้โดนหลอกโอนเงินค่าเสื้อไป 15,000 บาทค่ะ")
+    expect(log.locator(".msg.user")).to_have_count(count_before)
+    expect(log.locator(".card")).to_have_count(1)
+    shot(page, "widget-resumed")
+
+    page.get_by_label("พิมพ์ข้อความถึงสกัด").focus()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="แจ้งเหตุถูกหลอก / ขอคำแนะนำ")).to_be_focused()
+    assert errors == []
+    context.close()
+
+
+def test_mobile_layout_fills_the_screen(browser, site):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="th-TH", viewport={"width": 375, "height": 740},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site.url + "/")
+    page.evaluate(f"localStorage.setItem('sakot.visitor', 'mobile{uuid.uuid4().hex[:10]}')")
+    page.reload()
+    page.get_by_role("button", name="แจ้งเหตุถูกหลอก / ขอคำแนะนำ").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box["width"] >= 370 and box["height"] >= 700
+    expect(page.get_by_role("log")).to_contain_text("สวัสดีค่ะ")
+    shot(page, "widget-mobile")
+    context.close()
