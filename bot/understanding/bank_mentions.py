@@ -64,8 +64,10 @@ _HAS_LATIN = re.compile("[a-z]")
 _BANK_WORD_BEFORE = re.compile(
     r"(?i)(?:ธนาคาร|แบงก์|แบงค์|ธ\.|บัญชี|บช\.?|โอนเข้า|โอนไป|เข้า|จาก|bank|ของ)\s*$")
 _DIGIT_NEAR = re.compile(r"^\s*\d|\d\s*$")
-_VIA_BEFORE = re.compile(r"(?:ผ่าน|ใช้|ด้วย|ทาง|via|using|ในแอป|แอป|app)\s*(?:แอป|แอพ|app)?\s*$",
-                         re.IGNORECASE)
+# "ผ่าน kplus", "ทาง scb easy": the channel the victim used (but not "ปลายทาง", "ต้นทาง")
+_VIA_BEFORE = re.compile(
+    r"(?:ผ่าน|ใช้|ด้วย|(?<!ปลาย)(?<!ต้น)ทาง|via|using|ในแอป|แอป|app)\s*(?:แอป|แอพ|app)?\s*$",
+    re.IGNORECASE)
 _CODE = re.compile(r"(?i)(?:รหัสธนาคาร|bank\s?code|ธนาคาร|ธ\.|bank)\s*[:#]?\s*\(?(0\d{2})\)?(?!\d)")
 
 

@@ -150,6 +150,15 @@ def test_app_alone_does_not_become_destination_bank() -> None:
     assert out["accounts"][0]["bank"] is None
 
 
+@pytest.mark.parametrize("text,bank", [
+    ("บัญชีปลายทาง cimb 7001234567", "CIMB"),
+    ("บัญชีต้นทาง กสิกร 1234567890", "KBANK"),
+    ("โอนทาง kbank ไปที่ scb 4052135792", "SCB"),
+])
+def test_bank_after_destination_word_is_not_a_channel(text: str, bank: str) -> None:
+    assert js(text)["accounts"][0]["bank"] == bank
+
+
 def test_wrong_length_for_bank_lowers_confidence() -> None:
     ex = run("โอนเข้า กสิกร 020123456789")
     assert ex.accounts[0].bank == "KBANK" and ex.accounts[0].confidence <= 0.5
