@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     exchange_port: int = 8100
     exchange_key_id: str = "sakot-dev"
     exchange_api_secret: SecretStr = SecretStr(DEV_PLACEHOLDER_PREFIX + "exchange-api-secret")
+    exchange_callback_key_id: str = "exchange"
     exchange_callback_secret: SecretStr = SecretStr(
         DEV_PLACEHOLDER_PREFIX + "exchange-callback-secret"
     )
