@@ -56,12 +56,17 @@ def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
         slots["victim_bank"] = facts.victim_bank
     if facts.destinations:
         slots["destination"] = facts.destinations[0].normalized_value
-    lost = (facts.amount is not None or bool(facts.destinations) or facts.mentions_money_sent
-            or facts.signals.money_still_leaving)
+    lost = not facts.denies_loss and (
+        facts.amount is not None or bool(facts.destinations) or facts.mentions_money_sent
+        or facts.signals.money_still_leaving)
     if lost and case.money_lost is not True:
         service.set_money_lost(turn.session, case=case, lost=True)
+    elif facts.denies_loss and case.money_lost is None:
+        service.set_money_lost(turn.session, case=case, lost=False)
     if case.money_lost:
         slots["money_lost"] = "yes"
+    elif case.money_lost is False:
+        slots["money_lost"] = "no"
     if changed:
         turn.slots["case_number"] = case.case_number
     return Absorbed(facts, slots, understood=bool(changed or slots))

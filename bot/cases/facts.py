@@ -37,6 +37,7 @@ class MessageFacts:
     identifiers: tuple[FoundIdentifier, ...] = ()
     signals: Signals = field(default_factory=Signals)
     mentions_money_sent: bool = False
+    denies_loss: bool = False  # "ยังไม่ได้โอน", "I didn't pay"
 
     @property
     def destinations(self) -> tuple[FoundIdentifier, ...]:
@@ -51,6 +52,14 @@ class MessageFacts:
 _MONEY_SENT = (
     "โอน", "จ่าย", "เสียเงิน", "ดูดเงิน", "เงินหาย", "หักเงิน", "ตัดเงิน", "โดนไป", "เสียไป", "มัดจำ",
     "transferred", "paid", "sent money", "lost", "wired", "debited", "deposited",
+)
+
+
+_NOT_SENT = (
+    "ยังไม่ได้โอน", "ไม่ได้โอน", "ยังไม่โอน", "ไม่ได้จ่าย", "ยังไม่จ่าย", "ยังไม่เสีย", "ไม่เสียเงิน",
+    "ไม่ได้เสีย", "ยังไม่ได้จ่าย", "didn't transfer", "did not transfer", "haven't transferred",
+    "have not transferred", "didn't pay", "did not pay", "haven't paid", "have not paid",
+    "didn't send", "no money lost", "not lost any",
 )
 
 
@@ -148,9 +157,11 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         found.append(FoundIdentifier("bank", victim_bank, victim_bank, victim_bank, "source"))
 
     lowered = ex.text.lower()
-    money_sent = any(word in lowered for word in _MONEY_SENT)
+    denies = any(word in lowered for word in _NOT_SENT)
+    money_sent = any(word in lowered for word in _MONEY_SENT) and not denies
     return MessageFacts(
         text=ex.text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
         identifiers=tuple(found), signals=urgency_signals(ex.text),
-        mentions_money_sent=money_sent or bool(found and amount),
+        mentions_money_sent=money_sent or bool(found and amount and not denies),
+        denies_loss=denies,
     )
