@@ -315,7 +315,8 @@ def create_simulator(*, access_token: str = DEV_ACCESS_TOKEN,
     @app.get("/_sim/calls")
     async def calls(after: int = 0, to: str | None = None):
         with state.lock:
-            found = [c for c in state.calls if c["seq"] > after and (to is None or c["to"] == to)]
+            found = [c for c in state.calls
+                     if c["seq"] > after and (to is None or c.get("to") == to)]
         return {"calls": found, "last_seq": len(state.calls)}
 
     @app.post("/_sim/reset")
