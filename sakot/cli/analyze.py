@@ -12,6 +12,7 @@ output (``ExtractionAnalyzer`` gives ``entities``; a classifier analyzer can add
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -100,7 +101,10 @@ def analyze(
                                              dir_okay=False)] = None,
 ) -> None:
     """Extract accounts, phones, banks, amounts and times from messages (JSON Lines)."""
-    src: IO[str] = open(in_, encoding="utf-8") if in_ else sys.stdin
+    # undecodable bytes become U+FFFD: that line is still analysed (or reported), the run goes on
+    src: IO[str] = (open(in_, encoding="utf-8", errors="replace") if in_
+                    else io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+                    if hasattr(sys.stdin, "buffer") else sys.stdin)
     dst: IO[str] = open(out, "w", encoding="utf-8") if out else sys.stdout
     try:
         for obj in analyze_lines(src):

@@ -129,3 +129,40 @@ def test_output_is_utf8_not_escaped() -> None:
 def test_national_id_never_in_output_unmasked() -> None:
     r = runner.invoke(app, ["analyze"], input=_lines({"id": 1, "text": "บัตร 1101700123456"}))
     assert "1101700123456" not in r.output
+
+
+def test_invalid_utf8_line_does_not_stop_the_run(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": 1, "text": "\xff\xfe bad"}\n' + _lines(GOOD).encode("utf-8"))
+    r = runner.invoke(app, ["analyze", "--in", str(src)])
+    assert r.exit_code == 0, r.output
+    out = _out(r.output)
+    assert [o["id"] for o in out] == [1, "a1"] and "entities" in out[1]
+
+
+def test_invalid_utf8_on_stdin() -> None:
+    r = runner.invoke(app, ["analyze"], input=b'not json \xff\n' + _lines(GOOD).encode())
+    assert r.exit_code == 0, r.output
+    out = _out(r.output)
+    assert out[0]["error"].startswith("invalid JSON") and out[1]["id"] == "a1"
+
+
+def test_real_process_streams_stdin_to_stdout() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from sakot.cli import main; main()", "analyze"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(_lines(GOOD))
+    proc.stdin.flush()
+    first = json.loads(proc.stdout.readline())  # answered before stdin is closed
+    assert first["id"] == "a1"
+    proc.stdin.write(_lines({"id": "b", "text": "เบอร์ 0812345678"}))
+    proc.stdin.close()
+    rest = [json.loads(x) for x in proc.stdout.read().splitlines()]
+    assert proc.wait(timeout=60) == 0
+    assert [o["id"] for o in rest] == ["b"]
