@@ -229,7 +229,9 @@ def bank(code: str | BankCode) -> Bank:
 
 
 def account_length_ok(code: BankCode | None, digits: int) -> bool:
-    """Whether an account number of ``digits`` digits fits the bank (unknown bank: any known length)."""
+    """Whether an account number of ``digits`` digits fits the bank.
+
+    For an unknown bank (or one whose lengths are unknown), any length some bank uses fits."""
     if code is None or code not in BY_CODE or not BY_CODE[code].account_lengths:
         return digits in ACCOUNT_LENGTHS
     return digits in BY_CODE[code].account_lengths

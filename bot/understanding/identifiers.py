@@ -64,8 +64,11 @@ class Found:
     entity: Entity
 
 
+PhoneInfo = tuple[str, str, "str | None", bool, int]
+
+
 @lru_cache(maxsize=4096)
-def parse_phone(number: str, region: str | None = "TH") -> tuple[str, str, str | None, bool, int] | None:
+def parse_phone(number: str, region: str | None = "TH") -> PhoneInfo | None:
     """(E.164, national digits, region, valid, number type) or None if not even possible."""
     try:
         p = phonenumbers.parse(number, region)
@@ -149,20 +152,13 @@ def _bank_like(layout: str) -> bool:
     return bool(_BANK_LAYOUT.match(re.sub(r" ?[-. ] ?", "-", layout)))
 
 
-class _Run:
-    __slots__ = ("start", "end", "plus", "groups")
-
-    def __init__(self, start: int, end: int, plus: bool, groups: list[tuple[int, int]]):
-        self.start, self.end, self.plus, self.groups = start, end, plus, groups
-
-
 def _mk(n: Normalized, cls: type, ns: int, ne: int, conf: float, **kw: object) -> Found:
     s, e = n.span(ns, ne)
     return Found(ns, ne, cls(raw=n.original[s:e], start=s, end=e, confidence=conf, **kw))
 
 
-def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None,
-              after: str) -> Found | None:
+def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None) -> Found | None:
+    """The one reading of the digits in [ns, ne) given the nearest cue ``ctx``, or None."""
     t = n.text
     layout = t[ns:ne].lstrip("(+ ").replace(")", "")
     d = re.sub(r"\D", "", layout)
@@ -319,7 +315,7 @@ def _segment(n: Normalized, groups: list[tuple[int, int]], run_start: int, plus:
         ws = max(prev_end, ns - 40) if i == 0 else max(groups[i - 1][1], ns - 40)
         before = t[ws:ns]
         ctx = context(before, bank_ends, ws)
-        return _classify(n, ns, ne, plus and i == 0, ctx, t[ne:ne + 25])
+        return _classify(n, ns, ne, plus and i == 0, ctx)
 
     # best[i]: (digits covered, readings) for groups[i:], filled from the end (no recursion:
     # a long run of spaced numbers must not hit the recursion limit)

@@ -26,7 +26,8 @@ _THAI_WORDS = sorted([*DIGIT_WORDS, *(m for m in MULTIPLIERS if m not in "kK"), 
                      key=len, reverse=True)
 THAI_NUMBER_WORD = "(?:" + "|".join(_THAI_WORDS) + ")" + _NOT_WORD_END
 DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_TOKEN = re.compile(rf"{DIGIT_NUMBER}|{THAI_NUMBER_WORD}|(?<=\d)[kK](?![A-Za-z])|(?<=\d )[kK](?![A-Za-z])")
+_TOKEN = re.compile(
+    rf"{DIGIT_NUMBER}|{THAI_NUMBER_WORD}|(?<=\d)[kK](?![A-Za-z])|(?<=\d )[kK](?![A-Za-z])")
 
 Token = float | str
 

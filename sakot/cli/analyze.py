@@ -86,7 +86,9 @@ def analyze_record(record: str | dict[str, Any], analyzer: Analyzer) -> dict[str
     return {"id": rid, **analyzer.analyze(text, received_at)}
 
 
-def analyze_lines(lines: Iterable[str], analyzer: Analyzer | None = None) -> Iterator[dict[str, Any]]:
+def analyze_lines(lines: Iterable[str],
+                  analyzer: Analyzer | None = None) -> Iterator[dict[str, Any]]:
+    """Output objects for input lines, lazily and in order; blank lines are skipped."""
     analyzer = analyzer or ExtractionAnalyzer()
     for line in lines:
         if not line.strip():

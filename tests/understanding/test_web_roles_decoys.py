@@ -35,7 +35,8 @@ def test_urls(text: str, urls: list[str]) -> None:
 
 def test_email_is_not_url_or_line_id() -> None:
     out = js("อีเมล support@kbank-verify.com ส่งมา")
-    assert out["urls"] == [] and out["line_ids"] == [] and out["emails"] == ["support@kbank-verify.com"]
+    assert out["urls"] == [] and out["line_ids"] == []
+    assert out["emails"] == ["support@kbank-verify.com"]
 
 
 LINE_CASES = [
