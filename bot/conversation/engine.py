@@ -56,13 +56,25 @@ log = logging.getLogger(__name__)
 
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 
-# Until bot/hotlines.py lands (dialogue helper), the fallback's numbers live here, only here.
-FALLBACK_TEXT = (
-    "ขออภัยค่ะ ระบบตอบกลับขัดข้องชั่วคราว ข้อความของคุณถูกบันทึกไว้แล้ว "
-    "และเจ้าหน้าที่จะติดต่อกลับโดยเร็วที่สุด\n"
-    "ถ้าเพิ่งโอนเงินให้มิจฉาชีพ โปรดโทรหาธนาคารของคุณ (เบอร์คอลเซ็นเตอร์หลังบัตร/ในแอปธนาคาร) "
-    "เพื่อขอระงับบัญชีปลายทางทันที หรือโทรสายด่วน 1441 (ศูนย์ AOC ตลอด 24 ชั่วโมง)"
-)
+def fallback_text(victim_bank: str | None = None) -> str:
+    """What the victim reads when the dialogue engine is down: their message is kept, a person
+    will answer, and the numbers to call now (from bot.hotlines, the one place numbers live)."""
+    from bot import hotlines
+
+    contact = hotlines.bank_contact(victim_bank)
+    if contact.number:
+        bank = f"ธนาคารของคุณ ({contact.bank_name_th} โทร {contact.number})"
+    else:
+        bank = "ธนาคารของคุณ (เบอร์คอลเซ็นเตอร์หลังบัตรหรือในแอปธนาคาร)"
+    return (
+        "ขออภัยค่ะ ระบบตอบกลับขัดข้องชั่วคราว ข้อความของคุณถูกบันทึกไว้แล้ว "
+        "และเจ้าหน้าที่จะติดต่อกลับโดยเร็วที่สุด\n"
+        f"ถ้าเพิ่งโอนเงินให้มิจฉาชีพ โปรดโทรหา{bank} เพื่อขอระงับบัญชีปลายทางทันที "
+        f"หรือโทรสายด่วน {hotlines.AOC.number} (ศูนย์ AOC ตลอด 24 ชั่วโมง)"
+    )
+
+
+FALLBACK_TEXT = fallback_text()
 
 
 class DialogueIntents:
@@ -257,7 +269,6 @@ class ConversationEngine:
         events: EventPublisher,
         outbound: OutboundRegistry | None = None,
         evidence_dir: Path,
-        fallback_text: str = FALLBACK_TEXT,
         slip_reader: Callable[[bytes], object] = read_slip,
     ) -> None:
         self.sessions = sessions
@@ -265,7 +276,6 @@ class ConversationEngine:
         self.events = events
         self.outbound = outbound or OutboundRegistry()
         self.evidence = EvidenceStore(evidence_dir)
-        self.fallback_text = fallback_text
         self.slip_reader = slip_reader
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -314,7 +324,8 @@ class ConversationEngine:
                                 {"error": str(exc)})
             await self._change_handoff(stored.conversation_id, HandoffAction.REQUEST_HUMAN,
                                        actor="system", reason="dialogue_unavailable")
-            replies = [Reply(text=self.fallback_text, sender_kind="system")]
+            bank = await asyncio.to_thread(self._victim_bank, stored.conversation_id)
+            replies = [Reply(text=fallback_text(bank), sender_kind="system")]
             return await self._store_replies(stored.conversation_id, stored.session_id, replies)
 
         replies, handoff, case_updates = replies_from_rasa(items)
@@ -629,6 +640,11 @@ class ConversationEngine:
         case = open_case_of(session, target_id)
         if case is not None:
             session.add(CaseEvent(case_id=case.id, kind=kind, actor=actor, data=data))
+
+    def _victim_bank(self, conversation_id: str) -> str | None:
+        with self.sessions() as session:
+            case = open_case_of(session, conversation_id)
+            return case.victim_bank if case else None
 
     def _conversation(self, conversation_id: str) -> Conversation:
         with self.sessions() as session:

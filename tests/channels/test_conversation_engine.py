@@ -90,6 +90,16 @@ async def test_the_same_platform_message_is_handled_once(kit):
     assert len(kit.dialogue.calls) == 1
 
 
+async def test_the_fallback_names_the_victims_bank_when_the_case_knows_it(kit):
+    await kit.engine.handle_inbound(inbound("สวัสดี", mid="m1"))
+    case_id = open_case(kit.sessions, conversation(kit.sessions).id)
+    with kit.sessions.begin() as s:
+        s.get(Case, case_id).victim_bank = "KBANK"
+    kit.dialogue.down = True
+    [reply] = await kit.engine.handle_inbound(inbound("ช่วยด้วย", mid="m2"))
+    assert "02-888-8888" in reply.text and "1441" in reply.text
+
+
 async def test_dialogue_down_keeps_the_message_gives_hotlines_and_queues_for_staff(kit):
     kit.dialogue.down = True
     replies = await kit.engine.handle_inbound(inbound("ช่วยด้วย โดนหลอก", mid="m1"))
