@@ -21,7 +21,7 @@ from bot.cases.intake import LOSS_SLOTS, next_slot
 from bot.scam_types import ScamType
 from bot.storage.models import HandoffState, Priority
 from bot.texts_catalog import format_datetime, say, type_buttons, type_label
-from bot.triage import Signals
+from bot.triage import Signals, urgency_signals
 
 # Intents that leave the intake to a rule (the form rejects, the rule answers).
 INTERRUPTS = {"request_human", "distress", "delete_my_data", "check_case_status",
@@ -40,11 +40,17 @@ class SakotAction(Action):
     def act(self, turn: Turn) -> list:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    safety_net = True  # a victim on the phone with the scammer gets the shortest path here
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         session = session_factory()()
         try:
             turn = Turn(tracker, session)
+            if self.safety_net and not turn.is_payload and \
+                    urgency_signals(turn.text).scammer_on_line:
+                flow.on_line_shortcut(turn)
+                return turn.finish(dispatcher)
             extra = self.act(turn) or []
             return turn.finish(dispatcher) + extra
         except Exception as exc:  # noqa: BLE001 - the victim must get an answer
@@ -68,6 +74,7 @@ class ActionTakeReport(SakotAction):
     """A report (or facts) outside the intake: open the case, classify, extract, and tell an
     urgent victim to call their bank before anything else. The intake form follows."""
 
+    safety_net = False
     action_name = "action_take_report"
 
     def act(self, turn: Turn) -> list:
@@ -180,6 +187,7 @@ class ValidateLossForm(FormValidationAction):
 
 
 class _Ask(SakotAction):
+    safety_net = False
     key = ""
     dont_know = True
 
@@ -205,6 +213,7 @@ class AskDestination(_Ask):
 
 
 class AskVictimBank(SakotAction):
+    safety_net = False
     action_name = "action_ask_victim_bank"
     BANKS = ("KBANK", "SCB", "KTB", "BBL", "BAY", "TTB", "GSB", "BAAC", "TRUEMONEY")
     SHORT_TH = {"BBL": "ธนาคารกรุงเทพ", "BAY": "กรุงศรี", "TTB": "ทีทีบี", "BAAC": "ธ.ก.ส.",
@@ -225,6 +234,7 @@ class AskVictimBank(SakotAction):
 
 
 class AskMoneyLost(SakotAction):
+    safety_net = False
     action_name = "action_ask_money_lost"
 
     def act(self, turn: Turn) -> list:
@@ -234,6 +244,7 @@ class AskMoneyLost(SakotAction):
 
 
 class AskTypeConfirmed(SakotAction):
+    safety_net = False
     action_name = "action_ask_type_confirmed"
 
     def act(self, turn: Turn) -> list:
@@ -252,6 +263,7 @@ class ActionConclude(SakotAction):
     """The intake is done: escalate a P0 case, then the case number, the card, the police step
     with the deadline and the complaint draft, and the advice for the scam type."""
 
+    safety_net = False
     action_name = "action_conclude"
 
     def act(self, turn: Turn) -> list:
@@ -281,6 +293,7 @@ class ActionConclude(SakotAction):
 # --- at any time ------------------------------------------------------------------------------
 
 class ActionRequestHuman(SakotAction):
+    safety_net = False
     action_name = "action_request_human"
 
     def act(self, turn: Turn) -> list:
@@ -293,6 +306,7 @@ class ActionRequestHuman(SakotAction):
 
 
 class ActionDistress(SakotAction):
+    safety_net = False
     action_name = "action_distress"
 
     def act(self, turn: Turn) -> list:
@@ -364,6 +378,8 @@ class ValidateDeleteForm(FormValidationAction):
                   domain: DomainDict) -> list[dict[str, Any]]:
         from actions.context import payload_intent
 
+        if tracker.get_slot("requested_slot") != "delete_confirmed":
+            return []  # the form is just starting: ask first, never delete on the request alone
         text = (tracker.latest_message or {}).get("text") or ""
         intent = payload_intent(text)[0] or (tracker.latest_message.get("intent") or {}).get(
             "name")
@@ -372,6 +388,7 @@ class ValidateDeleteForm(FormValidationAction):
 
 
 class AskDeleteConfirmed(SakotAction):
+    safety_net = False
     action_name = "action_ask_delete_confirmed"
 
     def act(self, turn: Turn) -> list:

@@ -194,3 +194,19 @@ def police_and_advice(turn: Turn, view: CaseView) -> None:
     else:
         turn.say("no_loss_done")
     turn.add_text(advice_for(view.scam_type, lang=turn.lang, money_lost=view.money_lost).text())
+
+
+def on_line_shortcut(turn: Turn) -> None:
+    """Whatever the NLU made of it, a victim coached on the phone right now gets: hang up,
+    call your bank or 1441, the case in the staff's top queue. Nothing else."""
+    case = turn.ensure_case(reason="scammer_on_line")
+    absorbed = absorb(turn, case)
+    result = current_triage(turn, case, absorbed.facts.signals)
+    urgent_first(turn, case, result, absorbed.facts.signals)
+    for slot in ("money_lost", "transfer_time", "amount", "victim_bank", "destination",
+                 "type_confirmed"):
+        turn.slots.setdefault(slot, absorbed.slots.get(slot, "skipped"))
+    if not escalate_if_p0(turn, case, reason="scammer_on_line"):
+        turn.say("on_line_escalated")
+    turn.say("case_number", case_number=case.case_number)
+    turn.slots["concluded"] = True

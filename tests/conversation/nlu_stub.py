@@ -35,12 +35,13 @@ INTENT_RULES: list[tuple[str, str]] = [
     ("goodbye", r"^(ลาก่อน|บาย|bye|goodbye)"),
     ("greet", r"^(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|hello|hi\b|hey\b)"),
     ("dont_know", r"^(ไม่ทราบ|ไม่รู้|จำไม่ได้|don'?t know|not sure|no idea)"),
-    ("affirm", r"^(ใช่|ถูกต้อง|ใช่ค่ะ|ใช่ครับ|ครับ$|ค่ะ$|เสียแล้ว|โอนแล้ว|yes|yeah|correct|right)"),
+    ("affirm", r"^(ใช่|ถูกต้อง|ใช่ค่ะ|ใช่ครับ|ครับ$|ค่ะ$|เสียแล้ว|เสียเงินแล้ว|โอนไปแล้ว|โอนแล้ว|yes|yeah|"
+               r"correct|right)"),
     ("deny", r"^(ไม่ใช่|ไม่ได้|ยังไม่|ไม่เสีย|ไม่ได้โอน|no\b|nope|not yet)"),
     ("ask_advice", r"ควรทำ(ยังไง|อย่างไร)|ทำยังไงดี|แนะนำ|what should i do|advice"),
     ("out_of_scope", r"ดูดวง|สูตรอาหาร|อากาศ|ฟุตบอล|weather|recipe|football"),
-    ("report_scam", r"โดน|หลอก|โกง|มิจ|สแกม|แก๊ง|ดูดเงิน|แฮก|แฮ็ก|ตุ๋น|ต้ม|scam|fraud|cheated|"
-                    r"tricked|hacked|stole"),
+    ("report_scam", r"โดน|หลอก|โกง|มิจ|สแกม|แก๊ง|ดูดเงิน|แฮก|แฮ็ก|ตุ๋น|ต้ม|อ้างเป็น|แอบอ้าง|"
+                    r"scam|fraud|cheated|tricked|hacked|stole|pretend"),
 ]
 
 SCAM_RULES: list[tuple[str, str]] = [
@@ -76,6 +77,8 @@ def classify(text: str) -> tuple[str, float, str | None]:
             if name in ("affirm", "deny") and len(lowered) > 25:
                 continue  # a long sentence that starts with "ใช่"/"ไม่" is probably facts
             return name, 0.9, scam if name in ("report_scam", "ask_advice") else None
+    if scam:
+        return "report_scam", 0.7, scam
     if _INFORM_HINT.search(lowered):
         return "inform", 0.8, None
     return "nlu_fallback", 0.4, None
