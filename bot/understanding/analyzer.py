@@ -203,7 +203,13 @@ def _cue(b: BankMention) -> str:
 
 def _role(t: str, f: Found, prev_end: int, next_start: int) -> Role:
     ws = max(prev_end, f.ns - 60)
-    nl = t.rfind("\n", ws, f.ns)
+    # look back at most four lines: enough for a pasted slip ("จาก\nนาย ก\nธ.กสิกรไทย\nxxx-...")
+    # while a cue several lines up does not reach this account
+    nl = f.ns
+    for _ in range(4):
+        nl = t.rfind("\n", ws, nl)
+        if nl < 0:
+            break
     if nl >= 0:
         ws = nl + 1
     last = None

@@ -188,3 +188,40 @@ def test_mixed_thai_english(text: str, expected: dict) -> None:
     assert [(a["number"], a["bank"], a["role"]) for a in out["accounts"]] == expected["accounts"]
     assert out["amounts_thb"] == expected["amounts_thb"]
     assert out["transfer_times"] == expected["transfer_times"]
+
+
+SLIP = """โอนเงินสำเร็จ
+28 พ.ย. 69 14:05 น.
+จาก
+นาย สมชาย ใ
+ธ.กสิกรไทย
+xxx-x-x1234-x
+ไปยัง
+นาย ก
+ธ.ไทยพาณิชย์
+xxx-x-x5678-x
+จำนวน 2,000.00 บาท
+ค่าธรรมเนียม 0.00 บาท
+เลขที่รายการ: 016332140512ABC12345"""
+
+
+def test_pasted_slip_text() -> None:
+    out = js(SLIP)
+    assert out["accounts"] == [
+        {"number": "xxxxx1234x", "bank": "KBANK", "role": "source", "partial": True},
+        {"number": "xxxxx5678x", "bank": "SCB", "role": "destination", "partial": True},
+    ]
+    assert out["amounts_thb"] == [2000]
+    assert out["transfer_times"] == ["2026-11-28T14:05:00+07:00"]
+    assert out["transaction_refs"] == ["016332140512ABC12345"]
+
+
+def test_cue_in_an_earlier_paragraph_does_not_reach() -> None:
+    text = "โอนไปแล้ว\nแล้วก็\nเขาบอกว่า\nต้องรอ\nนะ\nบัญชี 1234567890"
+    assert js(text)["accounts"][0]["role"] == "unknown"
+
+
+def test_emoji_and_repeated_letters() -> None:
+    out = js("โอนไปแล้วค่ะ 🙏🙏 5,000บาท!!! เข้า SCB 123-4-56789-0 ชื่อ นายบี\nช่วยด้วยค่ะะะะ 😭")
+    assert out["amounts_thb"] == [5000]
+    assert out["accounts"][0]["bank"] == "SCB" and out["accounts"][0]["role"] == "destination"
