@@ -20,6 +20,7 @@ from bot.understanding.entities import (
     NationalId,
     Phone,
     PromptPayId,
+    PromptPayIdType,
     Role,
     SocialHandle,
     TransactionRef,
@@ -27,7 +28,8 @@ from bot.understanding.entities import (
     Url,
 )
 from bot.understanding.identifiers import Found, find_identifiers
-from bot.understanding.normalize import normalize
+from bot.understanding.normalize import Normalized, normalize
+from bot.understanding.promptpay_qr import find_qr_payments
 from bot.understanding.spans import Claims
 from bot.understanding.times import BANGKOK, find_times
 from bot.understanding.web import find_handles, find_refs, find_urls_emails
@@ -140,13 +142,15 @@ def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
     ref = _as_bangkok(received_at)
     n = normalize(text)
     claims = Claims()
+    qr_ids, qr_amounts = _qr_entities(n, claims)
     urls, emails = find_urls_emails(n, claims)
     line_ids, socials = find_handles(n, claims)
     refs = find_refs(n, claims)
     times = find_times(n, claims, ref)
     banks = find_bank_mentions(n, claims)
     idents = find_identifiers(n, claims, [(s, e, _cue(b)) for s, e, b in banks])
-    amounts = find_amounts(n, claims)
+    amounts = sorted([*qr_amounts, *find_amounts(n, claims)], key=lambda a: a.start)
+    idents = sorted([*qr_ids, *idents], key=lambda f: f.ns)
 
     t = n.text
     phones: list[Phone] = []
@@ -162,8 +166,8 @@ def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
     for idx, f in enumerate(payables):
         prev_end = payables[idx - 1].ne if idx else 0
         next_start = payables[idx + 1].ns if idx + 1 < len(payables) else len(t)
-        role = _role(t, f, prev_end, next_start)
         e = f.entity
+        role = e.role if e.role is not Role.UNKNOWN else _role(t, f, prev_end, next_start)
         if isinstance(e, Account):
             bank = e.bank or _bank_for(f, banks, prev_end, next_start, role, used_after)
             conf = e.confidence
@@ -190,6 +194,33 @@ def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
         line_ids=tuple(line_ids), social_handles=tuple(socials), emails=tuple(emails),
         transaction_refs=tuple(refs),
     )
+
+
+_QR_TYPES = {"phone": PromptPayIdType.PHONE, "national_id": PromptPayIdType.NATIONAL_ID,
+             "ewallet": PromptPayIdType.EWALLET}
+
+
+def _qr_entities(n: Normalized, claims: Claims) -> tuple[list[Found], list[Amount]]:
+    """PromptPay QR payloads pasted as text: the payee is the scammer's side."""
+    if "000201" not in n.text:
+        return [], []
+    ids: list[Found] = []
+    amounts: list[Amount] = []
+    for q in find_qr_payments(n.text):
+        s, e = n.span(q.start, q.end)
+        raw = n.original[s:e]
+        ent: Entity
+        if q.proxy_type == "account":
+            ent = Account(raw=raw, start=s, end=e, confidence=0.95, value=q.proxy,
+                          role=Role.DESTINATION)
+        else:
+            ent = PromptPayId(raw=raw, start=s, end=e, confidence=0.99, value=q.proxy,
+                              id_type=_QR_TYPES[q.proxy_type], role=Role.DESTINATION)
+        ids.append(Found(q.start, q.end, ent))
+        if q.amount:
+            amounts.append(Amount(raw=raw, start=s, end=e, confidence=0.99, value=q.amount))
+        claims.add(q.start, q.end)
+    return ids, amounts
 
 
 def _cue(b: BankMention) -> str:
