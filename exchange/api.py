@@ -7,16 +7,18 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from exchange import services, signing
 from exchange.auth import authenticate, request_target
+from exchange.models import ApiKey
 from exchange.policy import Principal, allowed
 from exchange.schemas import (
     AckCreate,
@@ -69,8 +71,16 @@ SessionDep = Annotated[Session, Depends(session_dep)]
 SettingsDep = Annotated[ExchangeSettings, Depends(settings_dep)]
 
 
+MAX_BODY_BYTES = 1_000_000
+
+
 async def current_principal(request: Request) -> Principal:
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(413, "request body too large")
     body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise HTTPException(413, "request body too large")
     request.state.raw_body = body
     principal = await run_in_threadpool(
         authenticate, request.app.state.session_factory, request.app.state.settings,
@@ -127,9 +137,6 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 
 @router.get("/whoami", response_model=WhoAmI)
 def whoami(principal: permit("whoami"), session: SessionDep) -> WhoAmI:
-    from exchange.models import ApiKey
-    from sqlalchemy import select
-
     key = session.scalar(select(ApiKey).where(ApiKey.key_id == principal.key_id))
     services.audit(session, principal=principal, action="whoami", object_type="api_key",
                    object_id=principal.key_id)

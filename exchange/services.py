@@ -39,6 +39,7 @@ from exchange.schemas import (
     AckOutcome,
     AckStatus,
     CaseCreate,
+    CaseReceipt,
     FreezeStatus,
     Priority,
     Role,
@@ -379,7 +380,7 @@ def submit_case(
         _notify_bank(session, fr, "freeze_request.created")
     body = {
         "case_id": case.id, "source_case_ref": case.source_case_ref,
-        "created_at": case.created_at.isoformat(),
+        "created_at": case.created_at,
         "freeze_requests": [
             {"id": fr.id, "bank_code": fr.bank_code, "bank_short_name": short_name(fr.bank_code),
              "destination": destination_view(fr.destination),
@@ -389,6 +390,7 @@ def submit_case(
             for fr in case.freeze_requests
         ],
     }
+    body = CaseReceipt.model_validate(body).model_dump(mode="json")
     session.add(IdempotencyRecord(agency_id=principal.agency_id, key=idempotency_key,
                                   request_hash=body_hash, status_code=201, response=body))
     audit(session, principal=principal, action="case.create", object_type="case",

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator

@@ -134,3 +134,13 @@ def test_secret_of_one_key_does_not_sign_for_another(http, app):
     a, b = _issue(app), _issue(app, code="SCB")
     headers = _headers(key_id=b.key_id, secret=a.secret)
     assert http.get("/v1/whoami", headers=headers).status_code == 401
+
+
+def test_oversized_body_is_refused_before_anything_else(http):
+    r = http.post("/v1/cases", content=b"x" * 1_000_001, headers={"Idempotency-Key": "k"})
+    assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
+
+
+def test_unknown_path_uses_the_error_format(http):
+    r = http.get("/v1/nothing-here")
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
