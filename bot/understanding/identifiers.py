@@ -260,6 +260,12 @@ def _masked(n: Normalized, claims: Claims) -> list[Found]:
         if masks < 2 or digits < 3 or len(syms) not in (10, 12, 14):
             continue
         value = "".join("x" if c in _MASK_CHARS else c for c in syms)
+        layout = tuple(len(x) for x in re.split(r"[- ]", g) if x)
+        if value[0] == "0" and layout in ((3, 3, 4), (2, 4, 4), (3, 7)):
+            continue  # "081-xxx-5678": a masked phone number
+        nearest, _ = _context(n.text[max(0, m.start() - 30):m.start()], [], 0)
+        if nearest in ("phone", "decoy", "nid"):
+            continue
         out.append(_mk(n, Account, m.start(), m.end(), 0.8, value=value, partial=True))
         claims.add(m.start(), m.end())
     return out

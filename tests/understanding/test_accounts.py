@@ -119,6 +119,14 @@ def test_masked_slip_accounts_are_partial(text: str, value: str) -> None:
     assert [(a["number"], a["partial"]) for a in accts] == [(value, True)]
 
 
+@pytest.mark.parametrize("text", [
+    "เบอร์ 081-xxx-5678", "โทรมาจาก 08x-xxx-1234", "บัตร 4111-xxxx-xxxx-1111",
+    "เลขบัตร 1-1017-xxxxx-45-1", "เบอร์โทร xxxxxx5678", "****1234",
+])
+def test_masked_non_accounts(text: str) -> None:
+    assert js(text)["accounts"] == []
+
+
 def test_masked_slip_role_is_source_and_full_dest_kept() -> None:
     out = js("สลิป: จาก xxx-x-x1234-x ไป นายสมชาย 150-3-45678-1 ธนาคารกรุงเทพ 2,000.00 บาท")
     assert out["accounts"] == [
