@@ -109,7 +109,8 @@ _CLOCK_GUARDS: list[tuple[str, ...]] = [
 ]
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[a-z]")
-_CLOCK_DOT_CUE = re.compile(r"(?:เวลา|ตอน|ประมาณ|ราว|ช่วง|at)\s*(\d{1,2})\.(\d{2})(?!\d)")
+_CLOCK_DOT_CUE = re.compile(r"(?:เวลา|ตอน|ประมาณ|ราว|ช่วง|เมื่อ|at)\s*(\d{1,2})\.(\d{2})(?!\d)")
+_DATE_DM = re.compile(r"(?:วันที่|date)\s*(\d{1,2})/(\d{1,2})(?![\d/])")
 
 
 @dataclass(slots=True)
@@ -237,6 +238,10 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
         d = _mkdate(_year(m.group(4), ref), int(m.group(3)), int(m.group(1)), ref)
         if d and free(m.start(), m.end()):
             add_piece(_Piece(m.start(), m.end(), "date", date=d))
+    for m in scan(_DATE_DM, digit and "/" in t):
+        d = _mkdate(None, int(m.group(2)), int(m.group(1)), ref)
+        if d and free(m.start(1), m.end()):
+            add_piece(_Piece(m.start(1), m.end(), "date", date=d))
     for m in scan(_DATE_TH, digit):
         mo = _MONTHS_TH.get(m.group(2).replace(" ", ""))
         if mo is None:
