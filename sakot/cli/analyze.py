@@ -7,7 +7,8 @@ Blank lines are skipped. The input is streamed: one line in memory at a time.
 The seam for the classifier: ``analyze_record(record, analyzer)`` builds every output line, and
 an analyzer is anything with ``analyze(text, received_at) -> dict`` whose keys are merged into the
 output (``ExtractionAnalyzer`` gives ``entities``; a classifier analyzer can add ``scam_type``,
-``scam_type_confidence``, ``intent`` and ``priority``, e.g. by wrapping it).
+``scam_type_confidence``, ``intent`` and ``priority``, e.g. by wrapping it); ``build_analyzer``
+is where the command picks its analyzer.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ class ExtractionAnalyzer:
 
     def analyze(self, text: str, received_at: datetime | None) -> dict[str, Any]:
         return {"entities": analyze_text(text, received_at).to_json()}
+
+
+def build_analyzer() -> Analyzer:
+    """The analyzer `sakot analyze` uses: the one place to plug the classifier in."""
+    return ExtractionAnalyzer()
 
 
 class RecordError(ValueError):
@@ -89,7 +95,7 @@ def analyze_record(record: str | dict[str, Any], analyzer: Analyzer) -> dict[str
 def analyze_lines(lines: Iterable[str],
                   analyzer: Analyzer | None = None) -> Iterator[dict[str, Any]]:
     """Output objects for input lines, lazily and in order; blank lines are skipped."""
-    analyzer = analyzer or ExtractionAnalyzer()
+    analyzer = analyzer or build_analyzer()
     for line in lines:
         if not line.strip():
             continue
