@@ -495,7 +495,7 @@ def list_bank_queue(session: Session, *, principal: Principal, code: str,
 
 def _load_fr(session: Session, fr_id: str) -> FreezeRequest | None:
     return session.scalar(select(FreezeRequest).where(FreezeRequest.id == fr_id).options(
-        *_fr_options()))
+        *_fr_options()).execution_options(populate_existing=True))
 
 
 def _check_fr_scope(principal: Principal, fr: FreezeRequest | None, action: str,
@@ -533,6 +533,11 @@ def acknowledge(session: Session, *, principal: Principal, fr_id: str, ack: AckC
     is kept in the history with its outcome.
     """
     require(principal, "freeze_request.ack", object_type="freeze_request", object_id=fr_id)
+    # Take the row's write lock before reading it (a portable SELECT … FOR UPDATE: a row lock
+    # on PostgreSQL, the database write lock on SQLite), so two concurrent acks are applied
+    # one after the other and the second sees the first.
+    session.execute(update(FreezeRequest).where(FreezeRequest.id == fr_id)
+                    .values(updated_at=FreezeRequest.updated_at))
     fr = _check_fr_scope(principal, _load_fr(session, fr_id), "freeze_request.ack", fr_id)
     now = utcnow()
     occurred = ack.occurred_at.astimezone(now.tzinfo) if ack.occurred_at else now

@@ -148,3 +148,17 @@ def test_queue_filters_by_status(sakot, kbank):
     assert len(kbank.bank_queue("KBANK", "not_found").json()["items"]) == 1
     assert len(kbank.bank_queue("KBANK", None).json()["items"]) == 2
     assert len(kbank.bank_queue("004", "pending").json()["items"]) == 1  # numeric code too
+
+
+def test_concurrent_identical_acks_apply_once(sakot, kbank, app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fr = _fr_id(submit(sakot))
+    ack = dict(status="held", amount_held="5000", bank_case_id="KB-1",
+               occurred_at="2026-11-28T01:00:00Z")
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: kbank.ack(fr, **ack), range(4)))
+    assert {r.status_code for r in results} == {200}
+    assert sorted(r.json()["outcome"] for r in results) == \
+        ["applied", "duplicate", "duplicate", "duplicate"]
+    assert len(_callbacks(app)) == 1
