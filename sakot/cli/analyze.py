@@ -89,7 +89,12 @@ def analyze_record(record: str | dict[str, Any], analyzer: Analyzer) -> dict[str
         return {"id": _id_of(record), "error": str(e)}
     except RecursionError:
         return {"id": None, "error": "invalid JSON: nested too deeply"}
-    return {"id": rid, **analyzer.analyze(text, received_at)}
+    try:
+        result = analyzer.analyze(text, received_at)
+    except Exception as e:  # a bug on one message must not lose the rest of a batch
+        print(f"sakot analyze: id={rid!r}: {type(e).__name__}: {e}", file=sys.stderr)
+        return {"id": rid, "error": f"internal error: {type(e).__name__}"}
+    return {"id": rid, **result}
 
 
 def analyze_lines(lines: Iterable[str],

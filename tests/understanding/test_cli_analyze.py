@@ -166,3 +166,15 @@ def test_real_process_streams_stdin_to_stdout() -> None:
     rest = [json.loads(x) for x in proc.stdout.read().splitlines()]
     assert proc.wait(timeout=60) == 0
     assert [o["id"] for o in rest] == ["b"]
+
+
+def test_analyzer_failure_is_reported_per_line() -> None:
+    class Broken(ExtractionAnalyzer):
+        def analyze(self, text: str, received_at: datetime | None) -> dict[str, Any]:
+            if text == "boom":
+                raise RuntimeError("bug")
+            return super().analyze(text, received_at)
+
+    out = list(analyze_lines([_lines({"id": 1, "text": "boom"}), _lines(GOOD)], Broken()))
+    assert out[0] == {"id": 1, "error": "internal error: RuntimeError"}
+    assert out[1]["id"] == "a1" and "entities" in out[1]
