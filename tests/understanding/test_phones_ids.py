@@ -84,6 +84,16 @@ def test_phone_word_after_transfer_in_other_clause_stays_phone() -> None:
     assert out["phones"] == ["0891234567"] and out["promptpay_ids"] == []
 
 
+def test_promptpay_then_contact_phone() -> None:
+    out = js("พร้อมเพย์ 0812345678 เบอร์ติดต่อ 0899999999")
+    assert out["promptpay_ids"] == ["0812345678"] and out["phones"] == ["0899999999"]
+
+
+def test_promptpay_earlier_then_caller_phone() -> None:
+    out = js("โอนพร้อมเพย์ไปแล้ว แล้วเขาโทรมาจากเบอร์ 0891234567")
+    assert out["phones"] == ["0891234567"] and out["promptpay_ids"] == []
+
+
 def test_two_phones() -> None:
     assert js("เบอร์ 0612345678 และ 0654321987 ขู่")["phones"] == ["0612345678", "0654321987"]
 
@@ -164,6 +174,9 @@ PROMPTPAY_CASES = [
     ("โอนเข้าเบอร์โทร 0812223344", "0812223344", "phone"),
     ("transferred to +66812223344", "0812223344", "phone"),
     (f"โอนเข้า {NIDS[2]}", NIDS[2], "national_id"),
+    ("พร้อมเพย์เบอร์ 0812345678", "0812345678", "phone"),
+    ("พร้อมเพย์ของเขา เบอร์โทร 0812345678", "0812345678", "phone"),
+    ("promptpay no. หมายเลข 0812345678", "0812345678", "phone"),
 ]
 
 
@@ -182,6 +195,7 @@ def test_promptpay_rail_listed_as_bank() -> None:
     ("โอนเข้า truemoney 0955551234", "TRUEMONEY"),
     ("ทรูมันนี่ 095-555-1234", "TRUEMONEY"),
     ("true money wallet 0955551234", "TRUEMONEY"),
+    ("ทรูมันนี่ เบอร์ 0955551234", "TRUEMONEY"),
 ])
 def test_truemoney_wallet_account(text: str, code: str) -> None:
     out = js(text)
