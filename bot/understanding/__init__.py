@@ -8,6 +8,20 @@ Public API::
     ex.to_json()  # the `entities` object of `sakot analyze`
 
 No I/O, no network, no model weights; regexes are compiled at import.
+
+Every entity has ``kind``, ``raw``, ``value``, ``start``/``end`` (offsets into the ORIGINAL text)
+and ``confidence``, plus kind-specific fields (``Account.bank/role/partial``,
+``Phone.e164/national/region/valid``, ``PromptPayId.id_type/role``, ``NationalId.masked``,
+``TransferTime.precision``...). Each digit run gets exactly one reading:
+
+- a phone number that is the payment id ("พร้อมเพย์ 08...", "โอนให้ 08...") is a PromptPay id,
+  not a phone; one after "ทรูมันนี่" is an account with bank TRUEMONEY;
+- a checksum-valid 13-digit id is a national id (only ``masked`` leaves ``to_json()``), or a
+  PromptPay id after a PromptPay cue;
+- dates, times, hotlines (1441...), order/tracking/reference numbers, card numbers and
+  ID-card laser codes are never accounts or phones; amounts never reuse an identifier's digits;
+- times with a clock but no day are today (yesterday if that is >30 min after the message);
+  a day with no clock time is 00:00 with ``precision == "day"``.
 """
 
 from bot.understanding.analyzer import MAX_TEXT_CHARS, Extraction, analyze_text
