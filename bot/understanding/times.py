@@ -231,7 +231,7 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
 
     today = ref.replace(hour=0, minute=0, second=0, microsecond=0)
     for m in scan(_DATE_ISO, digit and "-" in t):
-        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
+        d = _mkdate(_year(m.group(1), ref), int(m.group(2)), int(m.group(3)), ref)
         if d and free(m.start(), m.end()):
             add_piece(_Piece(m.start(), m.end(), "date", date=d))
     for m in scan(_DATE_NUM, digit and ("/" in t or "-" in t or "." in t)):
