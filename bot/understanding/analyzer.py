@@ -112,6 +112,10 @@ class Extraction:
             "transaction_refs": _unique(r.value for r in self.transaction_refs),
             "phones_e164": _unique(p.value for p in self.phones),
             "transfer_times": [t.value.isoformat() for t in self.transfer_times if t.value],
+            "transfer_time_details": [
+                {"at": t.value.isoformat(), "precision": t.precision.value,
+                 "relative": t.relative} for t in self.transfer_times if t.value
+            ],
         }
 
 

@@ -203,3 +203,11 @@ def test_date_precision_is_day() -> None:
     ex = run("12 พ.ย. 69")
     assert ex.transfer_times[0].precision.value == "day"
     assert REF.tzinfo is not None
+
+
+def test_time_details_in_json() -> None:
+    out = js("เมื่อวาน แล้วก็ 10 นาทีที่แล้ว")
+    assert out["transfer_time_details"] == [
+        {"at": "2026-11-27T00:00:00+07:00", "precision": "day", "relative": True},
+        {"at": "2026-11-28T14:50:00+07:00", "precision": "minute", "relative": True},
+    ]
