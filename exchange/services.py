@@ -401,8 +401,10 @@ def submit_case(
 
 def _raise_cluster_priority(session: Session, *, dest: Destination, except_id: str,
                             settings: ExchangeSettings) -> None:
+    # Priorities only ever rise, so requests already at P0 need no look.
     others = session.scalars(select(FreezeRequest).where(
-        FreezeRequest.destination_id == dest.id, FreezeRequest.id != except_id)).all()
+        FreezeRequest.destination_id == dest.id, FreezeRequest.id != except_id,
+        FreezeRequest.effective_priority != Priority.P0.value)).all()
     for other in others:
         new = effective_priority(other.priority, dest.case_count, settings.cluster_p0_size)
         if new != other.effective_priority:
