@@ -9,12 +9,12 @@ redeliveries - `deliveryContext.isRedelivery` - are skipped).
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import (
     FileMessageContent,
@@ -54,8 +54,13 @@ class LineChannel:
         self.parser = WebhookParser(channel_secret)
         self.output = output
 
-    def parse(self, body: str, signature: str):
-        return self.parser.parse(body, signature, as_payload=True)
+    def verify(self, body: str, signature: str) -> bool:
+        return self.parser.signature_validator.validate(body, signature)
+
+    async def process_body(self, body: str, signature: str) -> None:
+        """Parse (after the 200 went out: the SDK's models are not free) and process."""
+        payload = self.parser.parse(body, signature, as_payload=True)
+        await self.process(payload.events)
 
     async def process(self, events: list) -> None:
         for event in events:
@@ -174,14 +179,19 @@ def make_router(get_channel) -> APIRouter:
         raw = await request.body()
         signature = request.headers.get("x-line-signature", "")
         try:
-            payload = channel.parse(raw.decode("utf-8"), signature)
-        except InvalidSignatureError:
+            body = raw.decode("utf-8")
+            valid = channel.verify(body, signature)
+        except (UnicodeDecodeError, ValueError, TypeError):
+            valid = False
+        if not valid:
             log.warning("LINE webhook with a bad signature refused")
             return JSONResponse({"detail": "invalid signature"}, status_code=400)
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        try:
+            events = json.loads(body)["events"]
+        except (ValueError, KeyError, TypeError):
             return JSONResponse({"detail": "malformed webhook body"}, status_code=400)
-        if payload.events:
-            channel.runtime.spawn(channel.process(payload.events), name="line-events")
+        if events:
+            channel.runtime.spawn(channel.process_body(body, signature), name="line-events")
         return JSONResponse({})
 
     return router
