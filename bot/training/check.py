@@ -59,11 +59,11 @@ DIALOGUE_INTENTS: tuple[str, ...] = (
 
 ALLOWED_ENTITIES: frozenset[str] = frozenset(
     {
-        "account_number",
+        "account",
         "bank",
         "phone",
         "amount",
-        "promptpay_id",
+        "promptpay",
         "national_id",
         "url",
         "line_id",
@@ -416,7 +416,7 @@ def _cuts_token(text: str, start: int, end: int) -> bool:
 
 def _fits_entity(entity: str, piece: str) -> bool:
     """Cheap plausibility check of a span's text for its entity type."""
-    if entity in ("account_number", "phone", "national_id", "promptpay_id"):
+    if entity in ("account", "phone", "national_id", "promptpay"):
         return bool(re.search(r"[0-9๐-๙]", piece))
     if entity == "amount":
         return bool(_NUMBER_WORDS.search(piece))
@@ -478,7 +478,7 @@ def annotation_errors(
             if not piece:
                 continue
             d = _digits(piece)
-            if span.entity == "account_number":
+            if span.entity == "account":
                 allowed = (
                     frozenset().union(*(ACCOUNT_DIGITS.get(b, DEFAULT_ACCOUNT_DIGITS)
                                         for b in banks))
@@ -490,7 +490,7 @@ def annotation_errors(
                         f"expected {sorted(allowed)} for {sorted(banks) or 'an unknown bank'}")
             elif span.entity == "national_id" and len(d) != 13:
                 err(ex, "national_id_digits", f"national ID {piece!r} has {len(d)} digits")
-            elif span.entity == "promptpay_id" and len(d) not in (10, 13, 15):
+            elif span.entity == "promptpay" and len(d) not in (10, 13, 15):
                 err(ex, "promptpay_digits", f"PromptPay ID {piece!r} has {len(d)} digits")
             elif span.entity == "phone":
                 plain = re.sub(r"[\s\-().]", "", piece.translate(_THAI_DIGITS))

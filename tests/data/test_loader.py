@@ -46,7 +46,7 @@ def test_entity_value_shorthand_form():
 def test_json_form_and_mixed_forms_keep_offsets_right():
     raw = (
         'โอนจาก[กสิกร]{"entity": "bank", "value": "KBANK"} '
-        "[5,000 บาท](amount) เข้า [123-4-56789-0](account_number) "
+        "[5,000 บาท](amount) เข้า [123-4-56789-0](account) "
         'ตอน [บ่ายสอง]{"entity": "transfer_time"}'
     )
     text, spans = parse_annotated(raw)
@@ -55,7 +55,7 @@ def test_json_form_and_mixed_forms_keep_offsets_right():
     assert got == [
         ("bank", "KBANK", "กสิกร"),
         ("amount", None, "5,000 บาท"),
-        ("account_number", None, "123-4-56789-0"),
+        ("account", None, "123-4-56789-0"),
         ("transfer_time", None, "บ่ายสอง"),
     ]
 

@@ -7,7 +7,6 @@ import os
 import random
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ CLEAN_TRAIN = {
     "greet": ["สวัสดีค่ะ", "hello there", "หวัดดีครับแอดมิน"],
     "inform": [
         'โอนจาก[กสิกร]{"entity": "bank", "value": "KBANK"} [5,000 บาท](amount)',
-        "เลขบัญชีปลายทาง [123-4-56789-0](account_number)",
+        "เลขบัญชีปลายทาง [123-4-56789-0](account)",
         "เบอร์ที่โทรมา [089-123-4567](phone)",
     ],
     "thanks": ["ขอบคุณมากค่ะ", "thank you so much"],
@@ -84,7 +83,7 @@ def test_planted_problems_are_all_flagged(tmp_path):
     train["inform"].append('โอนเข้า[กสิกร]{"entity": "bank", "value": "KBNAK"}')
     train["inform"].append("ลิงก์ [www.example.test](website)")
     train["inform"].append(
-        'บัญชี[ออมสิน]{"entity": "bank", "value": "GSB"} [123-4-56789-0](account_number)'
+        'บัญชี[ออมสิน]{"entity": "bank", "value": "GSB"} [123-4-56789-0](account)'
     )
     train["inform"].append("เลขบัตร [1-2345-67890-12](national_id)")
     report = check.check_data(_dataset(tmp_path, train, heldout), _split_tokens)
@@ -124,7 +123,7 @@ def test_account_number_length_depends_on_bank():
         text = f"{bank} {number}"
         return Example(text, "inform", None, (
             EntitySpan(0, len(bank), "bank", bank),
-            EntitySpan(len(bank) + 1, len(text), "account_number", None),
+            EntitySpan(len(bank) + 1, len(text), "account", None),
         ), "x:1")
 
     assert check.annotation_errors([acct("020-1-23456-789", "GSB")]) == []
@@ -183,20 +182,6 @@ def test_similarity_joins_match_brute_force():
         brute = {(i, j) for i in range(len(a)) for j in range(len(b))
                  if a[i] and b[j] and check.jaccard(a[i], b[j]) >= t}
         assert fast == brute
-
-
-def test_near_duplicate_and_leak_search_is_fast_on_3000_examples():
-    rng = random.Random(3)
-    words = ("โอน เงิน บัญชี ไลน์ เฟซ แอป ร้าน ของ ส่ง ค่ะ ครับ เขา บอก ให้ ไป แล้ว ไม่ ได้ "
-             "รับ คืน ลงทุน กู้ งาน ตำรวจ พัสดุ รางวัล โทร มา หลอก บาท พัน หมื่น วัน นี้").split()
-    def sentence() -> str:
-        return " ".join(rng.choice(words) for _ in range(rng.randint(4, 16)))
-    train = [Example(sentence(), "inform", None, (), f"t:{i}") for i in range(3000)]
-    heldout = [Example(sentence(), "inform", None, (), f"h:{i}") for i in range(600)]
-    start = time.perf_counter()
-    check.near_duplicates(train)
-    check.leaks(train, heldout)
-    assert time.perf_counter() - start < 15
 
 
 # --- the CLI ------------------------------------------------------------------------------
