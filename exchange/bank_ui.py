@@ -64,8 +64,7 @@ def _check_csrf(request: Request, token: str) -> bool:
 
 
 @router.get("/bank/{code}", response_class=HTMLResponse)
-def bank_page(request: Request, code: str, status: str = "pending",
-              message: str | None = None) -> Any:
+def bank_page(request: Request, code: str, status: str = "pending") -> Any:
     sf = request.app.state.session_factory
     with sf() as session:
         principal = _principal_for(session, request.session.get("key_id"), code)
@@ -73,8 +72,9 @@ def bank_page(request: Request, code: str, status: str = "pending",
             request.session.pop("key_id", None)
             return templates.TemplateResponse(request, "login.html", {
                 "code": code.upper(), "csrf": _csrf(request), "error": None})
-        status_filter = None if status == "all" else FreezeStatus(status) \
-            if status in FreezeStatus.__members__.values() else FreezeStatus.PENDING
+        known = {s.value for s in FreezeStatus}
+        status_filter = None if status == "all" else FreezeStatus(
+            status if status in known else FreezeStatus.PENDING.value)
         try:
             items = services.list_bank_queue(session, principal=principal, code=code,
                                              status=status_filter, limit=200)
@@ -85,7 +85,7 @@ def bank_page(request: Request, code: str, status: str = "pending",
         "code": code.upper(), "principal": principal, "items": items,
         "status": status_filter.value if status_filter else "all",
         "statuses": [s.value for s in FreezeStatus], "csrf": _csrf(request),
-        "message": message})
+        "message": request.session.pop("flash", None)})
 
 
 @router.post("/bank/{code}/login", response_class=HTMLResponse)
@@ -146,11 +146,13 @@ def ack(request: Request, code: str, fr_id: str,
                              bank_case_id=bank_case_id.strip() or None, note=note or None)
         except (ValidationError, InvalidOperation) as exc:
             msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "bad amount"
-            return RedirectResponse(f"/bank/{code}?message=Not saved: {msg}", status_code=303)
+            request.session["flash"] = f"Not saved: {msg}"
+            return RedirectResponse(f"/bank/{code}", status_code=303)
         try:
             outcome, _view = services.acknowledge(session, principal=principal, fr_id=fr_id,
                                                   ack=data, settings=settings)
         except services.NotFound:
             return HTMLResponse("<h1>No such request</h1>", status_code=404)
         session.commit()
-    return RedirectResponse(f"/bank/{code}?message={fr_id}: {outcome.value}", status_code=303)
+    request.session["flash"] = f"{fr_id}: {outcome.value}"
+    return RedirectResponse(f"/bank/{code}", status_code=303)

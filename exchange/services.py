@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from exchange import keys as keys_mod
@@ -657,9 +657,3 @@ def list_audit(session: Session, *, principal: Principal, limit: int,
     audit(session, principal=principal, action="audit.list", object_type="audit_log",
           detail={"count": len(entries)})
     return entries
-
-
-def count_pending(session: Session, bank_code: str) -> int:
-    return session.scalar(select(func.count()).select_from(FreezeRequest).where(
-        FreezeRequest.bank_code == bank_code,
-        FreezeRequest.status == FreezeStatus.PENDING.value)) or 0
