@@ -239,3 +239,31 @@ def _send_ack(client, fr_id: str, status: str, amount: str | None, bank_case_id:
     fr = result["freeze_request"]
     typer.echo(f"{fr_id}: {result['outcome']} -> {fr['status']}"
                + (f" held {fr['amount_held']}" if fr.get("amount_held") else ""))
+
+
+@app.command()
+def outbox(
+    retry_dead: Annotated[bool, typer.Option(
+        "--retry-dead", help="Give deliveries that gave up a fresh set of attempts")] = False,
+) -> None:
+    """Show callback/webhook deliveries by state; optionally re-queue the dead ones."""
+    from sqlalchemy import func, select, update
+
+    from exchange.models import Delivery, utcnow
+
+    with _session() as session:
+        if retry_dead:
+            result = session.execute(update(Delivery).where(Delivery.status == "dead").values(
+                status="pending", attempts=0, next_attempt_at=utcnow(), lease_until=None))
+            session.commit()
+            typer.echo(f"re-queued {result.rowcount} dead deliveries")
+        rows = session.execute(select(Delivery.kind, Delivery.status, func.count())
+                               .group_by(Delivery.kind, Delivery.status)
+                               .order_by(Delivery.kind, Delivery.status)).all()
+        for kind, status, count in rows:
+            typer.echo(f"{kind:9} {status:10} {count}")
+        for d in session.scalars(select(Delivery).where(Delivery.status != "delivered")
+                                 .order_by(Delivery.id).limit(20)):
+            typer.echo(f"  {d.event_id} {d.kind} {d.status} attempts={d.attempts} "
+                       f"next={d.next_attempt_at.isoformat(timespec='seconds')} "
+                       f"error={d.last_error or '-'}")

@@ -108,3 +108,19 @@ def test_bank_demo_rejects_a_bad_status(cli_env, live_exchange):
 @pytest.fixture
 def sakot_client(sakot):
     return sakot
+
+
+def test_outbox_shows_and_requeues_dead_deliveries(cli_env, app, sakot_client, kbank):
+    from sqlalchemy import update
+
+    from exchange.models import Delivery
+
+    fr = submit(sakot_client)["freeze_requests"][0]["id"]
+    kbank.ack(fr, status="not_found")
+    with app.state.session_factory() as s:
+        s.execute(update(Delivery).values(status="dead", attempts=50, last_error="HTTP 500"))
+        s.commit()
+    shown = run_cli("outbox")
+    assert shown.exit_code == 0 and "callback  dead       1" in shown.output
+    requeued = run_cli("outbox", "--retry-dead")
+    assert "re-queued 1" in requeued.output and "callback  pending    1" in requeued.output
