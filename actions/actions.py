@@ -293,7 +293,6 @@ class ActionConclude(SakotAction):
 # --- at any time ------------------------------------------------------------------------------
 
 class ActionRequestHuman(SakotAction):
-    safety_net = False
     action_name = "action_request_human"
 
     def act(self, turn: Turn) -> list:

@@ -70,8 +70,9 @@ def rasa_env(settings: Settings, *, nlu_url: str | None = None,
 def inputs_hash() -> str:
     digest = hashlib.sha256()
     for path in sorted(DIALOGUE_DIR.rglob("*.yml")):
-        if path.name in {"endpoints.yml", "credentials.yml"}:
-            continue  # runtime wiring, not training input
+        if path.name in {"endpoints.yml", "credentials.yml"} or "tests" in path.relative_to(
+                DIALOGUE_DIR).parts:
+            continue  # runtime wiring and test stories, not training input
         digest.update(str(path.relative_to(DIALOGUE_DIR)).encode())
         digest.update(path.read_bytes())
     digest.update((PROJECT_ROOT / "requirements" / "rasa.lock").read_bytes())

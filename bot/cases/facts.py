@@ -49,8 +49,10 @@ class MessageFacts:
         return bool(self.amount or self.transfer_at or self.victim_bank or self.identifiers)
 
 
+# "เขาให้โอน" (they told me to transfer) is not a loss by itself; these are.
 _MONEY_SENT = (
-    "โอน", "จ่าย", "เสียเงิน", "ดูดเงิน", "เงินหาย", "หักเงิน", "ตัดเงิน", "โดนไป", "เสียไป", "มัดจำ",
+    "โอนไป", "โอนเงินไป", "โอนให้", "โอนเข้า", "โอนแล้ว", "โอนค่า", "จ่ายไป", "จ่ายแล้ว", "จ่ายค่า",
+    "เสียเงิน", "ดูดเงิน", "เงินหาย", "หักเงิน", "ตัดเงิน", "โดนไป", "เสียไป", "มัดจำ", "หมดตัว",
     "transferred", "paid", "sent money", "lost", "wired", "debited", "deposited",
 )
 

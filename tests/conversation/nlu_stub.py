@@ -50,7 +50,8 @@ SCAM_RULES: list[tuple[str, str]] = [
     ("call_center", r"ตำรวจ|dsi|ปปง|พัสดุผิดกฎหมาย|คอลเซ็นเตอร์|แก๊งคอล|ออกหมายจับ|police|"
                     r"arrest warrant|customs officer"),
     ("romance", r"แฟน|หาคู่|ให้รัก|หนุ่มต่างชาติ|ศุลกากร|dating|boyfriend|girlfriend|romance"),
-    ("job_task", r"งานเสริม|กดไลก์|ภารกิจ|รายได้เสริม|ทำงานออนไลน์|งานกด|task|side job|job"),
+    ("job_task", r"งานเสริม|กดไลก์|ภารกิจ|รายได้เสริม|ทำงานออนไลน์|งานกด|สมัครงาน|แพ็กของ|task|"
+                 r"side job|job"),
     ("crypto", r"คริปโต|usdt|บิตคอยน์|bitcoin|crypto|binance|bitkub"),
     ("investment", r"ลงทุน|หุ้น|เทรด|forex|invest|trading"),
     ("ponzi", r"แชร์ลูกโซ่|ponzi"),
