@@ -40,7 +40,9 @@ def site(tmp_path, fake_rasa):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", var_dir=tmp_path,
                         rasa_url=fake_rasa.url, redis_url=None, line_channel_secret=None,
                         line_channel_access_token=None)
-    server = ThreadedServer(create_app(settings)).start()
+    app = create_app(settings)
+    server = ThreadedServer(app).start()
+    server.app = app
     yield server
     server.stop()
 
@@ -75,8 +77,10 @@ def test_report_a_scam_then_reload_and_resume(browser, site):
     textbox.press("Enter")
     expect(log).to_contain_text("รีบโทรหาธนาคารของคุณ")
     expect(log).to_contain_text(CASE_NUMBER)
-    expect(page.get_by_role("article", name=f"สรุปเคส {CASE_NUMBER}")).to_contain_text(
-        "แจ้งความภายใน")
+    card = page.get_by_role("article", name=f"สรุปเคส {CASE_NUMBER}")
+    expect(card).to_contain_text("แจ้งความภายใน")
+    card.scroll_into_view_if_needed()
+    assert card.bounding_box()["height"] > 150  # the whole card, not squeezed by the log
     yes = page.get_by_role("button", name="ใช่ โอนไปแล้ว")
     expect(yes).to_be_visible()
     shot(page, "widget-report")
@@ -94,6 +98,26 @@ def test_report_a_scam_then_reload_and_resume(browser, site):
     expect(log.locator(".msg.user")).to_have_count(count_before)
     expect(log.locator(".card")).to_have_count(1)
     shot(page, "widget-resumed")
+
+    # a staff member takes over: the widget says so, and their message shows as staff
+    from sqlalchemy import select
+
+    from bot.handoff import HandoffAction
+    from bot.storage.models import Conversation, StaffUser
+
+    app = site.app
+    with app.state.context.sessions.begin() as s:
+        staff = StaffUser(username="fon", display_name="Fon", password_hash="x")
+        s.add(staff)
+        s.flush()
+        staff_id, conversation_id = staff.id, s.scalar(select(Conversation.id))
+    engine = app.state.conversation_runtime.engine
+    site.call(engine.change_handoff(conversation_id, HandoffAction.CLAIM,
+                                    actor=f"staff:{staff_id}", staff_id=staff_id))
+    site.call(engine.send_staff_message(conversation_id, staff_id, "สวัสดีค่ะ เจ้าหน้าที่ฝนค่ะ"))
+    expect(dialog.get_by_role("status").first).to_have_text("คุณกำลังคุยกับเจ้าหน้าที่ (คนจริง)")
+    expect(log.locator(".msg.staff")).to_contain_text("เจ้าหน้าที่ฝนค่ะ")
+    shot(page, "widget-staff")
 
     page.get_by_label("พิมพ์ข้อความถึงสกัด").focus()
     page.keyboard.press("Escape")

@@ -57,6 +57,7 @@
     ".conn{padding:6px 14px;font-size:13px;background:#fdecea;color:#8a1c13}",
     ".conn[hidden]{display:none}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}",
+    ".log>*{flex-shrink:0}",
     ".msg{max-width:86%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;word-wrap:break-word}",
     ".msg.user{align-self:flex-end;background:#0b5cad;color:#fff;border-bottom-right-radius:4px}",
     ".msg.bot,.msg.system{align-self:flex-start;background:#fff;border:1px solid #dde1e6;border-bottom-left-radius:4px}",
@@ -176,7 +177,7 @@
     if (card.amount_thb !== null && card.amount_thb !== undefined)
       row("ยอดเงิน", Number(card.amount_thb).toLocaleString("th-TH", { minimumFractionDigits: 2 }) + " บาท");
     row("บัญชีปลายทาง", card.destination);
-    row("ความเร่งด่วน", card.priority);
+    row("ความเร่งด่วน", ({ P0: "ด่วนที่สุด (P0)", P1: "ด่วน (P1)", P2: "ทั่วไป (P2)" })[card.priority] || card.priority);
     row("แจ้งความภายใน", card.deadline_text);
     row("สถานะ", card.status_text);
     el.appendChild(h); el.appendChild(dl);
