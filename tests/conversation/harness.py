@@ -60,6 +60,8 @@ class Stack:
     workdir: Path
     nlu_mode: str = "auto"
     database_url: str = ""
+    redis_url: str | None = None  # set: Rasa uses the Redis lock store
+    tracker_dialect: str = ""  # what Rasa's tracker store runs on (sqlite / postgresql)
     procs: list[subprocess.Popen] = field(default_factory=list)
     rasa_url: str = ""
     nlu_used: str = ""
@@ -86,11 +88,17 @@ class Stack:
         action_proc, action_log = self._spawn(
             "actions", [sys.executable, "-m", "sakot", "actions", "--port", str(action_port)],
             {**base_env, "SANIC_HOST": "127.0.0.1"})
-        settings = Settings(database_url=self.database_url, var_dir=self.workdir, redis_url=None)
-        env = {**base_env, **rasa_env(settings, nlu_url=f"http://127.0.0.1:{nlu_port}",
-                                      action_url=f"http://127.0.0.1:{action_port}/webhook"),
-               "SAKOT_RASA_TRACKER_URL": f"sqlite:///{self.workdir / 'rasa_tracker.db'}"}
-        env["SAKOT_RASA_TRACKER_DIALECT"] = "sqlite"
+        settings = Settings(database_url=self.database_url, var_dir=self.workdir,
+                            redis_url=self.redis_url)
+        base_env.pop("SAKOT_RASA_TRACKER_URL", None)
+        saved = os.environ.pop("SAKOT_RASA_TRACKER_URL", None)
+        try:
+            env = {**base_env, **rasa_env(settings, nlu_url=f"http://127.0.0.1:{nlu_port}",
+                                          action_url=f"http://127.0.0.1:{action_port}/webhook")}
+        finally:
+            if saved is not None:
+                os.environ["SAKOT_RASA_TRACKER_URL"] = saved
+        self.tracker_dialect = env["SAKOT_RASA_TRACKER_DIALECT"]
         rasa_proc, rasa_log = self._spawn("rasa", [
             str(RASA), "run", "--enable-api", "--model", str(PROJECT_ROOT / "models" / "rasa"),
             "--endpoints", str(PROJECT_ROOT / "dialogue" / "endpoints.yml"),
