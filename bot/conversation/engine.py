@@ -97,6 +97,15 @@ _INTENT_BY_KIND = {
 }
 
 
+PUSH_TOPIC = "channel.push"  # outbox topic for pushes that failed (see channels/outbox.py)
+
+
+def push_key(message_ids: Sequence[str]) -> str:
+    import hashlib
+
+    return "channel.push:" + hashlib.sha256("-".join(message_ids).encode()).hexdigest()[:48]
+
+
 class OutboundChannel(Protocol):
     """A channel's output side, as the core sees it (channels/base.py implements it)."""
 
@@ -575,15 +584,28 @@ class ConversationEngine:
         return stored
 
     async def _push(self, conversation: Conversation, replies: Sequence[Reply]) -> None:
+        """Push now; if the channel fails, queue a `channel.push` outbox row so the worker
+        retries with backoff (the same message ids give the same LINE retry key, so a push
+        that did arrive is not shown twice)."""
         ids = [r.message_id for r in replies]
         try:
             channel = self.outbound.get(conversation.channel)
             await channel.push(channel_user_id=conversation.channel_user_id, replies=replies)
-        except Exception as exc:  # stored already; staff see the failure live and can retry
-            log.error("push to %s failed: %s", conversation.channel, type(exc).__name__)
-            await self.report_delivery_failure(conversation.id, ids, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # stored already; the worker retries, staff see it live
+            log.error("push to %s failed, queued for retry: %s", conversation.channel,
+                      type(exc).__name__)
+            await asyncio.to_thread(self._queue_push, conversation.id, ids)
+            await self.report_delivery_failure(conversation.id, ids,
+                                               f"{type(exc).__name__}: {exc}")
             return
         await self.mark_delivered(ids)
+
+    def _queue_push(self, conversation_id: str, message_ids: list[str]) -> None:
+        from bot.outbox.store import enqueue
+
+        with session_scope(self.sessions) as session:
+            enqueue(session, topic=PUSH_TOPIC, idempotency_key=push_key(message_ids),
+                    payload={"conversation_id": conversation_id, "message_ids": message_ids})
 
     # ---------------------------------------------------------------- handoff and queries
 

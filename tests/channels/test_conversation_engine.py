@@ -310,3 +310,37 @@ async def test_waiting_for_staff_is_silent_too(kit, state):
     assert conversation(kit.sessions).handoff_state == state
     assert await kit.engine.handle_inbound(inbound("รออยู่นะคะ", mid="m2")) == []
     assert len(kit.dialogue.calls) == 1
+
+
+async def test_a_failed_push_is_queued_and_the_worker_delivers_it_later(kit):
+    from bot.conversation.engine import PUSH_TOPIC, OutboundRegistry
+    from bot.outbox.worker import OutboxWorker
+    from bot.storage.models import OutboxMessage
+    from channels.base import CollectingOutput
+    from channels.outbox import make_push_handler
+
+    await kit.engine.handle_inbound(inbound("สวัสดี", mid="m1"))
+    conv = conversation(kit.sessions)
+    staff_id = add_staff(kit.sessions)
+
+    async def broken(**_):
+        raise ConnectionError("LINE unreachable")
+
+    kit.output.push = broken
+    view = await kit.engine.send_staff_message(conv.id, staff_id, "ข้อความจากเจ้าหน้าที่")
+    assert view["delivered_at"] is None
+    with kit.sessions() as s:
+        row = s.scalar(select(OutboxMessage))
+        assert row.topic == PUSH_TOPIC and row.payload["message_ids"] == [view["id"]]
+
+    later = CollectingOutput()
+    registry = OutboundRegistry()
+    registry.register("line", later)
+    worker = OutboxWorker(kit.sessions, {PUSH_TOPIC: make_push_handler(kit.sessions, registry)})
+    assert await worker.run_once() == 1
+    [(user, reply)] = later.pushed
+    assert user == "U1" and reply.text == "ข้อความจากเจ้าหน้าที่" and reply.sender_kind == "staff"
+    with kit.sessions() as s:
+        assert s.get(Message, view["id"]).delivered_at is not None
+        assert s.scalar(select(OutboxMessage)).status == "delivered"
+    assert await worker.run_once() == 0
