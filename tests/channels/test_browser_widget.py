@@ -47,6 +47,15 @@ def site(tmp_path, fake_rasa):
     server.stop()
 
 
+def conversations(site) -> int:
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Conversation
+
+    with site.app.state.context.sessions() as s:
+        return s.scalar(select(func.count()).select_from(Conversation))
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -61,6 +70,8 @@ def test_report_a_scam_then_reload_and_resume(browser, site):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(site.url + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("เดโม")
+    page.wait_for_timeout(500)
+    assert conversations(site) == 0  # merely loading a page with the widget starts no chat
 
     launcher = page.get_by_role("button", name="แจ้งเหตุถูกหลอก / ขอคำแนะนำ")
     expect(launcher).to_have_attribute("aria-expanded", "false")

@@ -20,7 +20,7 @@
   var wsBase = base.replace(/^http/, "ws");
   var startOpen = script && script.getAttribute("data-open") === "true";
   var title = (script && script.getAttribute("data-title")) || "สกัด · ผู้ช่วยเมื่อถูกหลอกออนไลน์";
-  var STORE = "sakot.visitor", OPEN = "sakot.open";
+  var STORE = "sakot.visitor", OPEN = "sakot.open", STARTED = "sakot.started";
 
   function uid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
@@ -138,6 +138,9 @@
   setState("bot");
 
   function open(focus) {
+    // The chat starts when it is first opened (no conversation for every page view);
+    // after that the widget connects on every page so pushes and staff messages arrive.
+    if (!ws) { store("localStorage", STARTED, "1"); connect(); }
     panel.hidden = false; launcher.setAttribute("aria-expanded", "true");
     store("localStorage", OPEN, "1");
     if (focus !== false) input.focus();
@@ -314,8 +317,8 @@
 
   function mount() {
     document.body.appendChild(host);
-    connect();
     if (startOpen || store("localStorage", OPEN) === "1") open(false);
+    else if (store("localStorage", STARTED) === "1") connect();
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
   window.SakotWidget = { open: open, close: close, visitor: function () { return visitor; } };
