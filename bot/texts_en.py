@@ -260,3 +260,20 @@ TYPE_BUTTONS: dict[str, str] = {
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DATETIME_FORMAT = "{weekday} {day} {month} {year}, {hh:02d}:{mm:02d} (Bangkok time)"
+
+# Status changes of freeze requests, reported by the exchange (see bot/freeze_updates.py).
+TEXTS.update({
+    "freeze_status_pending": "The hold request was sent to {bank}; waiting for the bank to check "
+                             "(case {case_number}).",
+    "freeze_status_held": "{bank} has held THB {amount} (bank reference {bank_case_id}, case "
+                          "{case_number}). Please file a police report at {police_site} within "
+                          "72 hours so the hold stays in place.",
+    "freeze_status_not_found": "{bank} could not find the destination account you gave (case "
+                               "{case_number}). Staff will check the number with you, or call "
+                               "{aoc}.",
+    "freeze_status_insufficient_funds": "{bank} reports no money left to hold in the destination "
+                                        "account (case {case_number}). Still file a police report "
+                                        "at {police_site} so the money can be traced.",
+    "freeze_status_released": "{bank} reports the hold has been released (case {case_number}). "
+                              "If anything is unclear, call {aoc}, 24 hours.",
+})

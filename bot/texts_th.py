@@ -279,3 +279,18 @@ THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.",
                "ต.ค.", "พ.ย.", "ธ.ค.")
 THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 DATETIME_FORMAT = "วัน{weekday}ที่ {day} {month} {year} เวลา {hh:02d}:{mm:02d} น."
+
+# Status changes of freeze requests, reported by the exchange (see bot/freeze_updates.py).
+TEXTS.update({
+    "freeze_status_pending": "ส่งคำขอระงับยอดไปที่{bank}แล้วค่ะ กำลังรอธนาคารตรวจสอบ (เคส {case_number})",
+    "freeze_status_held": "{bank}ระงับยอด {amount} บาทไว้แล้วค่ะ (เลขอ้างอิงธนาคาร {bank_case_id}, "
+                          "เคส {case_number}) โปรดแจ้งความที่ {police_site} ภายใน 72 ชั่วโมง "
+                          "เพื่อให้ยอดถูกระงับต่อไปนะคะ",
+    "freeze_status_not_found": "{bank}แจ้งว่าไม่พบบัญชีปลายทางตามที่ระบุค่ะ (เคส {case_number}) "
+                               "เจ้าหน้าที่จะตรวจเลขบัญชีกับคุณอีกครั้ง หรือโทร {aoc} ได้ค่ะ",
+    "freeze_status_insufficient_funds": "{bank}แจ้งว่าในบัญชีปลายทางไม่มียอดเงินเหลือให้ระงับค่ะ "
+                                        "(เคส {case_number}) ยังควรแจ้งความที่ {police_site} "
+                                        "เพื่อติดตามเงินต่อนะคะ",
+    "freeze_status_released": "{bank}แจ้งว่ายอดที่ระงับไว้ถูกปลดแล้วค่ะ (เคส {case_number}) "
+                              "หากมีข้อสงสัย โทร {aoc} ได้ตลอด 24 ชั่วโมงค่ะ",
+})

@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _router_installers():
     """Each front end adds its routes through one `install(app, context)` function."""
-    from channels import console
+    from channels import console, exchange_callback
     from channels import line as line_channel
     from channels import web as web_channel
 
@@ -76,4 +76,5 @@ def _router_installers():
     installers.append(console.install)
     installers.append(line_channel.install)
     installers.append(web_channel.install)
+    installers.append(exchange_callback.install)
     return installers
