@@ -630,7 +630,10 @@ class ConversationEngine:
                 change = {"from": str(before), "to": str(after), "action": action,
                           "actor": actor, "staff_id": conversation.assigned_staff_id,
                           "reason": reason}
-                self._timeline(session, conversation_id, "handoff_changed", actor, change)
+                if before != after or action == HandoffAction.CLAIM:
+                    # (the dialogue's actions may have moved the chat already and recorded it:
+                    # then there is nothing new for the timeline, only for the live feeds)
+                    self._timeline(session, conversation_id, "handoff_changed", actor, change)
                 return change
 
         change = await asyncio.to_thread(change)

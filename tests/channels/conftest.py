@@ -10,18 +10,14 @@ import pytest
 
 from bot.conversation.engine import ConversationEngine, OutboundRegistry
 from bot.conversation.events import InProcessEvents
-from bot.storage.db import make_engine, make_session_factory
-from bot.storage.migrate import upgrade
 from channels.base import CollectingOutput
 from channel_fakes import ThreadedServer, fake_dialogue, fake_rasa_app
 
 
 @pytest.fixture
-def sessions(sqlite_url):
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    yield make_session_factory(engine)
-    engine.dispose()
+def sessions(migrated_sessions):
+    """The engine's storage on SQLite and on PostgreSQL (tests/conftest.py `database_url`)."""
+    return migrated_sessions
 
 
 class RecordingEvents(InProcessEvents):
