@@ -43,7 +43,11 @@ def product_processes(settings: Settings) -> list[ProcessSpec]:
     return [
         ProcessSpec("app", _sakot("serve")),
         ProcessSpec("exchange", _sakot("exchange", "serve"),
-                    missing=_needs(PROJECT_ROOT / "exchange" / "app.py", "exchange service")),
+                    missing=_needs(PROJECT_ROOT / "exchange" / "app.py", "exchange service"),
+                    # Status callbacks come back to this app unless configured otherwise.
+                    env={"SAKOT_EXCHANGE_CALLBACK_URL": os.environ.get(
+                        "SAKOT_EXCHANGE_CALLBACK_URL",
+                        f"http://127.0.0.1:{settings.port}/exchange/callback")}),
         ProcessSpec("nlu", _sakot("models", "serve-nlu"),
                     missing=_needs(settings.models_dir / "classifier", "run `make setup`")),
         ProcessSpec("actions", _sakot("actions"),
