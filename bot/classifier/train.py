@@ -43,24 +43,25 @@ IGNORE = -100
 class TrainConfig:
     seed: int = 1337
     epochs: int = 4
-    batch_size: int = 16
-    lr: float = 6e-5
-    head_lr: float = 2e-3
+    batch_size: int = 32
+    lr: float = 1.5e-4
+    head_lr: float = 3e-3
     weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
+    warmup_ratio: float = 0.06
     max_length: int = 64
     val_fraction: float = 0.1
     freeze_word_embeddings: bool = True
-    # The bottom layers (and all embeddings) stay as pretrained: backward stops above them,
-    # which cuts training time by about a third on 2 cores at the same held-out F1.
-    frozen_layers: int = 6
+    # The embeddings and the bottom layers stay as pretrained. Their outputs are computed once
+    # (eval mode) and cached, so each epoch runs only the top layers: on 2 cores this makes
+    # training ~3x cheaper than full fine-tuning.
+    frozen_layers: int = 9
     text_prefix: str = "query: "
     threads: int = 2
     # Only for smoke tests: slice the encoder to its first N layers / stop after N steps.
     max_layers: int | None = None
     max_steps: int | None = None
     # Bounds training time as the data grows: epochs = min(epochs, example_budget // examples).
-    example_budget: int = 14_000
+    example_budget: int = 16_000
     # 0 turns a head off (single-task models, for the one-vs-two-models comparison).
     intent_loss_weight: float = 1.0
     scam_loss_weight: float = 1.0
@@ -256,6 +257,101 @@ def _softmax(x: np.ndarray, t: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+class _TopLayers:
+    """Training over cached outputs of the frozen bottom layers.
+
+    The cache is built with the public API (``output_hidden_states``) on a copy of the encoder
+    cut to the frozen layers; the top layers run through ``BertLayer`` with the mask built by
+    ``transformers.masking_utils.create_bidirectional_mask``. A self-check against the plain
+    forward pass guards against library changes: on a mismatch, training takes the plain path.
+    """
+
+    def __init__(self, model: NluModel, k: int, ids: list[list[int]], pad_id: int) -> None:
+        self.model, self.k, self.pad_id = model, k, pad_id
+        self.cache: list[torch.Tensor] = []
+        layers = getattr(getattr(model.encoder, "encoder", None), "layer", None)
+        self.enabled = bool(k > 0 and layers is not None and k < len(layers) and ids)
+        if not self.enabled:
+            return
+        self.layers = layers
+        try:
+            self._build(ids)
+            self.enabled = self._self_check(ids[: min(len(ids), 8)])
+        except Exception as exc:  # noqa: BLE001 - any library drift: use the plain path
+            log.warning("layer cache unavailable (%s); training the plain way", exc)
+            self.enabled = False
+        if not self.enabled:
+            self.cache = []
+
+    @torch.no_grad()
+    def _bottom(self, batch: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        enc = self.model.encoder
+        was_training = enc.training
+        enc.eval()
+        try:
+            x, m = _pad(batch, self.pad_id)
+            hidden = enc(input_ids=x, attention_mask=m, output_hidden_states=True).hidden_states
+            return hidden[self.k], m
+        finally:
+            enc.train(was_training)
+
+    def _build(self, ids: list[list[int]]) -> None:
+        enc = self.model.encoder
+        full = enc.encoder.layer
+        enc.encoder.layer = full[: self.k]
+        try:
+            order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+            self.cache = [None] * len(ids)  # type: ignore[list-item]
+            for start in range(0, len(order), 64):
+                idx = order[start : start + 64]
+                h, m = self._bottom([ids[i] for i in idx])
+                for row, i in enumerate(idx):
+                    self.cache[i] = h[row, : int(m[row].sum())].clone()
+        finally:
+            enc.encoder.layer = full
+
+    def _run_top(self, idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        from transformers.masking_utils import create_bidirectional_mask  # noqa: PLC0415
+
+        rows = [self.cache[i] for i in idx]
+        width = max(r.shape[0] for r in rows)
+        h = torch.zeros(len(rows), width, rows[0].shape[1])
+        m = torch.zeros(len(rows), width, dtype=torch.long)
+        for j, r in enumerate(rows):
+            h[j, : r.shape[0]] = r
+            m[j, : r.shape[0]] = 1
+        mask = create_bidirectional_mask(config=self.model.encoder.config, inputs_embeds=h,
+                                         attention_mask=m)
+        for layer in self.layers[self.k :]:
+            h = layer(h, mask)
+        return h, m
+
+    def forward(self, idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        h, m = self._run_top(idx)
+        mk = m.unsqueeze(-1).to(h.dtype)
+        pooled = (h * mk).sum(1) / mk.sum(1).clamp(min=1.0)
+        pooled = self.model.dropout(pooled)
+        return self.model.intent_head(pooled), self.model.scam_head(pooled)
+
+    @torch.no_grad()
+    def _self_check(self, sample: list[list[int]]) -> bool:
+        model = self.model
+        was_training = model.training
+        model.eval()
+        try:
+            want = model(*_pad(sample, self.pad_id))
+            got = self.forward(list(range(len(sample))))
+        finally:
+            model.train(was_training)
+        ok = all(torch.allclose(a, b, atol=1e-4) for a, b in zip(want, got, strict=True))
+        if not ok:
+            log.warning("layer cache self-check failed; training the plain way")
+        return ok
+
+    def release(self) -> None:
+        self.cache = []
+
+
 def train_classifier(
     *, data_root: Path, base_dir: Path, out_dir: Path, config: TrainConfig = TrainConfig()
 ) -> dict:
@@ -318,6 +414,10 @@ def train_classifier(
     sched = get_linear_schedule_with_warmup(opt, int(total * config.warmup_ratio), total)
     gen = torch.Generator().manual_seed(config.seed)
     loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
+    top = _TopLayers(model, config.frozen_layers, ids, tokenizer.pad_token_id)
+    if top.enabled:
+        log.info("cached the bottom %d layers for %d examples (%.0fs)", config.frozen_layers,
+                 len(ids), time.monotonic() - started)
     step = 0
     history = []
     model.train()
@@ -328,8 +428,11 @@ def train_classifier(
             if step >= total:
                 break
             idx = perm[start : start + config.batch_size]
-            x, m = _pad([ids[i] for i in idx], tokenizer.pad_token_id)
-            li, ls = model(x, m)
+            if top.enabled:
+                li, ls = top.forward(idx)
+            else:
+                x, m = _pad([ids[i] for i in idx], tokenizer.pad_token_id)
+                li, ls = model(x, m)
             yi = torch.tensor([y_int[i] for i in idx])
             ys = torch.tensor([y_scam[i] for i in idx])
             loss = config.intent_loss_weight * loss_fn(li, yi)
@@ -343,11 +446,15 @@ def train_classifier(
             running += loss.item()
             n += 1
             step += 1
+            if step % 25 == 0:
+                log.info("step %d/%d: loss %.4f (%.0fs)", step, total, running / n,
+                         time.monotonic() - started)
         history.append({"epoch": epoch + 1, "loss": running / max(n, 1),
                         "elapsed_s": round(time.monotonic() - started, 1)})
-        log.info("epoch %d: loss %.4f (%.0fs)", epoch + 1, history[-1]["loss"],
+        log.info("epoch %d/%d: loss %.4f (%.0fs)", epoch + 1, epochs, history[-1]["loss"],
                  history[-1]["elapsed_s"])
     train_seconds = time.monotonic() - started
+    top.release()
     model.eval()
 
     # calibration on the validation split
