@@ -7,7 +7,8 @@
     sakot line-sim --user U1234... "..."    be a particular LINE user (default: one per machine)
 
 The app must point at the simulator (see channels/line/simulator.py):
-    SAKOT_LINE_CHANNEL_SECRET=dev-only-line-secret SAKOT_LINE_CHANNEL_ACCESS_TOKEN=dev-only-line-token
+    SAKOT_LINE_CHANNEL_SECRET=dev-only-line-secret
+    SAKOT_LINE_CHANNEL_ACCESS_TOKEN=dev-only-line-token
     SAKOT_LINE_API_BASE=http://127.0.0.1:8090 SAKOT_LINE_DATA_API_BASE=http://127.0.0.1:8090
 If no simulator answers on --sim-port, one is started for the duration of the command.
 """

@@ -113,7 +113,8 @@ async def test_dialogue_down_keeps_the_message_gives_hotlines_and_queues_for_sta
     assert texts == ["ช่วยด้วย โดนหลอก", FALLBACK_TEXT]
     assert "dialogue_unavailable" in kit.events.types()
     change = next(e for e in kit.events.published if e.type == "handoff_changed")
-    assert change.data["to"] == "waiting_for_staff" and change.data["reason"] == "dialogue_unavailable"
+    assert change.data["to"] == "waiting_for_staff"
+    assert change.data["reason"] == "dialogue_unavailable"
 
 
 async def test_bot_is_silent_while_staff_own_the_chat(kit):
@@ -177,7 +178,8 @@ async def test_staff_message_claims_stores_pushes_and_publishes(kit):
     assert view["sender_kind"] == "staff" and view["sender_staff_id"] == staff_id
     assert view["delivered_at"] is not None
     [(user, reply)] = kit.output.pushed
-    assert user == "U1" and reply.text == "สวัสดีค่ะ เจ้าหน้าที่นกค่ะ" and reply.message_id == view["id"]
+    assert user == "U1" and reply.text == "สวัสดีค่ะ เจ้าหน้าที่นกค่ะ"
+    assert reply.message_id == view["id"]
     after = conversation(kit.sessions)
     assert after.handoff_state == HandoffState.STAFF and after.assigned_staff_id == staff_id
     assert "handoff_changed" in kit.events.types()
@@ -287,7 +289,8 @@ async def test_history_is_in_order_for_replay(kit):
 
 def test_rasa_items_map_to_replies():
     replies, handoff, updates = replies_from_rasa([
-        {"text": "a", "buttons": [{"title": "ปุ่มที่ยาวเกินยี่สิบตัวอักษรแน่นอน", "payload": "/x"}]},
+        {"text": "a",
+         "buttons": [{"title": "ปุ่มที่ยาวเกินยี่สิบตัวอักษรแน่นอน", "payload": "/x"}]},
         {"custom": {"handoff": "waiting_for_staff", "case_updated": {"case_id": "c"}}},
         {"custom": {"card": {"case_number": "SK-1", "priority": "P1", "amount_thb": "99.5",
                              "deadline_text": "พรุ่งนี้"}}},

@@ -61,9 +61,9 @@ def test_p0_report_on_line_with_the_real_dialogue(stack, tmp_path):
             "reply_token"]
 
     try:
-        assert post(sim.text_event(
-            user, "สั่งของในเฟซแล้วโอนไป 2,500 บาท เมื่อ 20 นาทีที่แล้ว เข้าบัญชีกสิกร "
-                  "123-4-56789-0 จากบัญชีไทยพาณิชย์ของฉัน ร้านบล็อกเลย", token())).status_code == 200
+        report = ("สั่งของในเฟซแล้วโอนไป 2,500 บาท เมื่อ 20 นาทีที่แล้ว เข้าบัญชีกสิกร "
+                  "123-4-56789-0 จากบัญชีไทยพาณิชย์ของฉัน ร้านบล็อกเลย")
+        assert post(sim.text_event(user, report, token())).status_code == 200
         replies = wait_until(lambda: [c for c in simulator.state.calls
                                       if c["kind"] in ("reply", "push")])
         messages = [m for c in replies for m in c["messages"]]
