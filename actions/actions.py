@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import flow
 from actions.context import Turn, safe_error, session_factory
+from actions.tracker_purge import purge_later
 from bot.cases import service
 from bot.cases.facts import facts_from_text
 from bot.cases.intake import LOSS_SLOTS, next_slot
@@ -123,6 +124,7 @@ class ValidateLossForm(FormValidationAction):
         slots = {s: tracker.get_slot(s) for s in LOSS_SLOTS}
         fresh = tracker.get_slot("last_processed") != turn.message_key
         updates: dict[str, Any] = {}
+        absorbed = None
         signals = Signals()
         if fresh:
             intent = turn.intent
@@ -153,7 +155,6 @@ class ValidateLossForm(FormValidationAction):
                 absorbed = flow.absorb(turn, case, asked=asked)
                 signals = absorbed.facts.signals
                 updates.update(absorbed.slots)
-                flow.noted(turn, absorbed, case)
                 if asked == "money_lost" and "money_lost" not in updates and intent == "affirm":
                     updates["money_lost"] = "yes"
                 if tracker.get_slot("choosing_type") is None and asked == "type_confirmed" \
@@ -161,7 +162,11 @@ class ValidateLossForm(FormValidationAction):
                     turn.say("not_understood_slot")
         slots.update({k: v for k, v in updates.items() if k in LOSS_SLOTS})
         result = flow.current_triage(turn, case, signals)
+        told_before = tracker.get_slot("urgent_told")
         flow.urgent_first(turn, case, result, signals)
+        if absorbed is not None:  # confirm back what this message told us
+            flow.noted(turn, absorbed, case,
+                       skip_bank=turn.slots.get("urgent_told", told_before) != told_before)
         p0 = case.priority == Priority.P0
         if p0 and not slots.get("type_confirmed"):
             updates["type_confirmed"] = slots["type_confirmed"] = "skipped"
@@ -280,13 +285,14 @@ class ActionConclude(SakotAction):
             turn.say("updated", case_number=case.case_number)
             turn.custom(flow.card(turn, view))
             return []
-        turn.say("case_number", case_number=case.case_number)
+        turn.say("case_number", case_number=case.case_number, join=True)
         turn.custom(flow.card(turn, view))
         if on_line:
             return []
         flow.police_and_advice(turn, view)
-        turn.say("correct_hint")
-        turn.say("closing_help")
+        if case.status != "escalated":  # escalated: staff own the chat from here
+            turn.say("correct_hint", join=True)
+            turn.say("closing_help", join=True)
         return []
 
 
@@ -300,7 +306,7 @@ class ActionRequestHuman(SakotAction):
         service.request_human(turn.session, conversation=turn.conversation, case=case,
                               reason="victim_asked")
         turn.say("handoff_requested")
-        turn.custom(HANDOFF)
+        turn.custom(HANDOFF, control=True)
         return []
 
 
@@ -315,9 +321,9 @@ class ActionDistress(SakotAction):
         service.request_human(turn.session, conversation=turn.conversation, case=case,
                               reason="distress")
         turn.say("distress")
-        turn.custom(HANDOFF)
+        turn.custom(HANDOFF, control=True)
         turn.custom({"case_updated": {"change": "distress", "case_number": case.case_number,
-                                      "priority": "P0"}})
+                                      "priority": "P0"}}, control=True)
         return []
 
 
@@ -404,6 +410,7 @@ class ActionDeleteData(SakotAction):
             turn.say("delete_cancelled")
             return [SlotSet("delete_confirmed", None)]
         result = service.delete_conversation_data(turn.session, conversation=turn.conversation)
+        purge_later(turn.conversation.id)  # Rasa's copy of the messages, once this turn is saved
         turn.say("deleted")
         for number in result.kept_case_numbers:
             turn.say("deleted_kept_case", case_number=number)

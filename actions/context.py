@@ -84,6 +84,7 @@ class Turn:
         if self.conversation.language != self.lang:
             self.conversation.language = self.lang
         self.replies: list[dict] = []
+        self.controls: list[dict] = []
         self.urgent_count = 0
         self.slots: dict[str, Any] = {"language": self.lang}
 
@@ -98,11 +99,19 @@ class Turn:
 
     # --- replies ------------------------------------------------------------------------------
     def say(self, key: str, *, urgent: bool = False, buttons: list[tuple[str, str]] | None = None,
-            **values: Any) -> None:
-        self.add_text(say(self.lang, key, **values), urgent=urgent, buttons=buttons)
+            join: bool = False, **values: Any) -> None:
+        self.add_text(say(self.lang, key, **values), urgent=urgent, buttons=buttons, join=join)
 
     def add_text(self, text: str, *, urgent: bool = False,
-                 buttons: list[tuple[str, str]] | None = None) -> None:
+                 buttons: list[tuple[str, str]] | None = None, join: bool = False) -> None:
+        """``join``: append to the previous text bubble (LINE shows at most 5 per reply)."""
+        if join and not urgent and len(self.replies) > self.urgent_count \
+                and "text" in self.replies[-1] and "buttons" not in self.replies[-1]:
+            # not "\n\n": Rasa's output channel splits a text into bubbles there
+            self.replies[-1]["text"] += "\n \n" + text
+            if buttons:
+                self.replies[-1]["buttons"] = [{"title": t, "payload": p} for t, p in buttons]
+            return
         reply: dict = {"text": text}
         if buttons:
             reply["buttons"] = [{"title": title, "payload": payload} for title, payload in buttons]
@@ -112,8 +121,12 @@ class Turn:
         else:
             self.replies.append(reply)
 
-    def custom(self, payload: dict) -> None:
-        self.replies.append({"json_message": payload})
+    def custom(self, payload: dict, *, control: bool = False) -> None:
+        """A custom payload (case card inline; ``control`` ones, e.g. handoff, go last)."""
+        if control:
+            self.controls.append({"json_message": payload})
+        else:
+            self.replies.append({"json_message": payload})
 
     def button(self, key: str, payload: str) -> tuple[str, str]:
         return say(self.lang, key), payload
@@ -136,7 +149,7 @@ class Turn:
             service.record_consent(self.session, conversation_id=self.conversation.id,
                                    kind="privacy_notice_shown")
         self.session.commit()
-        for reply in self.replies:
+        for reply in self.replies + self.controls:
             dispatcher.utter_message(**reply)
         return [SlotSet(name, value) for name, value in self.slots.items()]
 

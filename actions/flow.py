@@ -39,7 +39,7 @@ def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
     if isinstance(slip, dict):
         changed += service.record_slip(turn.session, case=case, slip=slip,
                                        message_id=turn.message_id)
-    if text and (turn.intent in STORY_INTENTS or (not facts.has_any and len(text) > 15)):
+    if text and (len(text) >= 30 or (turn.intent in STORY_INTENTS and asked is None)):
         service.add_story(turn.session, case=case, text=text, message_id=turn.message_id)
     scam_type, confidence = turn.entity("scam_type")
     if scam_type and turn.intent in ("report_scam", "inform", "nlu_fallback") and (
@@ -122,7 +122,7 @@ def _bank_name(turn: Turn, contact) -> str:
     return (contact.bank_name_en if turn.lang == "en" else contact.bank_name_th) or ""
 
 
-def noted(turn: Turn, absorbed: Absorbed, case: Case) -> None:
+def noted(turn: Turn, absorbed: Absorbed, case: Case, *, skip_bank: bool = False) -> None:
     """Confirm back, in plain words, what this message told us."""
     parts = []
     f = absorbed.facts
@@ -130,7 +130,7 @@ def noted(turn: Turn, absorbed: Absorbed, case: Case) -> None:
         parts.append(say(turn.lang, "fact_amount", amount=format_amount(f.amount)))
     if f.transfer_at is not None:
         parts.append(say(turn.lang, "fact_time", time=format_datetime(turn.lang, f.transfer_at)))
-    if f.victim_bank:
+    if f.victim_bank and not skip_bank:
         contact = bank_contact(f.victim_bank)
         if contact.bank_code:
             parts.append(say(turn.lang, "fact_bank", bank_name=_bank_name(turn, contact)))
@@ -138,7 +138,7 @@ def noted(turn: Turn, absorbed: Absorbed, case: Case) -> None:
         dest = Destination(d.kind, d.normalized_value, d.bank_code)
         parts.append(say(turn.lang, "fact_destination", destination=dest.display(turn.lang)))
     if parts:
-        turn.say("noted_facts", facts=" ".join(parts))
+        turn.say("noted_facts", facts=" ".join(parts), join=True)
 
 
 # --- escalation and the closing summary ------------------------------------------------------
@@ -171,13 +171,13 @@ def escalate_if_p0(turn: Turn, case: Case, *, reason: str) -> bool:
                               reason=reason)
     turn.slots["escalated"] = True
     if result.packet_queued:
-        turn.say("escalated")
+        turn.say("escalated", join=True)
     else:
-        turn.say("escalated_no_packet")
-    turn.custom({"handoff": HandoffState.WAITING_FOR_STAFF.value})
+        turn.say("escalated_no_packet", join=True)
+    turn.custom({"handoff": HandoffState.WAITING_FOR_STAFF.value}, control=True)
     turn.custom({"case_updated": {"change": "escalated", "case_number": case.case_number,
                                   "priority": str(case.priority), "status": str(case.status),
-                                  "packet_queued": result.packet_queued}})
+                                  "packet_queued": result.packet_queued}}, control=True)
     return True
 
 
@@ -193,7 +193,8 @@ def police_and_advice(turn: Turn, view: CaseView) -> None:
         turn.add_text(complaint_draft(view))
     else:
         turn.say("no_loss_done")
-    turn.add_text(advice_for(view.scam_type, lang=turn.lang, money_lost=view.money_lost).text())
+    turn.add_text(advice_for(view.scam_type, lang=turn.lang, money_lost=view.money_lost).text(),
+                  join=not view.money_lost)
 
 
 def on_line_shortcut(turn: Turn) -> None:
@@ -207,6 +208,6 @@ def on_line_shortcut(turn: Turn) -> None:
                  "type_confirmed"):
         turn.slots.setdefault(slot, absorbed.slots.get(slot, "skipped"))
     if not escalate_if_p0(turn, case, reason="scammer_on_line"):
-        turn.say("on_line_escalated")
-    turn.say("case_number", case_number=case.case_number)
+        turn.say("on_line_escalated", join=True)
+    turn.say("case_number", case_number=case.case_number, join=True)
     turn.slots["concluded"] = True

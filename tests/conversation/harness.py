@@ -81,7 +81,9 @@ class Stack:
         build(quiet=True)  # the dialogue model (cached by input hash)
         base_env = {**os.environ, "SAKOT_ENV": "development",
                     "SAKOT_DATABASE_URL": self.database_url, "RASA_TELEMETRY_ENABLED": "false",
-                    "SAKOT_LOG_LEVEL": "WARNING"}
+                    "SAKOT_LOG_LEVEL": "WARNING", "SAKOT_VAR_DIR": str(self.workdir)}
+        if self.redis_url:
+            base_env["SAKOT_REDIS_URL"] = self.redis_url
         nlu_port, action_port, rasa_port = free_port(), free_port(), free_port()
 
         nlu_proc, nlu_log = self._start_nlu(nlu_port, base_env)

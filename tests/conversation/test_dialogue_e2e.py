@@ -170,6 +170,9 @@ def test_case_status_and_human_request(chat, db):
 
 def test_delete_my_data_confirms_then_deletes(chat, db):
     chat.send("โดนหลอกซื้อของ โอนไป 700 บาท เข้าบัญชีกสิกร 321-0-98765-4 เมื่อ 6 วันก่อน")
+    import json
+
+    assert "321-0-98765-4" in json.dumps(chat.tracker(), ensure_ascii=False)
     t = chat.send("ลบข้อมูลของฉัน")
     assert "ต้องการลบข้อมูล" in t.joined
     t = chat.send("/affirm")
@@ -179,6 +182,13 @@ def test_delete_my_data_confirms_then_deletes(chat, db):
     assert db.scalars(select(Identifier).where(Identifier.case_id == case.id)).all() == []
     assert db.get(Conversation, chat.id).anonymised_at is not None
     assert "data_deleted" in _events(db, case)
+    # Rasa's copy of the messages goes too, once Rasa has stored the deletion turn
+    import time
+
+    deadline = time.monotonic() + 15
+    while "321-0-98765-4" in json.dumps(chat.tracker(), ensure_ascii=False):
+        assert time.monotonic() < deadline, "the tracker still holds the deleted messages"
+        time.sleep(0.5)
 
 
 def test_english_conversation(chat, db):
