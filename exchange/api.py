@@ -35,6 +35,7 @@ from exchange.schemas import (
     FreezeRequestOut,
     FreezeStatus,
     PhoneList,
+    RouteCreate,
     WebhookCreate,
     WebhookOut,
     WhoAmI,
@@ -148,9 +149,10 @@ def whoami(principal: permit("whoami"), session: SessionDep) -> WhoAmI:
 
 @router.post(
     "/cases", status_code=201, response_model=CaseReceipt,
-    responses={409: {"model": ErrorResponse,
-                     "description": "Idempotency-Key reused with another body, or the "
-                                    "source case was already submitted"}},
+    responses={200: {"model": CaseReceipt,
+                      "description": "The packet amended a case submitted earlier"},
+               409: {"model": ErrorResponse,
+                     "description": "Idempotency-Key reused with another body"}},
 )
 def create_case(
     packet: CaseCreate,
@@ -218,6 +220,28 @@ def get_freeze_request(fr_id: Annotated[str, Path(max_length=64)],
                        session: SessionDep) -> FreezeRequestOut:
     view = services.get_freeze_request(session, principal=principal, fr_id=fr_id)
     session.commit()
+    return FreezeRequestOut.model_validate(view)
+
+
+@router.get("/freeze-requests", response_model=FreezeRequestList,
+            response_model_exclude_unset=True)
+def all_freeze_requests(principal: permit("freeze_request.list_all"), session: SessionDep,
+                        status: FreezeStatus | None = None,
+                        limit: Limit = 100) -> FreezeRequestList:
+    items = services.list_freeze_requests(session, principal=principal, status=status,
+                                          limit=limit)
+    session.commit()
+    return FreezeRequestList.model_validate({"items": items})
+
+
+@router.post("/freeze-requests/{fr_id}/route", response_model=FreezeRequestOut,
+             response_model_exclude_unset=True,
+             responses={409: {"model": ErrorResponse, "description": "Not unrouted"}})
+def route_freeze_request(fr_id: Annotated[str, Path(max_length=64)], route: RouteCreate,
+                         principal: permit("freeze_request.route"),
+                         session: SessionDep) -> FreezeRequestOut:
+    view = in_transaction(session, lambda: services.route_freeze_request(
+        session, principal=principal, fr_id=fr_id, bank_code=route.bank_code))
     return FreezeRequestOut.model_validate(view)
 
 

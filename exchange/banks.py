@@ -27,5 +27,7 @@ BANKS: dict[str, tuple[str, str]] = {
 SHORT_TO_CODE = {short: code for code, (short, _name) in BANKS.items()}
 
 
-def short_name(code: str) -> str:
+def short_name(code: str | None) -> str | None:
+    if code is None:
+        return None
     return BANKS.get(code, (code, ""))[0]

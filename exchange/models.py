@@ -123,6 +123,8 @@ class Case(Base):
     victim_contact_ref: Mapped[str] = mapped_column(String(200))
     victim_bank_case_id: Mapped[str | None] = mapped_column(String(64))
     police_case_id: Mapped[str | None] = mapped_column(String(64))
+    # 1 for the first packet; each later packet for the same source case ref amends it.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     summary: Mapped[str | None] = mapped_column(Text)
     suspect_phones: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -143,7 +145,8 @@ class Destination(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    bank_code: Mapped[str] = mapped_column(String(3), index=True)
+    # None for a PromptPay proxy no report has named the bank of (yet).
+    bank_code: Mapped[str | None] = mapped_column(String(3), index=True)
     account_no: Mapped[str | None] = mapped_column(String(20))
     promptpay_type: Mapped[str | None] = mapped_column(String(16))
     promptpay_id: Mapped[str | None] = mapped_column(String(20))
@@ -162,9 +165,11 @@ class FreezeRequest(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     destination_id: Mapped[int] = mapped_column(ForeignKey("destinations.id"), index=True)
-    bank_code: Mapped[str] = mapped_column(String(3))
+    # None while unrouted (PromptPay proxy of an unknown bank) until AOC routes it.
+    bank_code: Mapped[str | None] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(24), default="pending")
-    requested_satang: Mapped[int] = mapped_column(BigInteger)
+    # Sum of the known transfer amounts; None when the reporter knows none of them.
+    requested_satang: Mapped[int | None] = mapped_column(BigInteger)
     held_satang: Mapped[int | None] = mapped_column(BigInteger)
     bank_case_id: Mapped[str | None] = mapped_column(String(64))
     # Bank-side time of the status now shown; older acks arriving later do not overwrite it.
@@ -193,14 +198,14 @@ class Transfer(Base):
     seq: Mapped[int] = mapped_column(Integer)
     from_bank_code: Mapped[str | None] = mapped_column(String(3))
     from_account_no: Mapped[str | None] = mapped_column(String(20))
-    to_bank_code: Mapped[str] = mapped_column(String(3))
+    to_bank_code: Mapped[str | None] = mapped_column(String(3))
     to_account_no: Mapped[str | None] = mapped_column(String(20))
     to_account_name: Mapped[str | None] = mapped_column(String(200))
     promptpay_type: Mapped[str | None] = mapped_column(String(16))
     promptpay_id: Mapped[str | None] = mapped_column(String(20))
-    transfer_date: Mapped[str] = mapped_column(String(10))
+    transfer_date: Mapped[str | None] = mapped_column(String(10))
     transfer_time: Mapped[str | None] = mapped_column(String(8))
-    transfer_satang: Mapped[int] = mapped_column(BigInteger)
+    transfer_satang: Mapped[int | None] = mapped_column(BigInteger)
     transfer_ref: Mapped[str | None] = mapped_column(String(64))
     transfer_channel: Mapped[str | None] = mapped_column(String(32))
 

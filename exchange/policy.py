@@ -14,7 +14,7 @@ Roles (decided with the AOC MOU parties in mind; see README "Roles"):
   their outcomes and clusters; no cases (narrative, victim contact, suspect phones).
 - nbtc: only suspect phone numbers with report counts and dates (to suspend SIMs).
 - aoc: operators see and may do everything, including acknowledging for a bank (e.g. after a
-  phone call) and reading the audit log.
+  phone call), routing a PromptPay request whose bank is unknown, and reading the audit log.
 
 Object scope on top of role: a bank only for its own bank code; a reporter only for its own
 cases. A role never allowed gets 403; an object outside scope gets 404 (existence not leaked).
@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.BANK, Role.REPORTER, Role.POLICE, Role.DSI, Role.AMLO, Role.AOC}
     ),
     "freeze_request.ack": frozenset({Role.BANK, Role.AOC}),
+    "freeze_request.list_all": frozenset({Role.POLICE, Role.AMLO, Role.AOC}),
+    "freeze_request.route": frozenset({Role.AOC}),
     "cluster.list": frozenset({Role.POLICE, Role.DSI, Role.AMLO, Role.AOC}),
     "phone.list": frozenset({Role.NBTC, Role.POLICE, Role.DSI, Role.AOC}),
     "webhook.register": frozenset({Role.BANK, Role.AOC}),

@@ -63,6 +63,7 @@ class PromptPayType(StrEnum):
 
 
 class FreezeStatus(StrEnum):
+    UNROUTED = "unrouted"  # PromptPay proxy of an unknown bank: AOC must route it
     PENDING = "pending"
     HELD = "held"
     NOT_FOUND = "not_found"
@@ -127,14 +128,17 @@ class TransferIn(BaseModel):
 
     from_bank_code: BankCode | None = None
     from_account_no: AccountNo | None = None
-    to_bank_code: BankCode
+    to_bank_code: BankCode | None = Field(
+        default=None, description="Required with to_account_no; may be omitted for a "
+        "PromptPay proxy whose bank is unknown (the request is then unrouted until AOC routes it)")
     to_account_no: AccountNo | None = None
     to_account_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     promptpay_type: PromptPayType | None = None
     promptpay_id: Annotated[str, Field(pattern=r"^[0-9]{10,15}$")] | None = None
-    transfer_date: date = Field(description="Gregorian date (not Buddhist era), Asia/Bangkok")
+    transfer_date: date | None = Field(
+        default=None, description="Gregorian date (not Buddhist era), Asia/Bangkok; omit if unknown")
     transfer_time: time | None = Field(default=None, description="HH:MM[:SS], Asia/Bangkok")
-    transfer_amount: Amount
+    transfer_amount: Amount | None = Field(default=None, description="Omit if unknown")
     transfer_ref: Reference | None = None
     transfer_channel: Annotated[str, Field(min_length=1, max_length=32)] | None = None
 
@@ -151,10 +155,13 @@ class TransferIn(BaseModel):
                 )
         if self.to_account_no is None and self.promptpay_id is None:
             raise ValueError("a transfer needs to_account_no or promptpay_type + promptpay_id")
-        if self.transfer_date > datetime.now(UTC).date() + timedelta(days=1):
-            raise ValueError("transfer_date is in the future")
-        if self.transfer_date.year < 2000:
-            raise ValueError("transfer_date is before 2000 (Buddhist-era year?)")
+        if self.to_account_no is not None and self.to_bank_code is None:
+            raise ValueError("to_account_no needs to_bank_code")
+        if self.transfer_date is not None:
+            if self.transfer_date > datetime.now(UTC).date() + timedelta(days=1):
+                raise ValueError("transfer_date is in the future")
+            if self.transfer_date.year < 2000:
+                raise ValueError("transfer_date is before 2000 (Buddhist-era year?)")
         return self
 
 
@@ -212,6 +219,17 @@ class AckCreate(BaseModel):
         return self
 
 
+class RouteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank_code: BankCode
+
+    @model_validator(mode="after")
+    def _known(self) -> RouteCreate:
+        _known_bank(self.bank_code, "bank_code")
+        return self
+
+
 class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -238,8 +256,8 @@ class ErrorResponse(Out):
 
 
 class DestinationOut(Out):
-    bank_code: str
-    bank_short_name: str
+    bank_code: str | None
+    bank_short_name: str | None
     account_no: str | None = None
     promptpay_type: str | None = None
     promptpay_id: str | None = None
@@ -248,14 +266,14 @@ class DestinationOut(Out):
 class TransferOut(Out):
     from_bank_code: str | None = None
     from_account_no: str | None = None
-    to_bank_code: str
+    to_bank_code: str | None = None
     to_account_no: str | None = None
     to_account_name: str | None = None
     promptpay_type: str | None = None
     promptpay_id: str | None = None
-    transfer_date: date
+    transfer_date: date | None = None
     transfer_time: str | None = None
-    transfer_amount: MoneyOut
+    transfer_amount: MoneyOut | None = None
     transfer_ref: str | None = None
     transfer_channel: str | None = None
 
@@ -274,13 +292,13 @@ class AckOut(Out):
 class FreezeRequestOut(Out):
     id: str
     case_id: str
-    bank_code: str
-    bank_short_name: str
+    bank_code: str | None
+    bank_short_name: str | None
     status: FreezeStatus
     priority: Priority
     effective_priority: Priority
     cluster_size: int = Field(description="Distinct cases naming this destination")
-    requested_amount: MoneyOut
+    requested_amount: MoneyOut | None
     amount_held: MoneyOut | None = None
     bank_case_id: str | None = None
     status_occurred_at: datetime | None = None
@@ -302,6 +320,7 @@ class CaseOut(Out):
     id: str
     source_case_ref: str
     reporter: str
+    revision: int
     scam_type: ScamType
     priority: Priority
     reported_at: datetime
@@ -380,10 +399,10 @@ class Health(Out):
 
 class FreezeRequestReceipt(Out):
     id: str
-    bank_code: str
-    bank_short_name: str
+    bank_code: str | None
+    bank_short_name: str | None
     destination: DestinationOut
-    requested_amount: MoneyOut
+    requested_amount: MoneyOut | None
     status: FreezeStatus
     priority: Priority
     effective_priority: Priority
@@ -393,6 +412,7 @@ class FreezeRequestReceipt(Out):
 class CaseReceipt(Out):
     case_id: str
     source_case_ref: str
+    revision: int = Field(description="1 for a new case; higher when this packet amended it")
     created_at: datetime
     freeze_requests: list[FreezeRequestReceipt]
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from exchange import keys as keys_mod
@@ -174,7 +174,7 @@ def case_view(case: Case, role: Role) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": case.id, "source_case_ref": case.source_case_ref,
         "reporter": case.reporter.code, "scam_type": case.scam_type,
-        "priority": case.priority, "reported_at": case.reported_at,
+        "revision": case.revision, "priority": case.priority, "reported_at": case.reported_at,
         "created_at": case.created_at,
         "transfers": [transfer_view(t) for t in case.transfers],
         "freeze_requests": [freeze_request_view(fr, role) for fr in case.freeze_requests],
@@ -297,67 +297,104 @@ def effective_priority(priority: str, cluster_size: int, p0_size: int) -> str:
     return priority
 
 
+def _satang_sum(items: list[tuple[int, TransferIn]]) -> int | None:
+    known = [to_satang(t.transfer_amount) for _, t in items if t.transfer_amount is not None]
+    return sum(known) if known else None
+
+
+def _destination_for(session: Session, key: str, first: TransferIn,
+                     now: datetime) -> Destination:
+    dest = session.scalar(select(Destination).where(Destination.key == key))
+    if dest is None:
+        dest = Destination(
+            key=key, bank_code=first.to_bank_code, account_no=first.to_account_no,
+            promptpay_type=first.promptpay_type.value if first.promptpay_type else None,
+            promptpay_id=first.promptpay_id, case_count=0,
+            first_reported_at=now, last_reported_at=now)
+        session.add(dest)
+        session.flush()
+    elif dest.bank_code is None and first.to_bank_code is not None:
+        dest.bank_code = first.to_bank_code  # a later report named the proxy's bank
+    return dest
+
+
 def submit_case(
     session: Session, *, principal: Principal, packet: CaseCreate, idempotency_key: str,
     body_hash: str, settings: ExchangeSettings,
 ) -> StoredResponse:
+    """Store a case packet and fan it out; a packet for a known source case amends it.
+
+    A packet is the reporter's full current view of the case. On an amendment the case
+    fields are replaced, destinations already requested get their transfers and amount
+    updated, new destinations get new freeze requests, and requests for destinations no
+    longer listed are kept (a hold may already be in place; AOC decides).
+    """
     require(principal, "case.create")
     stored = replay_idempotent(session, principal=principal, idempotency_key=idempotency_key,
                                body_hash=body_hash)
     if stored is not None:
         return stored
-    existing = session.scalar(select(Case.id).where(
+    now = utcnow()
+    case = session.scalar(select(Case).where(
         Case.reporter_agency_id == principal.agency_id,
         Case.source_case_ref == packet.source_case_ref))
-    if existing is not None:
-        raise Conflict(f"case {packet.source_case_ref} was already submitted as {existing}",
-                       action="case.create", object_type="case", object_id=existing)
-
-    now = utcnow()
-    case = Case(
-        id=new_id("case"), reporter_agency_id=principal.agency_id,
-        source_case_ref=packet.source_case_ref, scam_type=packet.scam_type.value,
-        priority=packet.priority.value, reported_at=packet.reported_at,
-        victim_contact_ref=packet.victim_contact_ref,
-        victim_bank_case_id=packet.victim_bank_case_id, police_case_id=packet.police_case_id,
-        summary=packet.summary, suspect_phones=list(dict.fromkeys(packet.suspect_phones)),
-        created_at=now,
-    )
-    session.add(case)
+    amended = case is not None
+    if case is None:
+        case = Case(id=new_id("case"), reporter_agency_id=principal.agency_id,
+                    source_case_ref=packet.source_case_ref, created_at=now, revision=1)
+        session.add(case)
+    else:
+        case.revision += 1
+    case.scam_type = packet.scam_type.value
+    case.priority = packet.priority.value
+    case.reported_at = packet.reported_at
+    case.victim_contact_ref = packet.victim_contact_ref
+    case.victim_bank_case_id = packet.victim_bank_case_id
+    case.police_case_id = packet.police_case_id
+    case.summary = packet.summary
+    case.suspect_phones = list(dict.fromkeys(packet.suspect_phones))
     session.flush()
 
     groups: dict[str, list[tuple[int, TransferIn]]] = defaultdict(list)
     for seq, t in enumerate(packet.transfers):
         groups[destination_key(t)].append((seq, t))
 
-    new_requests: list[FreezeRequest] = []
+    existing = {fr.destination_id: fr for fr in session.scalars(
+        select(FreezeRequest).where(FreezeRequest.case_id == case.id))}
+    changed: list[tuple[FreezeRequest, str]] = []
     for key, items in groups.items():
         first = items[0][1]
-        dest = session.scalar(select(Destination).where(Destination.key == key))
-        if dest is None:
-            dest = Destination(
-                key=key, bank_code=first.to_bank_code, account_no=first.to_account_no,
-                promptpay_type=first.promptpay_type.value if first.promptpay_type else None,
-                promptpay_id=first.promptpay_id, case_count=0,
-                first_reported_at=now, last_reported_at=now)
-            session.add(dest)
+        dest = _destination_for(session, key, first, now)
+        fr = existing.get(dest.id)
+        if fr is None:
+            # Atomic increment: concurrent cases on one destination both count.
+            session.execute(update(Destination).where(Destination.id == dest.id).values(
+                case_count=Destination.case_count + 1, last_reported_at=now))
+            session.refresh(dest)
+            bank_code = first.to_bank_code or dest.bank_code
+            fr = FreezeRequest(
+                id=new_id("frq"), case_id=case.id, destination_id=dest.id, bank_code=bank_code,
+                status=(FreezeStatus.PENDING if bank_code else FreezeStatus.UNROUTED).value,
+                requested_satang=_satang_sum(items), priority=case.priority,
+                effective_priority=effective_priority(case.priority, dest.case_count,
+                                                      settings.cluster_p0_size),
+                created_at=now, updated_at=now)
+            session.add(fr)
             session.flush()
-        # Atomic increment: concurrent cases on one destination both count.
-        session.execute(update(Destination).where(Destination.id == dest.id).values(
-            case_count=Destination.case_count + 1, last_reported_at=now))
-        session.refresh(dest)
-        fr = FreezeRequest(
-            id=new_id("frq"), case_id=case.id, destination_id=dest.id,
-            bank_code=first.to_bank_code, status=FreezeStatus.PENDING.value,
-            requested_satang=sum(to_satang(t.transfer_amount) for _, t in items),
-            priority=case.priority,
-            effective_priority=effective_priority(case.priority, dest.case_count,
-                                                  settings.cluster_p0_size),
-            created_at=now, updated_at=now)
-        fr.case = case
-        fr.destination = dest
-        session.add(fr)
-        session.flush()
+            changed.append((fr, "freeze_request.created"))
+            _raise_cluster_priority(session, dest=dest, except_id=fr.id, settings=settings)
+        else:
+            session.execute(delete(Transfer).where(Transfer.freeze_request_id == fr.id))
+            fr.requested_satang = _satang_sum(items)
+            fr.priority = case.priority
+            fr.effective_priority = max_priority(
+                fr.effective_priority,
+                effective_priority(case.priority, dest.case_count, settings.cluster_p0_size))
+            if fr.bank_code is None and (first.to_bank_code or dest.bank_code):
+                fr.bank_code = first.to_bank_code or dest.bank_code
+                fr.status = FreezeStatus.PENDING.value
+            fr.updated_at = now
+            changed.append((fr, "freeze_request.amended"))
         for seq, t in items:
             session.add(Transfer(
                 case_id=case.id, freeze_request_id=fr.id, seq=seq,
@@ -365,22 +402,24 @@ def submit_case(
                 to_bank_code=t.to_bank_code, to_account_no=t.to_account_no,
                 to_account_name=t.to_account_name,
                 promptpay_type=t.promptpay_type.value if t.promptpay_type else None,
-                promptpay_id=t.promptpay_id, transfer_date=t.transfer_date.isoformat(),
+                promptpay_id=t.promptpay_id,
+                transfer_date=t.transfer_date.isoformat() if t.transfer_date else None,
                 transfer_time=t.transfer_time.isoformat() if t.transfer_time else None,
-                transfer_satang=to_satang(t.transfer_amount), transfer_ref=t.transfer_ref,
-                transfer_channel=t.transfer_channel))
-        new_requests.append(fr)
-        _raise_cluster_priority(session, dest=dest, except_id=fr.id, settings=settings)
+                transfer_satang=(to_satang(t.transfer_amount)
+                                 if t.transfer_amount is not None else None),
+                transfer_ref=t.transfer_ref, transfer_channel=t.transfer_channel))
     session.flush()
     session.expire_all()
 
     case = session.get(Case, case.id)  # reload with relationships
     assert case is not None
-    for fr in case.freeze_requests:
-        _notify_bank(session, fr, "freeze_request.created")
+    for fr, event_type in changed:
+        fresh = session.get(FreezeRequest, fr.id)
+        if fresh is not None and fresh.bank_code is not None:
+            _notify_bank(session, fresh, event_type)
     body = {
         "case_id": case.id, "source_case_ref": case.source_case_ref,
-        "created_at": case.created_at,
+        "revision": case.revision, "created_at": case.created_at,
         "freeze_requests": [
             {"id": fr.id, "bank_code": fr.bank_code, "bank_short_name": short_name(fr.bank_code),
              "destination": destination_view(fr.destination),
@@ -391,12 +430,19 @@ def submit_case(
         ],
     }
     body = CaseReceipt.model_validate(body).model_dump(mode="json")
+    status_code = 200 if amended else 201
     session.add(IdempotencyRecord(agency_id=principal.agency_id, key=idempotency_key,
-                                  request_hash=body_hash, status_code=201, response=body))
-    audit(session, principal=principal, action="case.create", object_type="case",
-          object_id=case.id, detail={"freeze_requests": [fr.id for fr in case.freeze_requests],
-                                     "source_case_ref": case.source_case_ref})
-    return StoredResponse(201, body, False)
+                                  request_hash=body_hash, status_code=status_code,
+                                  response=body))
+    audit(session, principal=principal, action="case.amend" if amended else "case.create",
+          object_type="case", object_id=case.id,
+          detail={"revision": case.revision, "source_case_ref": case.source_case_ref,
+                  "freeze_requests": [fr.id for fr in case.freeze_requests]})
+    return StoredResponse(status_code, body, False)
+
+
+def max_priority(a: str, b: str) -> str:
+    return min(a, b)  # "P0" < "P1" < "P2"
 
 
 def _raise_cluster_priority(session: Session, *, dest: Destination, except_id: str,
@@ -572,6 +618,45 @@ def acknowledge(session: Session, *, principal: Principal, fr_id: str, ack: AckC
           detail={"status": ack.status.value, "outcome": outcome.value})
     session.expire(fr, ["acks"])
     return outcome, freeze_request_view(fr, principal.role)
+
+
+def route_freeze_request(session: Session, *, principal: Principal, fr_id: str,
+                         bank_code: str) -> dict[str, Any]:
+    """AOC routes an unrouted request (PromptPay proxy of an unknown bank) to a bank."""
+    require(principal, "freeze_request.route", object_type="freeze_request", object_id=fr_id)
+    session.execute(update(FreezeRequest).where(FreezeRequest.id == fr_id)
+                    .values(updated_at=FreezeRequest.updated_at))
+    fr = _check_fr_scope(principal, _load_fr(session, fr_id), "freeze_request.route", fr_id)
+    if fr.status != FreezeStatus.UNROUTED.value:
+        raise Conflict(f"request is {fr.status}, only unrouted requests can be routed",
+                       action="freeze_request.route", object_type="freeze_request",
+                       object_id=fr_id)
+    fr.bank_code = bank_code
+    fr.status = FreezeStatus.PENDING.value
+    fr.updated_at = utcnow()
+    if fr.destination.bank_code is None:
+        fr.destination.bank_code = bank_code
+    session.flush()
+    _notify_bank(session, fr, "freeze_request.created")
+    audit(session, principal=principal, action="freeze_request.route",
+          object_type="freeze_request", object_id=fr.id, detail={"bank_code": bank_code})
+    return freeze_request_view(fr, principal.role)
+
+
+def list_freeze_requests(session: Session, *, principal: Principal,
+                         status: FreezeStatus | None, limit: int) -> list[dict[str, Any]]:
+    """Across all banks (investigators, AMLO, AOC), e.g. ?status=unrouted for AOC's desk."""
+    require(principal, "freeze_request.list_all")
+    query = select(FreezeRequest).options(*_fr_options())
+    if status is not None:
+        query = query.where(FreezeRequest.status == status.value)
+    query = query.order_by(FreezeRequest.effective_priority, FreezeRequest.created_at,
+                           FreezeRequest.id).limit(limit)
+    frs = list(session.scalars(query))
+    audit(session, principal=principal, action="freeze_request.list_all",
+          object_type="freeze_request",
+          detail={"status": status.value if status else None, "ids": [fr.id for fr in frs]})
+    return [freeze_request_view(fr, principal.role) for fr in frs]
 
 
 # -------------------------------------------------------------------------- clusters and phones

@@ -162,12 +162,15 @@ def _show(items: list[dict]) -> None:
         dest = fr["destination"]
         where = dest.get("account_no") or f"PromptPay {dest.get('promptpay_id')}"
         held = f" held {fr['amount_held']}" if fr.get("amount_held") else ""
+        amount = f"{fr['requested_amount']} THB" if fr.get("requested_amount") \
+            else "amount unknown"
         typer.echo(f"{n:3}. {fr['effective_priority']} {fr['id']}  {where}  "
-                   f"{fr['requested_amount']} THB  cluster {fr['cluster_size']}  "
+                   f"{amount}  cluster {fr['cluster_size']}  "
                    f"{fr['status']}{held}")
         for t in fr.get("transfers", []):
-            typer.echo(f"       {t['transfer_date']} {t.get('transfer_time') or ''} "
-                       f"{t['transfer_amount']} ref {t.get('transfer_ref') or '-'}")
+            typer.echo(f"       {t.get('transfer_date') or 'date ?'} "
+                       f"{t.get('transfer_time') or ''} {t.get('transfer_amount') or 'amount ?'}"
+                       f" ref {t.get('transfer_ref') or '-'}")
 
 
 @app.command()
@@ -214,7 +217,7 @@ def bank(
             if st not in ACK_STATUSES:
                 typer.echo("unknown status")
                 continue
-            amt = typer.prompt("amount held", default=fr["requested_amount"]) \
+            amt = typer.prompt("amount held", default=fr.get("requested_amount") or "") \
                 if st in ("held", "insufficient_funds") else None
             case_id = typer.prompt("bank case id", default="", show_default=False) or None
             _send_ack(client, fr["id"], st, amt, case_id, None)

@@ -52,6 +52,8 @@ MATRIX = {
     "bank.queue":      [403, 200, 404, 200, 403, 200, 403, 200],
     "freeze.read":     [200, 200, 404, 200, 200, 200, 403, 200],
     "freeze.ack":      [403, 200, 404, 403, 403, 403, 403, 200],
+    "freeze.all":      [403, 403, 403, 200, 403, 200, 403, 200],
+    "freeze.route":    [403, 403, 403, 403, 403, 403, 403, 200],
     "clusters":        [403, 403, 403, 200, 200, 200, 403, 200],
     "phones":          [403, 403, 403, 200, 200, 403, 200, 200],
     "webhook":         [403, 200, 404, 403, 403, 403, 403, 200],
@@ -74,6 +76,11 @@ def call(client, endpoint, ids):
         return client.get(f"/v1/freeze-requests/{ids['fr']}")
     if endpoint == "freeze.ack":
         return client.ack(ids["fr"], status="held", amount_held="10")
+    if endpoint == "freeze.all":
+        return client.get("/v1/freeze-requests", params={"status": "pending"})
+    if endpoint == "freeze.route":
+        return client.post(f"/v1/freeze-requests/{ids['unrouted']}/route",
+                           json={"bank_code": "004"})
     if endpoint == "clusters":
         return client.get("/v1/clusters", params={"min_size": 1})
     if endpoint == "phones":
@@ -99,7 +106,13 @@ def _last_audit(app):
 @pytest.mark.parametrize("endpoint", list(MATRIX))
 def test_access_matrix(endpoint, key_index, key_id, clients, app):
     body = submit(clients["sakot-dev"])  # a SAKOT case with a KBANK destination
-    ids = {"case": body["case_id"], "fr": body["freeze_requests"][0]["id"]}
+    pp = {**make_packet()["transfers"][0], "promptpay_type": "mobile",
+          "promptpay_id": f"08{uuid.uuid4().int % 10**8:08d}"}
+    for field in ("to_bank_code", "to_account_no"):
+        pp.pop(field)
+    unrouted = submit(clients["sakot-dev"], make_packet(transfers=[pp]))
+    ids = {"case": body["case_id"], "fr": body["freeze_requests"][0]["id"],
+           "unrouted": unrouted["freeze_requests"][0]["id"]}
     before = _audit_count(app)
     response = call(clients[key_id], endpoint, ids)
     expected = MATRIX[endpoint][key_index]

@@ -100,3 +100,13 @@ def test_revoked_key_is_signed_out(browser, app):
         revoke_key(s, "kbank-dev")
         s.commit()
     assert "sign in" in browser.get("/bank/KBANK").text
+
+
+def test_unknown_amounts_are_shown_as_unknown(browser, sakot):
+    from exchange_helpers import make_packet, make_transfer
+
+    t = make_transfer("1212121212")
+    t.pop("transfer_amount")
+    submit(sakot, make_packet(transfers=[t]))
+    page = _login(browser)
+    assert "Amount unknown" in page.text and "None" not in page.text

@@ -111,12 +111,108 @@ def test_idempotency_keys_are_per_agency(sakot, aoc):
     assert aoc.submit_case(make_packet(), "shared-key").status_code == 201
 
 
-def test_same_source_case_under_a_new_key_is_409(sakot, app):
-    packet = make_packet(ref="SKT-DUP")
-    assert sakot.submit_case(packet, "a").status_code == 201
-    r = sakot.submit_case(packet, "b")
-    assert r.status_code == 409 and "already submitted" in r.json()["message"]
-    assert _count(app, Case) == 1
+def test_a_later_packet_for_the_same_case_amends_it(sakot, app):
+    first = submit(sakot, make_packet(ref="SK-7KQ4M9", transfers=[
+        make_transfer("1111111111", amount="1000")]))
+    packet = make_packet(ref="SK-7KQ4M9", priority="P0", transfers=[
+        make_transfer("1111111111", amount="1000"), make_transfer("1111111111", amount="500"),
+        make_transfer("2222222222", "014", amount="300")])
+    r = sakot.submit_case(packet, "v2")
+    assert r.status_code == 200, r.text
+    second = r.json()
+    assert second["case_id"] == first["case_id"] and second["revision"] == 2
+    frs = {f["destination"]["account_no"]: f for f in second["freeze_requests"]}
+    assert frs["1111111111"]["id"] == first["freeze_requests"][0]["id"]
+    assert frs["1111111111"]["requested_amount"] == "1500.00"
+    assert frs["1111111111"]["cluster_size"] == 1  # the same victim is not counted twice
+    assert frs["1111111111"]["priority"] == "P0"
+    assert frs["2222222222"]["bank_short_name"] == "SCB"
+    assert _count(app, Case) == 1 and _count(app, FreezeRequest) == 2
+    assert _count(app, Transfer) == 3
+    # Replaying v2 returns the amendment receipt again; the first key still returns v1.
+    again = sakot.submit_case(packet, "v2")
+    assert again.status_code == 200 and again.json() == second
+    case = sakot.get(f"/v1/cases/{first['case_id']}").json()
+    assert case["revision"] == 2 and case["priority"] == "P0"
+
+
+def test_amendment_keeps_requests_for_destinations_no_longer_listed(sakot):
+    first = submit(sakot, make_packet(ref="SK-AAAAAA", transfers=[make_transfer("1111111111")]))
+    r = sakot.submit_case(make_packet(ref="SK-AAAAAA", transfers=[
+        make_transfer("3333333333")]), "v2")
+    ids = {f["id"] for f in r.json()["freeze_requests"]}
+    assert first["freeze_requests"][0]["id"] in ids and len(ids) == 2
+
+
+def test_unknown_amount_and_date_are_accepted(sakot):
+    t1 = make_transfer("1111111111", amount=None)
+    t1.pop("transfer_amount"), t1.pop("transfer_date"), t1.pop("transfer_time")
+    t2 = make_transfer("2222222222")
+    t2.pop("transfer_amount")
+    body = submit(sakot, make_packet(transfers=[t1, t2, make_transfer("2222222222",
+                                                                      amount="700")]))
+    amounts = {f["destination"]["account_no"]: f["requested_amount"]
+               for f in body["freeze_requests"]}
+    assert amounts == {"1111111111": None, "2222222222": "700.00"}
+
+
+def test_packet_shaped_like_sakots_builder_is_accepted(sakot):
+    """bot/cases/packet.py: no bank for PromptPay, amount only on the first destination."""
+    packet = {
+        "source_case_ref": "SK-7KQ4M9", "scam_type": "call_center", "priority": "P0",
+        "reported_at": "2026-11-28T14:05:00+07:00", "victim_contact_ref": "sakot-case-SK-7KQ4M9",
+        "summary": "เขาอ้างเป็นตำรวจ", "suspect_phones": ["+66812345678"],
+        "transfers": [
+            {"from_bank_code": "014", "from_account_no": "1234567890", "to_bank_code": "004",
+             "to_account_no": "0987654321", "transfer_date": "2026-11-28",
+             "transfer_time": "13:41", "transfer_amount": "25000.00",
+             "transfer_channel": "EBank/Mobile"},
+            {"from_bank_code": "014", "from_account_no": "1234567890",
+             "promptpay_type": "mobile", "promptpay_id": "0899999999",
+             "transfer_date": "2026-11-28", "transfer_time": "13:41",
+             "transfer_channel": "EBank/Mobile"},
+        ]}
+    r = sakot.submit_case(packet, "case-1:v1")
+    assert r.status_code == 201, r.text
+    statuses = sorted(f["status"] for f in r.json()["freeze_requests"])
+    assert statuses == ["pending", "unrouted"]
+
+
+def test_account_number_without_bank_is_422(sakot, app):
+    t = make_transfer("1111111111")
+    t.pop("to_bank_code")
+    r = sakot.submit_case(make_packet(transfers=[t]), "x")
+    assert r.status_code == 422 and "to_bank_code" in r.json()["errors"][0]["message"]
+    _nothing_stored(app)
+
+
+def test_unrouted_promptpay_request_is_routed_by_aoc(sakot, aoc, kbank):
+    pp = dict(promptpay_type="national_id", promptpay_id="1234567890123")
+    t = make_transfer(None, **pp)
+    t.pop("to_bank_code")
+    fr = submit(sakot, make_packet(transfers=[t]))["freeze_requests"][0]
+    assert fr["status"] == "unrouted" and fr["bank_code"] is None
+    assert kbank.bank_queue("KBANK", None).json()["items"] == []
+    desk = aoc.get("/v1/freeze-requests", params={"status": "unrouted"}).json()["items"]
+    assert [d["id"] for d in desk] == [fr["id"]]
+    routed = aoc.post(f"/v1/freeze-requests/{fr['id']}/route", json={"bank_code": "004"})
+    assert routed.status_code == 200 and routed.json()["status"] == "pending"
+    assert [i["id"] for i in kbank.bank_queue("KBANK").json()["items"]] == [fr["id"]]
+    again = aoc.post(f"/v1/freeze-requests/{fr['id']}/route", json={"bank_code": "014"})
+    assert again.status_code == 409
+    # A later report of the same proxy is routed at once, and joins the cluster.
+    later = submit(sakot, make_packet(transfers=[t]))["freeze_requests"][0]
+    assert later["status"] == "pending" and later["bank_short_name"] == "KBANK"
+    assert later["cluster_size"] == 2
+
+
+def test_a_report_naming_the_bank_routes_the_proxy_for_later_reports(sakot):
+    pp = dict(promptpay_type="mobile", promptpay_id="0899999999")
+    submit(sakot, make_packet(transfers=[make_transfer(None, "014", **pp)]))
+    t = make_transfer(None, **pp)
+    t.pop("to_bank_code")
+    later = submit(sakot, make_packet(transfers=[t]))["freeze_requests"][0]
+    assert later["status"] == "pending" and later["bank_short_name"] == "SCB"
 
 
 def test_concurrent_retries_with_one_key_store_one_case(sakot, app):
