@@ -473,6 +473,10 @@ class ActionFallback(SakotAction):
     action_name = "action_fallback"
 
     def act(self, turn: Turn) -> list:
+        if turn.is_payload and turn.intent in PAYLOAD_ACTIONS:
+            # a button or engine payload ("/request_human") the NLU service did not parse:
+            # act on it anyway rather than say "not understood"
+            return PAYLOAD_ACTIONS[turn.intent]().act(turn)
         facts = facts_from_text("" if turn.is_payload else turn.text, turn.received_at)
         case = turn.case()
         if case is not None or facts.has_any or facts.signals.scammer_on_line:
@@ -547,3 +551,23 @@ class ActionAcknowledge(SakotAction):
         else:
             turn.say("ask_story")
         return []
+
+
+# What ActionFallback does with a "/intent" payload the NLU service returned as not understood.
+PAYLOAD_ACTIONS: dict[str, type[SakotAction]] = {
+    "greet": ActionGreet,
+    "report_scam": ActionAcknowledge,
+    "request_human": ActionRequestHuman,
+    "check_case_status": ActionCaseStatus,
+    "bot_challenge": ActionBotChallenge,
+    "thanks": ActionThanks,
+    "goodbye": ActionGoodbye,
+    "affirm": ActionAcknowledge,
+    "deny": ActionAcknowledge,
+    "dont_know": ActionAcknowledge,
+    "slip_received": ActionEvidenceReceived,
+    "image_received": ActionEvidenceReceived,
+    "file_received": ActionEvidenceReceived,
+    "sticker_received": ActionAcknowledge,
+    "location_received": ActionAcknowledge,
+}

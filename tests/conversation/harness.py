@@ -113,6 +113,10 @@ class Stack:
         return self
 
     def _start_nlu(self, port: int, env: dict) -> tuple[subprocess.Popen, Path]:
+        if self.nlu_mode == "stub-no-payloads":  # an NLU that does not parse "/intent"
+            self.nlu_used = self.nlu_mode
+            return self._spawn("nlu", [sys.executable, str(STUB), str(port)],
+                               {**env, "SAKOT_STUB_NO_PAYLOADS": "1"})
         mode = os.environ.get("SAKOT_TEST_NLU", self.nlu_mode)
         real_ready = (PROJECT_ROOT / "models" / "classifier").exists()
         if mode == "real" or (mode == "auto" and real_ready):

@@ -8,6 +8,7 @@ our quick replies send. Run: ``python tests/conversation/nlu_stub.py PORT``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 
@@ -87,6 +88,10 @@ def classify(text: str) -> tuple[str, float, str | None]:
 
 def parse(text: str, message_id: str | None = None) -> dict:
     entities: list[dict] = []
+    if text.startswith("/") and os.environ.get("SAKOT_STUB_NO_PAYLOADS"):
+        return {"text": text, "message_id": message_id,
+                "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}], "entities": []}
     if text.startswith("/"):
         name, _, rest = text[1:].partition("{")
         payload = {}
