@@ -103,6 +103,8 @@ E164Phone = Annotated[
 Reference = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,63}$")
 ]
+# References issued by others (slip refs, bank case ids): any printable text, 64 at most.
+ForeignRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
 MoneyOut = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["5000.00"])]
 
 _LONG_DIGITS = re.compile(r"[0-9\u0e50-\u0e59]{9,}")
@@ -139,7 +141,7 @@ class TransferIn(BaseModel):
         default=None, description="Gregorian date (not Buddhist era), Asia/Bangkok; omit if unknown")
     transfer_time: time | None = Field(default=None, description="HH:MM[:SS], Asia/Bangkok")
     transfer_amount: Amount | None = Field(default=None, description="Omit if unknown")
-    transfer_ref: Reference | None = None
+    transfer_ref: ForeignRef | None = None
     transfer_channel: Annotated[str, Field(min_length=1, max_length=32)] | None = None
 
     @model_validator(mode="after")
@@ -182,8 +184,8 @@ class CaseCreate(BaseModel):
             "ID number or name)"
         )
     )
-    victim_bank_case_id: Reference | None = None
-    police_case_id: Reference | None = None
+    victim_bank_case_id: ForeignRef | None = None
+    police_case_id: ForeignRef | None = None
     summary: Annotated[str, Field(max_length=2000)] | None = None
     suspect_phones: Annotated[list[E164Phone], Field(max_length=20)] = []
     transfers: Annotated[list[TransferIn], Field(min_length=1, max_length=50)]
@@ -204,7 +206,7 @@ class AckCreate(BaseModel):
     amount_held: Annotated[
         Decimal, Field(ge=0, max_digits=14, decimal_places=2)
     ] | None = None
-    bank_case_id: Reference | None = None
+    bank_case_id: ForeignRef | None = None
     note: Annotated[str, Field(max_length=500)] | None = None
     occurred_at: AwareDatetime | None = Field(
         default=None, description="When the bank acted; defaults to the time received"

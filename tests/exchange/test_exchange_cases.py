@@ -260,3 +260,12 @@ def test_receipt_matches_its_documented_schema(sakot):
     body = submit(sakot, make_packet(transfers=[make_transfer("1111111111"),
                                                 make_transfer("2222222222", "014")]))
     CaseReceipt.model_validate(body)
+
+
+def test_slip_references_keep_their_own_format(sakot):
+    body = submit(sakot, make_packet(victim_bank_case_id="SCB 2568/00123",
+                                     transfers=[make_transfer(transfer_ref="BAY 0123 4567")]))
+    case = sakot.get(f"/v1/cases/{body['case_id']}").json()
+    assert case["transfers"][0]["transfer_ref"] == "BAY 0123 4567"
+    r = sakot.submit_case(make_packet(transfers=[make_transfer(transfer_ref="a\nb")]), "ctl")
+    assert r.status_code == 422
