@@ -151,7 +151,9 @@ class Turn:
         self.session.commit()
         for reply in self.replies + self.controls:
             dispatcher.utter_message(**reply)
-        return [SlotSet(name, value) for name, value in self.slots.items()]
+        # only what changed: every event makes Rasa's tracker (and each prediction) longer
+        return [SlotSet(name, value) for name, value in self.slots.items()
+                if self.tracker.get_slot(name) != value]
 
 
 def safe_error(dispatcher: CollectingDispatcher, tracker: Tracker, exc: BaseException) -> list:
