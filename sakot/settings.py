@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         DEV_PLACEHOLDER_PREFIX + "exchange-callback-secret"
     )
 
+    # Outbox worker (`sakot worker`): idle poll interval, how long a claimed row stays with one
+    # worker before another may take it (a worker that died mid-delivery), and the backoff cap.
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_lease_seconds: float = Field(default=60.0, ge=1)
+    outbox_max_backoff_seconds: float = Field(default=300.0, gt=0)
+
     # LINE (the channel is off until both are set)
     line_channel_secret: SecretStr | None = None
     line_channel_access_token: SecretStr | None = None

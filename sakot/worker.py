@@ -20,12 +20,18 @@ log = logging.getLogger(__name__)
 
 def _case_for(session: Session, message: ClaimedMessage) -> Case | None:
     """Packets carry Sakot's case number; the idempotency key starts with the case id."""
-    number = message.payload.get("source_case_number") or message.payload.get("case_number")
+    number = message.payload.get("source_case_ref")
     if number:
         case = session.scalar(select(Case).where(Case.case_number == number))
         if case:
             return case
     return session.get(Case, message.idempotency_key.split(":", 1)[0])
+
+
+def _already_recorded(session: Session, case: Case, kind: str, key: str) -> bool:
+    events = session.scalars(select(CaseEvent.data).where(CaseEvent.case_id == case.id,
+                                                          CaseEvent.kind == kind))
+    return any((data or {}).get("idempotency_key") == key for data in events)
 
 
 def record_case_event(sessions: sessionmaker[Session], message: ClaimedMessage, kind: str,
@@ -35,6 +41,8 @@ def record_case_event(sessions: sessionmaker[Session], message: ClaimedMessage, 
         if case is None:
             log.warning("outbox %s: no case found for %s event", message.id, kind)
             return
+        if _already_recorded(session, case, kind, message.idempotency_key):
+            return  # a worker died after recording it, before settling the row
         session.add(CaseEvent(case_id=case.id, kind=kind, actor="system", data=data))
 
 
@@ -53,8 +61,11 @@ def build_worker(settings: Settings, sessions: sessionmaker[Session]) -> OutboxW
         handlers[topic] = handler
     return OutboxWorker(
         sessions, handlers,
+        lease_seconds=settings.outbox_lease_seconds,
+        max_backoff_seconds=settings.outbox_max_backoff_seconds,
         on_dead=lambda m, error: record_case_event(
-            sessions, m, "outbox_delivery_failed", {"topic": m.topic, "error": error[:500]}),
+            sessions, m, "outbox_delivery_failed",
+            {"idempotency_key": m.idempotency_key, "topic": m.topic, "error": error[:500]}),
     )
 
 
@@ -67,7 +78,7 @@ def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     worker = build_worker(settings, make_session_factory(engine))
     try:
-        asyncio.run(worker.run_forever())
+        asyncio.run(worker.run_forever(poll_seconds=settings.outbox_poll_seconds))
     except KeyboardInterrupt:
         pass
     finally:

@@ -48,9 +48,10 @@ def enqueue(session: Session, *, topic: str, idempotency_key: str, payload: dict
     return True
 
 
-def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
-    """Exponential backoff with full jitter, capped; attempts counts from 1."""
-    ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+def backoff_seconds(attempts: int, *, rng: random.Random | None = None,
+                    max_seconds: float = BACKOFF_MAX_SECONDS) -> float:
+    """Exponential backoff with jitter (half to full ceiling), capped; attempts counts from 1."""
+    ceiling = min(max_seconds, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
     return (rng or random).uniform(ceiling / 2, ceiling)
 
 
@@ -97,8 +98,10 @@ def mark_delivered(sessions: sessionmaker[Session], message_id: int) -> None:
 
 
 def mark_retry(sessions: sessionmaker[Session], message_id: int, *, attempts: int,
-               error: str, now: datetime | None = None) -> datetime:
-    due = (now or utcnow()) + timedelta(seconds=backoff_seconds(attempts))
+               error: str, now: datetime | None = None,
+               max_backoff_seconds: float = BACKOFF_MAX_SECONDS) -> datetime:
+    due = (now or utcnow()) + timedelta(
+        seconds=backoff_seconds(attempts, max_seconds=max_backoff_seconds))
     with sessions() as session, session.begin():
         session.execute(
             update(OutboxMessage).where(OutboxMessage.id == message_id)

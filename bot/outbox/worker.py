@@ -33,11 +33,13 @@ class WorkerStats:
 class OutboxWorker:
     def __init__(self, sessions: sessionmaker[Session], handlers: dict[str, Handler], *,
                  batch_size: int = 10, lease_seconds: float = 60.0,
+                 max_backoff_seconds: float = store.BACKOFF_MAX_SECONDS,
                  on_dead: Callable[[ClaimedMessage, str], None] | None = None) -> None:
         self.sessions = sessions
         self.handlers = handlers
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
+        self.max_backoff_seconds = max_backoff_seconds
         self.on_dead = on_dead
         self.stats = WorkerStats()
         self.name = f"{socket.gethostname()}"
@@ -63,7 +65,8 @@ class OutboxWorker:
                 await asyncio.to_thread(self.on_dead, message, str(exc))
         except Exception as exc:  # any other failure is transient: retry with backoff
             due = await asyncio.to_thread(store.mark_retry, self.sessions, message.id,
-                                          attempts=message.attempts, error=repr(exc))
+                                          attempts=message.attempts, error=repr(exc),
+                                          max_backoff_seconds=self.max_backoff_seconds)
             log.warning("outbox %s (%s) attempt %d failed (%s); next try %s", message.id,
                         message.topic, message.attempts, type(exc).__name__, due.isoformat())
             self.stats.retried += 1
