@@ -84,7 +84,8 @@ def bank_page(request: Request, code: str, status: str = "pending") -> Any:
     return templates.TemplateResponse(request, "bank.html", {
         "code": code.upper(), "principal": principal, "items": items,
         "status": status_filter.value if status_filter else "all",
-        "statuses": [s.value for s in FreezeStatus], "csrf": _csrf(request),
+        "statuses": [s.value for s in FreezeStatus if s is not FreezeStatus.UNROUTED],
+        "csrf": _csrf(request),
         "message": request.session.pop("flash", None)})
 
 
