@@ -77,6 +77,18 @@ def wait_ready(url: str, proc: subprocess.Popen | None, timeout: float = 60.0) -
     raise RuntimeError(f"{url} not ready after {timeout}s")
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process (Linux /proc), to report CPU per message: unlike
+    latency, it hardly depends on what else the machine is doing."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * p / 100
@@ -128,11 +140,12 @@ async def run_batch(app_url: str, sim_url: str, n: int, concurrency: int
         deadline = time.monotonic() + 60
         while len(answered) < n and time.monotonic() < deadline:
             calls = (await client.get(f"{sim_url}/_sim/calls", params={"after": mark})).json()
+            mark = max([mark] + [c["seq"] for c in calls["calls"]])  # read each call once
             for call in calls["calls"]:
                 if call["kind"] in ("reply", "push") and call["to"] in sent_at \
                         and call["to"] not in answered:
                     answered[call["to"]] = (call["at"] - sent_at[call["to"]]) * 1000
-            await asyncio.sleep(0.2 if n > 1 else 0.005)
+            await asyncio.sleep(0.5 if n > 1 else 0.005)
         return acks, list(answered.values()), failures + (n - len(answered))
 
 
@@ -149,7 +162,10 @@ def main() -> int:
     parser.add_argument("--app-url")
     parser.add_argument("--sim-port", type=int)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--postgres", action="store_true",
+                        help="use a throwaway database on the local PostgreSQL server")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--append-to", help="append the tables to this file instead")
     parser.add_argument("--fake-rasa", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fake_rasa:
@@ -160,6 +176,15 @@ def main() -> int:
     procs: list[subprocess.Popen] = []
     workdir = Path(tempfile.mkdtemp(prefix="sakot-bench-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    pg_name = None
+    if args.postgres:
+        import psycopg
+
+        pg_name = f"sakot_bench_{os.getpid()}"
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_name}"
     try:
         sim_port = args.sim_port or free_port()
         sim_url = f"http://127.0.0.1:{sim_port}"
@@ -195,9 +220,15 @@ def main() -> int:
             f"burst, {args.concurrency} in flight": lambda: run_batch(
                 app_url, sim_url, args.requests, args.concurrency),
         }
+        app_pid = None if args.app_url else procs[-1].pid
         for label, run in runs.items():
+            cpu_before = cpu_seconds(app_pid)
             acks, answered, failures = asyncio.run(run())
-            results[label] = (summary(acks), summary(answered) if answered else None, failures)
+            cpu_after = cpu_seconds(app_pid)
+            stats = summary(acks)
+            if cpu_before is not None and cpu_after is not None:
+                stats["cpu_ms"] = (cpu_after - cpu_before) * 1000 / args.requests
+            results[label] = (stats, summary(answered) if answered else None, failures)
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -205,12 +236,21 @@ def main() -> int:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if pg_name:
+            import psycopg
+
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
+                                 autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
     report = render(results, args, database_url)
     print(report)
     if not args.no_write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(report, encoding="utf-8")
+    if args.append_to:
+        with open(args.append_to, "a", encoding="utf-8") as out:
+            out.write("\n" + report.split("\n", 2)[2])
     return 0 if all(f == 0 for *_, f in results.values()) else 1
 
 
@@ -234,15 +274,20 @@ def render(results, args, database_url: str) -> str:
         "dialogue round trip to a canned Rasa, the reply call). The real Rasa adds its own "
         "time on top.",
         "",
-        "| load | metric | n | p50 ms | p95 ms | p99 ms | max ms | failures |",
-        "|---|---|---|---|---|---|---|---|",
+        "- **app CPU/msg**: CPU time the app process spent per webhook (user + system, from "
+        "/proc), the load-independent cost of one message.",
+        "",
+        "| load | metric | n | p50 ms | p95 ms | p99 ms | max ms | app CPU/msg | failures |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for label, (ack, answered, failures) in results.items():
         for name, s in (("ack", ack), ("answered", answered)):
             if s is None:
                 continue
+            cpu = f"{s['cpu_ms']:.1f} ms" if "cpu_ms" in s else ""
             lines.append(f"| {label} | {name} | {s['n']} | {s['p50']:.1f} | {s['p95']:.1f} | "
-                         f"{s['p99']:.1f} | {s['max']:.1f} | {failures if name == 'ack' else ''} |")
+                         f"{s['p99']:.1f} | {s['max']:.1f} | {cpu} | "
+                         f"{failures if name == 'ack' else ''} |")
     lines += ["", "Failures count non-200 acks plus webhooks never answered within 60 s.", ""]
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ redeliveries - `deliveryContext.isRedelivery` - are skipped).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -71,7 +72,7 @@ class LineChannel:
 
     async def process_event(self, event) -> None:
         event_id = getattr(event, "webhook_event_id", None)
-        if event_id and not self._claim(event_id):
+        if event_id and not await asyncio.to_thread(self._claim, event_id):
             redelivery = getattr(getattr(event, "delivery_context", None), "is_redelivery", None)
             log.info("LINE event already processed (redelivery=%s)", redelivery)
             return
@@ -113,7 +114,8 @@ class LineChannel:
                                            user_id=user_id, replies=replies)
         except LineApiError as exc:
             log.error("LINE delivery failed: %s", exc)
-            conversation = self.runtime.engine.conversation_for("line", user_id)
+            conversation = await asyncio.to_thread(
+                self.runtime.engine.conversation_for, "line", user_id)
             if conversation:
                 await self.runtime.engine.report_delivery_failure(conversation["id"], ids, str(exc))
             return
