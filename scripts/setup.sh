@@ -19,6 +19,9 @@ note() { printf '   %s\n' "$*"; }
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
 stamp() { echo "$2" > "$STAMPS/$1"; }
+# pip prints a warning for every package missing from the machine's local file indexes; hide
+# that noise, keep everything else, and keep pip's exit status (pipefail).
+pip_q() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
 
 # --- system packages -------------------------------------------------------------------
 APT_PACKAGES=(chromium chromium-driver fonts-thai-tlwg)
@@ -61,9 +64,9 @@ if ! fresh main-venv "$MAIN_KEY" || [ ! -x .venv/bin/python ]; then
     "$PY311" -m venv .venv
   fi
   note "installing pinned packages (first time: a few minutes; torch is the local CPU wheel)"
-  .venv/bin/pip install -q torch==2.13.0
-  .venv/bin/pip install -q -r requirements/main.lock
-  .venv/bin/pip install -q --no-deps -e .
+  pip_q .venv/bin/pip install -q torch==2.13.0
+  pip_q .venv/bin/pip install -q -r requirements/main.lock
+  pip_q .venv/bin/pip install -q --no-deps -e .
   stamp main-venv "$MAIN_KEY"
 fi
 
@@ -82,7 +85,7 @@ if ! fresh rasa-venv "$RASA_KEY" || [ ! -x .venv-rasa/bin/rasa ]; then
     "$PY310" -m venv .venv-rasa
   fi
   note "installing pinned Rasa packages (first time: a few minutes)"
-  .venv-rasa/bin/pip install -q -r requirements/rasa.lock
+  pip_q .venv-rasa/bin/pip install -q -r requirements/rasa.lock
   stamp rasa-venv "$RASA_KEY"
 fi
 
