@@ -14,9 +14,16 @@ ACK_STATUSES = ("held", "not_found", "insufficient_funds", "released")
 
 
 def _settings():
+    from pydantic import ValidationError
+
     from exchange.settings import get_settings
 
-    return get_settings()
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.echo(f"error: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

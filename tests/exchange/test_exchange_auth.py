@@ -144,3 +144,16 @@ def test_oversized_body_is_refused_before_anything_else(http):
 def test_unknown_path_uses_the_error_format(http):
     r = http.get("/v1/nothing-here")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+def test_old_nonces_are_purged_and_recent_ones_kept(app):
+    from exchange.models import UsedNonce
+
+    with app.state.session_factory() as s:
+        s.add(UsedNonce(key_id="k", nonce="old" * 6, seen_at=utcnow() - timedelta(seconds=601)))
+        s.add(UsedNonce(key_id="k", nonce="new" * 6, seen_at=utcnow()))
+        s.commit()
+    assert app.state.worker.purge_nonces() == 1
+    with app.state.session_factory() as s:
+        assert [n.nonce for n in s.scalars(select(UsedNonce).where(UsedNonce.key_id == "k"))] \
+            == ["new" * 6]

@@ -124,3 +124,15 @@ def test_outbox_shows_and_requeues_dead_deliveries(cli_env, app, sakot_client, k
     assert shown.exit_code == 0 and "callback  dead       1" in shown.output
     requeued = run_cli("outbox", "--retry-dead")
     assert "re-queued 1" in requeued.output and "callback  pending    1" in requeued.output
+
+
+def test_placeholder_secrets_outside_development_give_a_clear_error(monkeypatch, db_url):
+    monkeypatch.setenv("SAKOT_ENV", "production")
+    monkeypatch.setenv("SAKOT_EXCHANGE_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        result = run_cli("migrate")
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "SAKOT_EXCHANGE_MASTER_SECRET" in result.output
