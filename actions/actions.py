@@ -83,7 +83,7 @@ class ActionTakeReport(SakotAction):
         absorbed = flow.absorb(turn, case)
         result = flow.current_triage(turn, case, absorbed.facts.signals)
         flow.urgent_first(turn, case, result, absorbed.facts.signals)
-        if turn.tracker.get_slot("concluded"):
+        if turn.slot("concluded"):
             flow.noted(turn, absorbed, case)
         events = [SlotSet(k, v) for k, v in absorbed.slots.items()]
         if absorbed.facts.signals.scammer_on_line:
@@ -121,14 +121,14 @@ class ValidateLossForm(FormValidationAction):
         tracker = turn.tracker
         asked = tracker.get_slot("requested_slot")
         case = turn.ensure_case()
-        slots = {s: tracker.get_slot(s) for s in LOSS_SLOTS}
+        slots = {s: None if turn.new_case else tracker.get_slot(s) for s in LOSS_SLOTS}
         fresh = tracker.get_slot("last_processed") != turn.message_key
         updates: dict[str, Any] = {}
         absorbed = None
         signals = Signals()
         if fresh:
             intent = turn.intent
-            if tracker.get_slot("choosing_type") and self._chosen_type(turn):
+            if turn.slot("choosing_type") and self._chosen_type(turn):
                 chosen = self._chosen_type(turn)
                 service.set_scam_type(turn.session, case=case, scam_type=chosen, confidence=1.0,
                                       source="victim")
@@ -157,12 +157,12 @@ class ValidateLossForm(FormValidationAction):
                 updates.update(absorbed.slots)
                 if asked == "money_lost" and "money_lost" not in updates and intent == "affirm":
                     updates["money_lost"] = "yes"
-                if tracker.get_slot("choosing_type") is None and asked == "type_confirmed" \
+                if turn.slot("choosing_type") is None and asked == "type_confirmed" \
                         and not absorbed.understood and intent not in ("report_scam", "inform"):
                     turn.say("not_understood_slot")
         slots.update({k: v for k, v in updates.items() if k in LOSS_SLOTS})
         result = flow.current_triage(turn, case, signals)
-        told_before = tracker.get_slot("urgent_told")
+        told_before = turn.slot("urgent_told")
         flow.urgent_first(turn, case, result, signals)
         if absorbed is not None:  # confirm back what this message told us
             flow.noted(turn, absorbed, case,
@@ -254,7 +254,7 @@ class AskTypeConfirmed(SakotAction):
 
     def act(self, turn: Turn) -> list:
         case = turn.case()
-        if turn.tracker.get_slot("choosing_type") or case is None or not case.scam_type:
+        if turn.slot("choosing_type") or case is None or not case.scam_type:
             buttons = [(label, f'/inform{{"scam_type":"{type_id}"}}')
                        for type_id, label in type_buttons(turn.lang).items()]
             turn.say("choose_type", buttons=buttons)
@@ -273,11 +273,11 @@ class ActionConclude(SakotAction):
 
     def act(self, turn: Turn) -> list:
         case = turn.ensure_case()
-        on_line = turn.tracker.get_slot("urgent_told") == "hang_up" and all(
-            turn.tracker.get_slot(s) in ("skipped", None) for s in ("amount", "victim_bank"))
+        on_line = turn.slot("urgent_told") == "hang_up" and all(
+            turn.slot(s) in ("skipped", None) for s in ("amount", "victim_bank"))
         flow.current_triage(turn, case, Signals())
         escalated_now = flow.escalate_if_p0(turn, case, reason="p0_triage")
-        already = bool(turn.tracker.get_slot("concluded"))
+        already = bool(turn.slot("concluded"))
         turn.slots["concluded"] = True
         turn.session.flush()
         view = service.case_view(turn.session, case=case)
@@ -406,7 +406,7 @@ class ActionDeleteData(SakotAction):
     action_name = "action_delete_data"
 
     def act(self, turn: Turn) -> list:
-        if turn.tracker.get_slot("delete_confirmed") != "yes":
+        if turn.slot("delete_confirmed") != "yes":
             turn.say("delete_cancelled")
             return [SlotSet("delete_confirmed", None)]
         result = service.delete_conversation_data(turn.session, conversation=turn.conversation)
@@ -546,7 +546,7 @@ class ActionAcknowledge(SakotAction):
     action_name = "action_acknowledge"
 
     def act(self, turn: Turn) -> list:
-        if turn.tracker.get_slot("concluded"):
+        if turn.slot("concluded"):
             turn.say("closing_help")
         else:
             turn.say("ask_story")

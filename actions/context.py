@@ -27,6 +27,11 @@ from sakot.settings import get_settings
 
 log = logging.getLogger("sakot.actions")
 
+# Slots that describe the current case's intake; cleared when a new case starts.
+CASE_SLOTS = ("money_lost", "transfer_time", "amount", "victim_bank", "destination",
+              "type_confirmed", "scam_type", "urgent_told", "escalated", "concluded",
+              "choosing_type", "priority")
+
 
 @lru_cache(maxsize=1)
 def session_factory() -> sessionmaker[Session]:
@@ -87,6 +92,11 @@ class Turn:
         self.controls: list[dict] = []
         self.urgent_count = 0
         self.slots: dict[str, Any] = {"language": self.lang}
+        self.new_case = False
+
+    def slot(self, name: str) -> Any:
+        """A slot as it stands in this turn (values set by this action win)."""
+        return self.slots[name] if name in self.slots else self.tracker.get_slot(name)
 
     # --- what the NLU said --------------------------------------------------------------------
     def entity(self, name: str) -> tuple[Any, float | None]:
@@ -136,7 +146,16 @@ class Turn:
         return service.current_case(self.session, conversation_id=self.conversation.id)
 
     def ensure_case(self, reason: str = "report") -> Case:
-        case = service.ensure_case(self.session, conversation=self.conversation, reason=reason)
+        existing = self.case()
+        case = existing or service.open_case(self.session, conversation=self.conversation,
+                                             reason=reason)
+        if existing is None or self.tracker.get_slot("case_number") not in (
+                None, case.case_number):
+            # a new case (the last one was closed by staff, or deleted): forget the intake
+            # answers Rasa carried over, so the new case is asked about from scratch
+            self.new_case = True
+            for slot in CASE_SLOTS:
+                self.slots[slot] = None
         self.slots["case_number"] = case.case_number
         return case
 

@@ -43,7 +43,7 @@ def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
         service.add_story(turn.session, case=case, text=text, message_id=turn.message_id)
     scam_type, confidence = turn.entity("scam_type")
     if scam_type and turn.intent in ("report_scam", "inform", "nlu_fallback") and (
-            turn.tracker.get_slot("type_confirmed") is None):
+            turn.slot("type_confirmed") is None):
         service.set_scam_type(turn.session, case=case, scam_type=str(scam_type),
                               confidence=confidence, source="classifier")
         turn.slots["scam_type"] = str(scam_type)
@@ -90,7 +90,7 @@ def current_triage(turn: Turn, case: Case, signals: Signals) -> Triage:
 def urgent_first(turn: Turn, case: Case, result: Triage, signals: Signals) -> None:
     """P0 / money that may still be held: the first reply tells them to call their own bank now
     (and 1441), cutting the internet first if an app may be installed, before any question."""
-    told = turn.tracker.get_slot("urgent_told")
+    told = turn.slot("urgent_told")
     if signals.scammer_on_line and told != "hang_up":
         turn.say("hang_up_now", urgent=True)
         turn.slots["urgent_told"] = "hang_up"

@@ -198,3 +198,17 @@ def test_english_conversation(chat, db):
     t = chat.send("Kasikorn")
     assert "02-888-8888" in t.joined and "Case" in t.joined or "case number" in t.joined
     assert _case(db, chat).priority == "P0"
+
+
+def test_a_new_case_after_staff_closed_the_last_one_starts_a_fresh_intake(chat, db):
+    chat.send("โดนหลอกซื้อของ โอนไป 900 บาท เข้าบัญชีกสิกร 135-7-92468-0 เมื่อ 9 วันก่อน "
+              "จากบัญชีออมสิน")
+    chat.send("/affirm")
+    first = _case(db, chat)
+    first.status = "closed"  # what the staff console does when the case is done
+    db.commit()
+    t = chat.send("มีเรื่องใหม่ค่ะ โดนหลอกลงทุนอีกแล้ว")
+    assert "โอนเงินหรือเสียเงินไปแล้วหรือยัง" in t.joined  # asked afresh, not concluded
+    db.expire_all()
+    cases = db.scalars(select(Case).where(Case.conversation_id == chat.id)).all()
+    assert len(cases) == 2 and cases[0].case_number != cases[1].case_number
