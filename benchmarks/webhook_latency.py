@@ -250,7 +250,10 @@ def main() -> int:
         RESULTS.write_text(report, encoding="utf-8")
     if args.append_to:
         with open(args.append_to, "a", encoding="utf-8") as out:
-            out.write("\n" + report.split("\n", 2)[2])
+            measured = report.split("\n")[2]
+            table = report[report.index("| load |"):]
+            out.write(f"\n### {'PostgreSQL' if args.postgres else 'Another run'}\n\n"
+                      f"{measured}\n\n{table}")
     return 0 if all(f == 0 for *_, f in results.values()) else 1
 
 
@@ -273,7 +276,6 @@ def render(results, args, database_url: str) -> str:
         "dedup, storage of the inbound and outbound messages, the loading animation call, the "
         "dialogue round trip to a canned Rasa, the reply call). The real Rasa adds its own "
         "time on top.",
-        "",
         "- **app CPU/msg**: CPU time the app process spent per webhook (user + system, from "
         "/proc), the load-independent cost of one message.",
         "",
