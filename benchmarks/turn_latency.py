@@ -71,6 +71,7 @@ def main() -> None:
     os.environ["SAKOT_TEST_NLU"] = args.nlu
 
     convs = conversations()
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp)).start()
         try:
@@ -101,7 +102,8 @@ def main() -> None:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `benchmarks/turn_latency.py "
         f"--rounds {args.rounds} --concurrency {args.concurrency}` on this machine "
         f"({os.cpu_count()} CPUs, {platform.python_version()} / Rasa 3.6.21 / rasa-sdk 3.21.1, "
-        f"SQLite tracker and app database, NLU: **{nlu}**).",
+        f"SQLite tracker and app database, NLU: **{nlu}**; load average before the run "
+        f"{load[0]:.1f}, after {os.getloadavg()[0]:.1f} — other processes share these CPUs).",
         "",
         "A turn = POST to Rasa's REST channel until every reply is back: Rasa -> NLU service "
         "-> policies -> action server (case service, SQLite) -> Rasa. The recorded "

@@ -34,6 +34,11 @@ def _events(db, case) -> list[str]:
 
 def test_action_protocol_rasa_36_with_rasa_sdk_3_21(chat, db):
     """Rasa calls the action server, gets events and messages back, and applies them."""
+    import httpx
+    import rasa_sdk
+
+    assert rasa_sdk.__version__ == "3.21.1"
+    assert httpx.get(f"{chat.stack.rasa_url}/version", timeout=10).json()["version"] == "3.6.21"
     turn = chat.send("สวัสดีค่ะ")
     assert "เล่าเรื่อง" in turn.joined and "ไม่ใช่ AOC" in turn.joined
     events = chat.tracker()["events"]
