@@ -39,3 +39,13 @@ def test_env_example_documents_every_setting():
     documented = (PROJECT_ROOT / ".env.example").read_text()
     for name in Settings.model_fields:
         assert f"SAKOT_{name.upper()}" in documented, name
+
+
+def test_env_example_documents_every_exchange_setting():
+    from exchange.settings import ExchangeSettings
+    from sakot.settings import PROJECT_ROOT
+
+    documented = (PROJECT_ROOT / ".env.example").read_text()
+    for name in ExchangeSettings.model_fields:
+        variable = "SAKOT_ENV" if name == "env" else f"SAKOT_EXCHANGE_{name.upper()}"
+        assert variable in documented, name
