@@ -14,6 +14,7 @@ gets exactly one `freeze_packet_delivered` timeline event.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -38,10 +39,9 @@ from bot.outbox import store
 from bot.outbox.exchange_client import ExchangeClient as PacketClient
 from bot.storage.db import make_engine, make_session_factory, session_scope
 from bot.storage.migrate import upgrade
-from bot.storage.models import Case, CaseEvent, OutboxMessage, OutboxStatus, Priority
+from bot.storage.models import CaseEvent, OutboxMessage, OutboxStatus, Priority
 from exchange.client import ExchangeClient
 from exchange.seed import DEV_SECRETS
-from sakot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -376,7 +376,6 @@ def test_the_same_packet_sent_twice_makes_one_exchange_case(processes, tmp_path)
     assert message.idempotency_key == f"{case_id}:v1"
 
     receipts: list[dict] = []
-    import asyncio
 
     async def send_twice_then_race() -> None:
         client = PacketClient(base_url=f"http://127.0.0.1:{port}", key_id="sakot-dev",
