@@ -39,6 +39,9 @@ def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
     if isinstance(slip, dict):
         changed += service.record_slip(turn.session, case=case, slip=slip,
                                        message_id=turn.message_id)
+        turn.say("slip_received")
+    elif turn.intent in ("image_received", "file_received"):
+        turn.say("evidence_received")
     if text and (len(text) >= 30 or (turn.intent in STORY_INTENTS and asked is None)):
         service.add_story(turn.session, case=case, text=text, message_id=turn.message_id)
     scam_type, confidence = turn.entity("scam_type")
@@ -63,6 +66,16 @@ def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
         service.set_money_lost(turn.session, case=case, lost=True)
     elif facts.denies_loss and case.money_lost is None:
         service.set_money_lost(turn.session, case=case, lost=False)
+    # what the case already knows answers the intake too (earlier messages, a slip's QR)
+    turn.session.flush()
+    if case.amount_lost_thb is not None:
+        slots.setdefault("amount", str(case.amount_lost_thb))
+    if case.last_transfer_at is not None:
+        slots.setdefault("transfer_time", service._aware(case.last_transfer_at).isoformat())
+    if case.victim_bank:
+        slots.setdefault("victim_bank", case.victim_bank)
+    if "destination" not in slots and service.has_destination(turn.session, case=case):
+        slots["destination"] = "known"
     if case.money_lost:
         slots["money_lost"] = "yes"
     elif case.money_lost is False:

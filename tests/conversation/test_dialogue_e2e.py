@@ -217,3 +217,17 @@ def test_a_new_case_after_staff_closed_the_last_one_starts_a_fresh_intake(chat, 
     db.expire_all()
     cases = db.scalars(select(Case).where(Case.conversation_id == chat.id)).all()
     assert len(cases) == 2 and cases[0].case_number != cases[1].case_number
+
+
+def test_a_slip_answers_the_bank_question(chat, db):
+    t = chat.send("โดนหลอกซื้อของ โอนไป 1,800 บาท เข้าบัญชีกสิกร 246-8-13579-1 เมื่อ 4 วันก่อน")
+    assert "ธนาคารหรือวอลเล็ตไหน" in t.joined
+    t = chat.send("/slip_received", metadata={"slip_qr": {
+        "sending_bank_code": "014", "transaction_ref": "2026112414301234ABC",
+        "evidence_id": None, "attached_to_case_id": None}})
+    assert "ธนาคารหรือวอลเล็ตไหน" not in t.joined
+    case = _case(db, chat)
+    assert case.victim_bank == "SCB"
+    ref = db.scalars(select(Identifier).where(Identifier.case_id == case.id,
+                                              Identifier.kind == "transaction_ref")).one()
+    assert ref.normalized_value == "2026112414301234ABC" and ref.source == "slip_qr"
