@@ -247,10 +247,12 @@ def _card_from_custom(raw: dict) -> CaseCard | None:
     )
 
 
-def reply_payload(reply: Reply) -> dict:
+def reply_payload(reply: Reply, *, session_id: str | None = None) -> dict:
     payload: dict = {}
     if reply.quick_replies:
         payload["quick_replies"] = [dataclasses.asdict(q) for q in reply.quick_replies]
+        if session_id:  # buttons answer this session; after a restart they do nothing
+            payload["session_id"] = session_id
     if reply.card:
         payload["card"] = dataclasses.asdict(reply.card)
     return payload
@@ -265,7 +267,7 @@ def reply_from_view(view: dict, *, session_id: str | None = None) -> Reply:
         card=CaseCard(**card) if isinstance(card, dict) else None,
         sender_kind=view.get("sender_kind", "bot"),
         message_id=view.get("id"),
-        session_id=session_id,
+        session_id=session_id or payload.get("session_id"),
     )
 
 
@@ -515,7 +517,7 @@ class ConversationEngine:
                         sender_kind=SenderKind(reply.sender_kind), sender_staff_id=staff_id,
                         text=reply.text if (reply.text or not reply.card)
                         else reply.fallback_text(),
-                        payload=reply_payload(reply),
+                        payload=reply_payload(reply, session_id=session_id),
                     )
                     session.add(message)
                     session.flush()

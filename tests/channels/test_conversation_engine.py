@@ -347,3 +347,16 @@ async def test_a_failed_push_is_queued_and_the_worker_delivers_it_later(kit):
         assert s.get(Message, view["id"]).delivered_at is not None
         assert s.scalar(select(OutboxMessage)).status == "delivered"
     assert await worker.run_once() == 0
+
+
+async def test_buttons_carry_the_session_they_answer(kit):
+    replies = await kit.engine.handle_inbound(inbound("โดนหลอกโอนเงิน", mid="m1"))
+    conv = conversation(kit.sessions)
+    with kit.sessions() as s:
+        stored = s.get(Message, replies[1].message_id)
+        assert stored.payload["session_id"] == conv.session_id
+    from bot.conversation.engine import reply_from_view, message_view
+
+    with kit.sessions() as s:
+        again = reply_from_view(message_view(s.get(Message, replies[1].message_id)))
+    assert again.session_id == conv.session_id and again.quick_replies == replies[1].quick_replies

@@ -192,14 +192,14 @@
     for (var i = 0; i < old.length; i++) old[i].remove();
   }
 
-  function renderQuick(replies) {
+  function renderQuick(replies, session) {
     var box = document.createElement("div");
     box.className = "quick"; box.setAttribute("role", "group"); box.setAttribute("aria-label", "ตัวเลือก");
     replies.forEach(function (q) {
       var b = document.createElement("button"); b.type = "button"; b.textContent = q.label;
       b.addEventListener("click", function () {
         clearQuick();
-        sendFrame({ type: "postback", payload: q.payload, label: q.label, session_id: sessionId, client_id: uid() });
+        sendFrame({ type: "postback", payload: q.payload, label: q.label, session_id: session || sessionId, client_id: uid() });
         input.focus();
       });
       box.appendChild(b);
@@ -240,7 +240,7 @@
     }
     // Choices stay until the user answers (or newer choices arrive).
     if (inbound) clearQuick();
-    else if (payload.quick_replies && payload.quick_replies.length) { clearQuick(); wrap.appendChild(renderQuick(payload.quick_replies)); }
+    else if (payload.quick_replies && payload.quick_replies.length) { clearQuick(); wrap.appendChild(renderQuick(payload.quick_replies, payload.session_id)); }
     var anchor = document.createElement("span"); anchor.setAttribute("data-id", m.id); anchor.hidden = true;
     wrap.insertBefore(anchor, wrap.firstChild);
     log.appendChild(wrap);
