@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -471,6 +471,7 @@ class ActionFallback(SakotAction):
     """Not sure what was meant: keep any facts, protect an urgent victim, offer choices."""
 
     action_name = "action_fallback"
+    start_intake = True
 
     def act(self, turn: Turn) -> list:
         if turn.is_payload and turn.intent in PAYLOAD_ACTIONS:
@@ -479,6 +480,15 @@ class ActionFallback(SakotAction):
             return PAYLOAD_ACTIONS[turn.intent]().act(turn)
         facts = facts_from_text("" if turn.is_payload else turn.text, turn.received_at)
         case = turn.case()
+        reported_loss = not facts.denies_loss and (
+            facts.amount is not None or bool(facts.destinations) or facts.mentions_money_sent
+            or facts.signals.money_still_leaving)
+        if self.start_intake and reported_loss and not turn.tracker.active_loop.get("name") \
+                and not turn.slot("concluded"):
+            # the classifier was unsure, but the message reports money lost: treat it as a
+            # report (urgent lines first) and start the intake
+            events = ActionTakeReport().act(turn)
+            return events + [FollowupAction("loss_form")]
         if case is not None or facts.has_any or facts.signals.scammer_on_line:
             case = case or turn.ensure_case()
             absorbed = flow.absorb(turn, case)
@@ -494,6 +504,7 @@ class ActionCoreFallback(ActionFallback):
     so the dialogue does not loop on it."""
 
     action_name = "action_core_fallback"
+    start_intake = False  # the message is reverted: don't build on it
 
     def act(self, turn: Turn) -> list:
         super().act(turn)

@@ -231,3 +231,12 @@ def test_a_slip_answers_the_bank_question(chat, db):
     ref = db.scalars(select(Identifier).where(Identifier.case_id == case.id,
                                               Identifier.kind == "transaction_ref")).one()
     assert ref.normalized_value == "2026112414301234ABC" and ref.source == "slip_qr"
+
+
+def test_an_unsure_classifier_does_not_lose_a_report_of_money_lost(chat, db):
+    t = chat.send("[unsure] เขาเอาเงินไป 6,000 บาท เมื่อ 15 นาทีที่แล้ว เข้าบัญชีกรุงไทย 864-2-97531-0")
+    assert "1441" in t.texts[0]  # urgent first, as for any report
+    assert "ธนาคารหรือวอลเล็ตไหน" in t.joined  # and the intake started
+    t = chat.send("ไทยพาณิชย์")
+    assert "02-777-7777" in t.texts[0] and t.custom("handoff") == ["waiting_for_staff"]
+    assert _case(db, chat).priority == "P0"
