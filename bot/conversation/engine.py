@@ -37,6 +37,7 @@ from bot.conversation.evidence import (
     read_slip,
 )
 from bot.conversation.rasa_client import DialogueEngine, DialogueUnavailable
+from bot.conversation.redact import redact_credentials
 from bot.conversation.types import CaseCard, InboundMessage, QuickReply, Reply
 from bot.handoff import HandoffAction, InvalidHandoff, bot_may_reply, next_state
 from bot.storage.db import session_scope
@@ -307,6 +308,10 @@ class ConversationEngine:
             return await self._handle_inbound(msg)
 
     async def _handle_inbound(self, msg: InboundMessage) -> list[Reply]:
+        text, redacted = redact_credentials(msg.text)
+        if redacted:  # an OTP/PIN/password is never stored, logged or sent on
+            log.warning("removed %d credential(s) from an inbound message", redacted)
+            msg = dataclasses.replace(msg, text=text)
         files = await asyncio.to_thread(self._save_files, msg)
         stored = await asyncio.to_thread(self._store_inbound, msg, files)
         if stored.duplicate:
