@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "staff": {"th": "เจ้าหน้าที่", "en": "Staff"},
     "priority": {"th": "ความเร่งด่วน", "en": "Priority"},
     "case": {"th": "เลขเคส", "en": "Case"},
+    "chat": {"th": "แชท", "en": "Chat"},
     "type": {"th": "ประเภท", "en": "Type"},
     "channel": {"th": "ช่องทาง", "en": "Channel"},
     "state": {"th": "สถานะ", "en": "State"},

@@ -22,6 +22,7 @@ from bot.storage.models import (
     Case,
     CaseEvent,
     Conversation,
+    Direction,
     Evidence,
     HandoffState,
     Identifier,
@@ -145,6 +146,13 @@ def message_view(message: Message) -> dict:
     }
 
 
+def is_control_message(message: Message) -> bool:
+    """A synthetic dialogue command stored as the visitor's text (e.g. "/greet" when the widget
+    opens): not something the victim wrote, so the transcript leaves it out, as the widget does."""
+    return (message.direction == Direction.INBOUND and not message.attachments
+            and (message.text or "").startswith("/"))
+
+
 def conversation_view(session: Session, conversation_id: str) -> ConversationView | None:
     conv = session.get(Conversation, conversation_id)
     if conv is None:
@@ -183,7 +191,8 @@ def conversation_view(session: Session, conversation_id: str) -> ConversationVie
         evidence = session.scalars(select(Evidence).where(Evidence.case_id == case.id)).all()
         freeze = _freeze_requests(events)
         draft = _complaint_draft(session, case)
-    return ConversationView(conv, case, [message_view(m) for m in messages], identifiers,
+    transcript = [message_view(m) for m in messages if not is_control_message(m)]
+    return ConversationView(conv, case, transcript, identifiers,
                             list(events), list(evidence), freeze, cluster, draft)
 
 

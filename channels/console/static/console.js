@@ -45,13 +45,15 @@ const Console = (() => {
     }));
   }
 
-  function socket(query, onEvent) {
+  // Events published while the socket is closed (between page render and connect, or during a
+  // reconnect) are not replayed, so `onOpen` re-reads the server's state on every connect.
+  function socket(query, onEvent, onOpen) {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     let delay = 1000;
     const open = () => {
       const ws = new WebSocket(`${scheme}://${location.host}/console/ws${query}`);
       ws.onmessage = (message) => onEvent(JSON.parse(message.data));
-      ws.onopen = () => { delay = 1000; };
+      ws.onopen = () => { delay = 1000; onOpen(); };
       ws.onclose = () => { setTimeout(open, delay); delay = Math.min(delay * 2, 15000); };
     };
     open();
@@ -73,28 +75,45 @@ const Console = (() => {
     list.scrollTop = list.scrollHeight;
   }
 
+  async function getJSON(url) {
+    const response = await fetch(url, {
+      credentials: "same-origin", headers: { "Accept": "application/json" },
+    });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.json();
+  }
+
   function watchConversation(conversationId) {
     const list = document.getElementById("messages");
+    const shown = document.getElementById("handoff-state").dataset.sync;
     list.scrollTop = list.scrollHeight;
-    socket(`?conversation=${encodeURIComponent(conversationId)}`, async (event) => {
-      if (event.type === "message_stored") {
-        // The live event carries the raw text; re-read the masked view from the server.
-        const view = await (await fetch(`/console/api/c/${conversationId}`, { credentials: "same-origin" })).json();
-        view.messages.forEach((m) => appendMessage(list, m));
-      } else if (event.type === "handoff_changed" || event.type === "case_updated") {
-        location.reload();
-      }
-    });
+    // The live event carries the raw text; re-read the masked view from the server.
+    const sync = async () => {
+      const view = await getJSON(`/console/api/c/${conversationId}`);
+      if (`${view.state}:${view.assigned_staff_id || ""}` !== shown) return location.reload();
+      view.messages.forEach((m) => appendMessage(list, m));
+    };
+    socket(`?conversation=${encodeURIComponent(conversationId)}`, (event) => {
+      if (event.type === "message_stored") sync();
+      else if (event.type === "handoff_changed" || event.type === "case_updated") location.reload();
+    }, sync);
   }
 
   function watchQueue() {
+    const shown = Array.from(document.querySelectorAll("#queue tbody tr"),
+                             (row) => row.dataset.sync);
+    const sync = async () => {
+      const rows = await getJSON("/console/api/queue");
+      const now = rows.map((r) => `${r.conversation_id}:${r.state}:${r.owner_id || ""}`);
+      if (now.sort().join() !== shown.sort().join()) location.reload();
+    };
     socket("", (event) => {
       if (["handoff_changed", "case_updated"].includes(event.type) ||
           (event.type === "message_stored" && event.data && event.data.direction === "inbound")) {
         clearTimeout(watchQueue.timer);
         watchQueue.timer = setTimeout(() => location.reload(), 400);
       }
-    });
+    }, sync);
     setInterval(() => location.reload(), 30000);  // SLA timers move even without events
   }
 
