@@ -6,6 +6,7 @@ Served by ``sakot actions`` (port SAKOT_ACTION_PORT, 5055).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -30,16 +31,18 @@ INTERRUPTS = {"request_human", "distress", "delete_my_data", "check_case_status"
 HANDOFF = {"handoff": HandoffState.WAITING_FOR_STAFF.value}
 
 
-class SakotAction(Action):
-    """Runs ``act`` in one database transaction; any failure becomes a safe message."""
+class SakotAction(Action, ABC):
+    """Runs ``act`` in one database transaction; any failure becomes a safe message.
+    (Abstract, so rasa-sdk's executor registers only the concrete actions.)"""
 
     action_name = ""
 
     def name(self) -> str:
         return self.action_name
 
-    def act(self, turn: Turn) -> list:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def act(self, turn: Turn) -> list:
+        """The action's work; returns extra events."""
 
     safety_net = True  # a victim on the phone with the scammer gets the shortest path here
 
@@ -191,7 +194,9 @@ class ValidateLossForm(FormValidationAction):
         return str(value) if value and turn.intent in ("inform", "report_scam") else None
 
 
-class _Ask(SakotAction):
+class _Ask:
+    """A form question with a "don't know" button (mixed into SakotAction subclasses)."""
+
     safety_net = False
     key = ""
     dont_know = True
@@ -202,17 +207,17 @@ class _Ask(SakotAction):
         return []
 
 
-class AskTransferTime(_Ask):
+class AskTransferTime(_Ask, SakotAction):
     action_name = "action_ask_transfer_time"
     key = "ask_transfer_time"
 
 
-class AskAmount(_Ask):
+class AskAmount(_Ask, SakotAction):
     action_name = "action_ask_amount"
     key = "ask_amount"
 
 
-class AskDestination(_Ask):
+class AskDestination(_Ask, SakotAction):
     action_name = "action_ask_destination"
     key = "ask_destination"
 
