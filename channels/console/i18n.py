@@ -65,6 +65,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "state_closed": {"th": "ปิดแล้ว", "en": "Closed"},
     "no_case": {"th": "ยังไม่มีเคส", "en": "No case yet"},
     "language": {"th": "English", "en": "ภาษาไทย"},
+    "sender_user": {"th": "ผู้เสียหาย", "en": "Victim"},
+    "sender_bot": {"th": "บอท", "en": "Bot"},
+    "sender_staff": {"th": "เจ้าหน้าที่", "en": "Staff"},
+    "sender_system": {"th": "ระบบ", "en": "System"},
 }
 
 

@@ -366,7 +366,13 @@ def build_router(context, runtime) -> APIRouter:
     @router.websocket("/ws")
     async def live(websocket: WebSocket):
         staff_session = signer.read(websocket.cookies.get(SESSION_COOKIE))
-        if staff_session is None:
+
+        def active(staff_id: str) -> bool:
+            with context.sessions() as session:
+                staff = session.get(StaffUser, staff_id)
+                return staff is not None and staff.is_active
+
+        if staff_session is None or not await asyncio.to_thread(active, staff_session.staff_id):
             await websocket.close(code=4401)
             return
         conversation_id = websocket.query_params.get("conversation")

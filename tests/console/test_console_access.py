@@ -161,3 +161,18 @@ def test_websocket_requires_login(console_app):
         with client.websocket_connect("/console/ws") as ws:
             ws.receive_text()
     assert closed.value.code == 4401
+
+
+def test_deactivated_staff_lose_the_live_feed(console_app):
+    from starlette.websockets import WebSocketDisconnect
+
+    from bot.storage.db import session_scope
+
+    app, client, seeded = console_app
+    login(client, "agent")
+    with session_scope(app.state.context.sessions) as s:
+        s.get(StaffUser, seeded.agent_id).is_active = False
+    with pytest.raises(WebSocketDisconnect) as closed:
+        with client.websocket_connect("/console/ws") as ws:
+            ws.receive_text()
+    assert closed.value.code == 4401

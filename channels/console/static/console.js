@@ -66,7 +66,9 @@ const Console = (() => {
     item.dataset.id = m.id;
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = `${m.sender || m.sender_kind} · ${(m.created_at || "").slice(11, 16)}`;
+    const labels = JSON.parse(list.dataset.labels || "{}");
+    const sender = m.sender || m.sender_kind;
+    meta.textContent = `${labels[sender] || sender} · ${(m.created_at || "").slice(11, 16)}`;
     const text = document.createElement("div");
     text.className = "text";
     text.textContent = m.text || "";
