@@ -70,8 +70,10 @@ def build_worker(settings: Settings, sessions: sessionmaker[Session]) -> OutboxW
 
 
 def _extra_handlers(settings: Settings, sessions) -> dict[str, Handler]:
-    """Other topics (channel pushes) register here as their senders land."""
-    return {}
+    """Channel pushes that failed inline (LINE down, token problems) are retried from here."""
+    from channels.outbox import push_handlers
+
+    return push_handlers(settings, sessions)
 
 
 def run(settings: Settings) -> None:
