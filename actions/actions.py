@@ -22,7 +22,7 @@ from bot.cases.facts import facts_from_text
 from bot.cases.intake import LOSS_SLOTS, next_slot
 from bot.scam_types import ScamType
 from bot.storage.models import HandoffState, Priority
-from bot.texts_catalog import format_datetime, say, type_buttons, type_label
+from bot.texts_catalog import format_amount, format_datetime, say, type_buttons, type_label
 from bot.triage import Signals, urgency_signals
 
 # Intents that leave the intake to a rule (the form rejects, the rule answers).
@@ -336,7 +336,9 @@ class ActionCaseStatus(SakotAction):
     action_name = "action_case_status"
 
     def act(self, turn: Turn) -> list:
-        case = turn.case()
+        from bot.desk import latest_case
+
+        case = turn.case() or latest_case(turn.session, turn.conversation.id)  # closed ones too
         if case is None:
             turn.say("status_none")
             return []
@@ -352,6 +354,9 @@ class ActionCaseStatus(SakotAction):
             delivered = any(p.status == "delivered" for p in packets)
             lines.append(say(turn.lang, "status_packet_sent" if delivered
                              else "status_packet_pending"))
+        if case.amount_held_thb:
+            lines.append(say(turn.lang, "status_held",
+                             amount=format_amount(case.amount_held_thb)))
         if view.money_lost and view.hold_deadline_at:
             lines.append(say(turn.lang, "status_deadline",
                              deadline=format_datetime(turn.lang, view.hold_deadline_at)))

@@ -101,6 +101,7 @@ TEXTS: dict[str, str] = {
     "status_packet_sent": "hold request delivered to the coordination system",
     "status_packet_pending": "hold request being sent",
     "status_deadline": "file at {police_site} by {deadline}",
+    "status_held": "the receiving bank has held {amount} baht",
     "identifier_ask": "Type the phone number, account number or link you want me to check.",
     "identifier_reported": (
         "{identifier}: reported to Sakot {count} times.\nDo not transfer money or share any details."

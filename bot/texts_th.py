@@ -105,6 +105,7 @@ TEXTS: dict[str, str] = {
     "status_packet_sent": "ส่งข้อมูลขอระงับเงินให้ระบบประสานงานแล้ว",
     "status_packet_pending": "กำลังส่งข้อมูลขอระงับเงิน",
     "status_deadline": "แจ้งความที่ {police_site} ภายใน {deadline}",
+    "status_held": "ธนาคารปลายทางระงับยอดไว้แล้ว {amount} บาท",
     "identifier_ask": "พิมพ์เบอร์โทร เลขบัญชี หรือลิงก์ที่อยากให้ตรวจได้เลยค่ะ",
     "identifier_reported": (
         "{identifier}: มีผู้แจ้งกับสกัดแล้ว {count} ครั้งค่ะ\nอย่าโอนเงินหรือให้ข้อมูลใด ๆ นะคะ"

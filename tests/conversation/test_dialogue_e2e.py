@@ -167,7 +167,13 @@ def test_case_status_and_human_request(chat, db):
     chat.send("โดนหลอกลงทุนหุ้นในกลุ่มไลน์")
     t = chat.send("สถานะเคสของฉัน")
     case = _case(db, chat)
-    assert case.case_number in t.joined
+    assert case.case_number in t.joined and "ระงับยอด" not in t.joined
+    from decimal import Decimal
+
+    case.amount_held_thb = Decimal("1500")  # what an exchange callback records
+    db.commit()
+    t = chat.send("สถานะเคสของฉัน")
+    assert "ระงับยอดไว้แล้ว 1,500 บาท" in t.joined
     t = chat.send("ขอคุยกับเจ้าหน้าที่")
     assert t.custom("handoff") == ["waiting_for_staff"]
     assert db.get(Conversation, chat.id).handoff_state == "waiting_for_staff"
