@@ -34,9 +34,13 @@ def serve(
     """Run the exchange (migrates its database first; seeds dev keys in development)."""
     import uvicorn
 
+    from sakot.logging import configure_logging
+
     settings = _settings()
+    # The same identifier-masking log handler as every Sakot process.
+    configure_logging(level="INFO", json_output=settings.env == "production")
     uvicorn.run("exchange.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, log_level="info")
+                port=port or settings.port, log_config=None)
 
 
 @app.command()
