@@ -71,7 +71,7 @@ def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
     if case.amount_lost_thb is not None:
         slots.setdefault("amount", str(case.amount_lost_thb))
     if case.last_transfer_at is not None:
-        slots.setdefault("transfer_time", service._aware(case.last_transfer_at).isoformat())
+        slots.setdefault("transfer_time", service.aware_utc(case.last_transfer_at).isoformat())
     if case.victim_bank:
         slots.setdefault("victim_bank", case.victim_bank)
     if "destination" not in slots and service.has_destination(turn.session, case=case):
@@ -89,7 +89,7 @@ def current_triage(turn: Turn, case: Case, signals: Signals) -> Triage:
     turn.session.flush()
     result = triage(TriageInput(
         money_lost=case.money_lost,
-        last_transfer_at=service._aware(case.last_transfer_at),
+        last_transfer_at=service.aware_utc(case.last_transfer_at),
         has_destination=service.has_destination(turn.session, case=case),
         money_still_leaving=signals.money_still_leaving,
         scammer_on_line=signals.scammer_on_line,
@@ -180,7 +180,7 @@ def escalate_if_p0(turn: Turn, case: Case, *, reason: str) -> bool:
     if case.priority != Priority.P0 or case.status == CaseStatus.ESCALATED:
         return False
     result = service.escalate(turn.session, conversation=turn.conversation, case=case,
-                              reported_at=service._aware(case.created_at) or turn.received_at,
+                              reported_at=service.aware_utc(case.created_at) or turn.received_at,
                               reason=reason)
     turn.slots["escalated"] = True
     if result.packet_queued:

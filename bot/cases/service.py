@@ -205,7 +205,7 @@ def record_facts(session: Session, *, case: Case, facts: MessageFacts,
         case.amount_lost_thb = facts.amount
         changed.append("amount")
     if facts.transfer_at is not None and (case.last_transfer_at is None
-                                          or _aware(case.last_transfer_at) != facts.transfer_at):
+                                          or aware_utc(case.last_transfer_at) != facts.transfer_at):
         # times are stored in UTC everywhere: SQLite drops the zone, PostgreSQL keeps it
         event(session, case, "transfer_time_set", actor=actor, before=case.last_transfer_at,
               after=facts.transfer_at, message_id=message_id)
@@ -247,7 +247,8 @@ def record_slip(session: Session, *, case: Case, slip: dict, message_id: str | N
     return changed
 
 
-def _aware(when: datetime | None) -> datetime | None:
+def aware_utc(when: datetime | None) -> datetime | None:
+    """A stored time as an aware datetime (SQLite hands back naive UTC)."""
     if when is not None and when.tzinfo is None:
         return when.replace(tzinfo=UTC)  # SQLite returns naive UTC
     return when
@@ -275,8 +276,8 @@ def apply_triage(session: Session, *, case: Case, result: Triage, now: datetime)
         if rose:
             case.priority = priority
     if case.money_lost:
-        deadline = police_deadline(_aware(case.last_transfer_at), _aware(case.created_at) or now)
-        if _aware(case.hold_deadline_at) != deadline:
+        deadline = police_deadline(aware_utc(case.last_transfer_at), aware_utc(case.created_at) or now)
+        if aware_utc(case.hold_deadline_at) != deadline:
             event(session, case, "deadline_set", before=case.hold_deadline_at, after=deadline)
             case.hold_deadline_at = deadline
     return rose
@@ -367,8 +368,8 @@ def case_view(session: Session, *, case: Case) -> CaseView:
         id=case.id, case_number=case.case_number, scam_type=case.scam_type,
         priority=str(case.priority), status=str(case.status), money_lost=case.money_lost,
         amount_thb=case.amount_lost_thb, victim_bank=case.victim_bank,
-        last_transfer_at=_aware(case.last_transfer_at),
-        hold_deadline_at=_aware(case.hold_deadline_at), created_at=_aware(case.created_at),
+        last_transfer_at=aware_utc(case.last_transfer_at),
+        hold_deadline_at=aware_utc(case.hold_deadline_at), created_at=aware_utc(case.created_at),
         story=case.summary, destinations=tuple(dests), suspect_phones=tuple(dict.fromkeys(phones)),
         links=tuple(dict.fromkeys(links)), transfer_refs=tuple(dict.fromkeys(refs)),
         source_accounts=tuple(sources),
@@ -414,6 +415,7 @@ class Deletion:
     kept_case_numbers: tuple[str, ...]  # cases whose packet already went to law enforcement
 
 
+_VALUE_EVENTS = ("amount_set", "transfer_time_set", "victim_bank_set")
 _PACKET_KINDS = ("account", "promptpay_id", "phone", "amount", "transfer_time", "bank",
                  "transaction_ref")
 
@@ -438,6 +440,11 @@ def delete_conversation_data(session: Session, *, conversation: Conversation,
         identifiers_deleted += session.execute(
             query.execution_options(synchronize_session=False)).rowcount or 0
         case.summary = None
+        if not sent:
+            # the one exception to "events are never updated": values the victim gave us
+            for ev in session.scalars(select(CaseEvent).where(
+                    CaseEvent.case_id == case.id, CaseEvent.kind.in_(_VALUE_EVENTS))):
+                ev.data = {"redacted": "data_deletion"}
         event(session, case, "data_deleted", actor=actor, kept_sent_packet=sent)
     messages = list(session.scalars(select(Message).where(
         Message.conversation_id == conversation.id)))

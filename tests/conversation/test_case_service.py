@@ -63,7 +63,7 @@ def test_a_report_becomes_a_case_with_a_timeline(migrated_sessions):
         changed = service.record_facts(s, case=case, facts=facts_from_text(REPORT, NOW),
                                        message_id=msg_id)
         service.set_money_lost(s, case=case, lost=True)
-        result = triage(TriageInput(True, service._aware(case.last_transfer_at),
+        result = triage(TriageInput(True, service.aware_utc(case.last_transfer_at),
                                     service.has_destination(s, case=case), now=NOW))
         assert service.apply_triage(s, case=case, result=result, now=NOW)
         case_id, number = case.id, case.case_number
@@ -73,9 +73,9 @@ def test_a_report_becomes_a_case_with_a_timeline(migrated_sessions):
         assert case.case_number == number and number.startswith("SK-")
         assert case.priority == Priority.P0 and case.money_lost is True
         assert case.amount_lost_thb == Decimal("5000.00") and case.victim_bank == "SCB"
-        assert abs(service._aware(case.last_transfer_at) - (NOW - timedelta(minutes=10))) \
+        assert abs(service.aware_utc(case.last_transfer_at) - (NOW - timedelta(minutes=10))) \
             < timedelta(seconds=1)
-        assert service._aware(case.hold_deadline_at) == service._aware(
+        assert service.aware_utc(case.hold_deadline_at) == service.aware_utc(
             case.last_transfer_at) + timedelta(hours=72)
         kinds = _kinds(s, case)
         for kind in ("case_opened", "story_added", "scam_type_set", "identifier_added",
@@ -175,7 +175,8 @@ def test_deletion_keeps_only_what_was_sent_to_law_enforcement(migrated_sessions)
         service.escalate(s, conversation=conv, case=sent, reported_at=NOW, reason="t")
         sent.status = CaseStatus.CLOSED  # a second, unsent case in the same chat
         other = service.open_case(s, conversation=conv)
-        service.record_facts(s, case=other, facts=facts_from_text("บัญชี 987-6-54321-0", NOW),
+        service.record_facts(s, case=other, facts=facts_from_text("บัญชี 987-6-54321-0 โอนไป 300 บาท",
+                                                                   NOW),
                              message_id=None)
         result = service.delete_conversation_data(s, conversation=conv)
         assert result.kept_case_numbers == (sent.case_number,)
@@ -191,6 +192,13 @@ def test_deletion_keeps_only_what_was_sent_to_law_enforcement(migrated_sessions)
         assert s.scalar(select(ConsentRecord.kind).where(
             ConsentRecord.conversation_id == conv_id)) == "data_deletion"
         assert "data_deleted" in _kinds(s, s.get(Case, other_id))
+        amount_events = s.scalars(select(CaseEvent).where(CaseEvent.kind == "amount_set")).all()
+        assert {ev.case_id for ev in amount_events} == {sent_id, other_id}
+        for ev in amount_events:
+            if ev.case_id == other_id:
+                assert ev.data == {"redacted": "data_deletion"}
+            else:
+                assert ev.data.get("after") == "5000.00"  # the sent case keeps its timeline
         assert len(s.scalars(select(OutboxMessage)).all()) == 1  # what was sent stays
 
 

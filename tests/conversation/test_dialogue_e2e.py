@@ -17,7 +17,7 @@ from bot.storage.models import (
     Message,
     OutboxMessage,
 )
-from bot.cases.service import _aware
+from bot.cases.service import aware_utc
 from bot.texts_catalog import format_datetime
 
 pytestmark = pytest.mark.rasa
@@ -61,7 +61,7 @@ def test_p0_first_reply_is_the_victims_bank_hotline_then_escalation(chat, db):
     case = _case(db, chat)
     assert case.priority == "P0" and case.status == "escalated"
     assert case.case_number in turn.joined
-    deadline = format_datetime("th", _aware(case.hold_deadline_at))
+    deadline = format_datetime("th", aware_utc(case.hold_deadline_at))
     assert deadline in turn.joined
     assert "thaipoliceonline.go.th" in turn.joined
     assert turn.custom("handoff") == ["waiting_for_staff"]

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.cases.service import _aware
+from bot.cases.service import aware_utc
 from bot.storage.models import Case, CaseEvent, Conversation, OutboxMessage
 from bot.texts_catalog import format_datetime
 
@@ -53,7 +53,7 @@ def test_recorded_conversation(conv, dialogue_stack):
         if case is not None:
             values["case_number"] = case.case_number
             if case.hold_deadline_at:
-                values["deadline"] = format_datetime(lang, _aware(case.hold_deadline_at))
+                values["deadline"] = format_datetime(lang, aware_utc(case.hold_deadline_at))
 
         def fill(text: str) -> str:
             for key, value in values.items():
