@@ -100,10 +100,17 @@ def build(force: bool = False, quiet: bool = False) -> Path:
         )
     else:
         print(f"   dialogue model {key} is up to date", flush=True)
-    if target_dir.exists():
-        shutil.rmtree(target_dir)
-    target_dir.mkdir(parents=True)
-    shutil.copy2(cached, target)
+    stamp = target_dir / "dialogue.key"
+    if target.exists() and stamp.exists() and stamp.read_text() == key:
+        return target  # already in place: a running Rasa or a parallel test keeps its file
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for old in target_dir.glob("*.tar.gz"):  # Rasa loads the newest model in the directory
+        if old != target:
+            old.unlink(missing_ok=True)
+    tmp = target_dir / f".dialogue-{key}.{os.getpid()}.tmp"
+    shutil.copy2(cached, tmp)
+    os.replace(tmp, target)  # atomic: readers see the old or the new model, never half
+    stamp.write_text(key)
     return target
 
 

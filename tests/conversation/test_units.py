@@ -287,3 +287,35 @@ def test_intake_order():
     assert next_slot(empty, p0=True, on_line=True) is None
     done = {k: "unknown" for k in empty} | {"money_lost": "yes"}
     assert next_slot(done, p0=False) is None
+
+
+# --- Rasa's runtime wiring ------------------------------------------------------------------
+
+def test_rasa_env_fills_every_endpoint_variable(monkeypatch, tmp_path):
+    from sakot.dialogue_model import rasa_env
+    from sakot.settings import PROJECT_ROOT, Settings
+
+    monkeypatch.delenv("SAKOT_RASA_TRACKER_URL", raising=False)
+    wanted = set(re.findall(r"\$\{(\w+)\}", (PROJECT_ROOT / "dialogue" / "endpoints.yml")
+                            .read_text()))
+    sqlite = rasa_env(Settings(database_url=f"sqlite:///{tmp_path}/a.db", var_dir=tmp_path))
+    assert wanted <= set(sqlite)
+    assert sqlite["SAKOT_RASA_TRACKER_URL"] == f"sqlite:///{tmp_path}/rasa_tracker.db"
+    assert sqlite["SAKOT_RASA_LOCK_STORE"] == "in_memory"
+    assert sqlite["SAKOT_ACTION_ENDPOINT_URL"] == "http://127.0.0.1:5055/webhook"
+    assert sqlite["SAKOT_NLU_ENDPOINT_URL"] == "http://127.0.0.1:5056"
+    pg = rasa_env(Settings(database_url="postgresql+psycopg://u:p@db:5432/sakot",
+                           redis_url="redis://cache:6380/2"))
+    assert pg["SAKOT_RASA_TRACKER_DIALECT"] == "postgresql"
+    assert pg["SAKOT_RASA_TRACKER_URL"] == "postgresql://u:p@db:5432/sakot"  # psycopg2 in Rasa
+    assert (pg["SAKOT_RASA_LOCK_STORE"], pg["SAKOT_RASA_LOCK_HOST"], pg["SAKOT_RASA_LOCK_PORT"],
+            pg["SAKOT_RASA_LOCK_DB"]) == ("redis", "cache", "6380", "2")
+
+
+def test_the_rasa_process_gets_that_env():
+    from sakot.processes import product_processes
+    from sakot.settings import Settings
+
+    rasa = next(p for p in product_processes(Settings()) if p.name == "rasa")
+    assert rasa.env["SAKOT_NLU_ENDPOINT_URL"].endswith(":5056")
+    assert rasa.env["RASA_TELEMETRY_ENABLED"] == "false"
