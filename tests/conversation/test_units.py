@@ -296,7 +296,7 @@ def test_rasa_env_fills_every_endpoint_variable(monkeypatch, tmp_path):
     from sakot.settings import PROJECT_ROOT, Settings
 
     monkeypatch.delenv("SAKOT_RASA_TRACKER_URL", raising=False)
-    wanted = set(re.findall(r"\$\{(\w+)\}", (PROJECT_ROOT / "dialogue" / "endpoints.yml")
+    wanted = set(re.findall(r"\$\{(SAKOT_\w+)\}", (PROJECT_ROOT / "dialogue" / "endpoints.yml")
                             .read_text()))
     sqlite = rasa_env(Settings(database_url=f"sqlite:///{tmp_path}/a.db", var_dir=tmp_path))
     assert wanted <= set(sqlite)
