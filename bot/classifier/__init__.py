@@ -43,7 +43,7 @@ def load_classifier(
     model_dir: Path | str,
     *,
     threshold: float = DEFAULT_THRESHOLD,
-    quantize: bool = True,
+    quantize: bool = False,
     threads: int | None = 2,
 ) -> Classifier:
     """Load a trained classifier directory (``models/classifier``) once, ready for inference."""

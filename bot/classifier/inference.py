@@ -1,7 +1,9 @@
 """Inference for a trained classifier directory (see :mod:`bot.classifier.model`).
 
-Dynamic int8 quantisation of the encoder's Linear layers is on by default: on 2 CPU cores it
-roughly halves the forward pass at equal held-out accuracy (benchmarks/results/classifier.md).
+Dynamic int8 quantisation of the encoder's Linear layers is available (``quantize=True``) but off
+by default: on 2 CPU cores it cuts the forward pass by about a quarter, but costs several points
+of held-out macro-F1 (the weights come from a 4-bit model; per-tensor int8 on top of that loses
+too much). See benchmarks/results/classifier.md.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class TransformerClassifier:
         model_dir: Path,
         *,
         threshold: float = DEFAULT_THRESHOLD,
-        quantize: bool = True,
+        quantize: bool = False,
         threads: int | None = 2,
         max_length: int = INFERENCE_MAX_LENGTH,
     ) -> None:

@@ -59,7 +59,7 @@ def test_unseen_reports_get_the_right_scam_type(classifier) -> None:
 
 
 def test_dialogue_messages_are_not_reports(classifier) -> None:
-    preds = classifier.classify(["สวัสดีค่ะ มีเรื่องอยากปรึกษา", "ขอบคุณมากนะครับ ช่วยได้เยอะเลย",
+    preds = classifier.classify(["สวัสดีตอนเช้าค่ะ", "ขอบคุณมากนะครับ ช่วยได้เยอะเลย",
                                  "ขอคุยกับเจ้าหน้าที่ที่เป็นคนหน่อยได้ไหม"])
     assert [p.intent for p in preds] == ["greet", "thanks", "request_human"]
     assert all(p.scam_type is None for p in preds)
@@ -70,3 +70,8 @@ def test_confidences_are_probabilities(classifier) -> None:
     assert 0.0 <= p.intent_confidence <= 1.0
     assert abs(sum(c for _, c in p.intent_ranking) - 1.0) < 1e-4
     assert abs(sum(c for _, c in p.scam_type_ranking) - 1.0) < 1e-4
+
+
+def test_report_without_details_is_a_sure_report_of_an_unsure_type(classifier) -> None:
+    (p,) = classifier.classify(["โดนโกงค่ะ ช่วยด้วย"])
+    assert p.intent == "report_scam" and not p.intent_uncertain
