@@ -25,9 +25,12 @@ from bot.storage.models import HandoffState, Priority
 from bot.texts_catalog import format_amount, format_datetime, say, type_buttons, type_label
 from bot.triage import Signals, urgency_signals
 
-# Intents that leave the intake to a rule (the form rejects, the rule answers).
-INTERRUPTS = {"request_human", "distress", "delete_my_data", "check_case_status",
-              "bot_challenge", "recovery_offer", "goodbye", "frozen_account_help", "ask_advice"}
+# Intents that leave the intake to a rule (the form rejects, the rule answers). The soft ones
+# yield when the message carries facts: "เมื่อ 5 วันก่อน" is an answer even if the classifier
+# hears a goodbye in it.
+HARD_INTERRUPTS = {"request_human", "distress", "delete_my_data", "recovery_offer"}
+SOFT_INTERRUPTS = {"check_case_status", "bot_challenge", "goodbye", "frozen_account_help",
+                   "ask_advice"}
 HANDOFF = {"handoff": HandoffState.WAITING_FOR_STAFF.value}
 
 
@@ -51,10 +54,16 @@ class SakotAction(Action, ABC):
         session = session_factory()()
         try:
             turn = Turn(tracker, session)
-            if self.safety_net and not turn.is_payload and \
-                    urgency_signals(turn.text).scammer_on_line:
+            signals = urgency_signals("" if turn.is_payload else turn.text)
+            if self.safety_net and signals.distress and self.action_name != "action_distress":
+                ActionDistress().act(turn)  # whatever the classifier said
+                return turn.finish(dispatcher)
+            if self.safety_net and signals.scammer_on_line:
                 flow.on_line_shortcut(turn)
                 return turn.finish(dispatcher)
+            if signals.recovery_offer and self.action_name != "action_recovery_warning":
+                # first, then whatever else this message needs
+                turn.say("recovery_warning", urgent=True)
             extra = self.act(turn) or []
             return turn.finish(dispatcher) + extra
         except Exception as exc:  # noqa: BLE001 - the victim must get an answer
@@ -109,9 +118,18 @@ class ValidateLossForm(FormValidationAction):
         session = session_factory()()
         try:
             turn = Turn(tracker, session)
-            if turn.intent in INTERRUPTS:
+            text = "" if turn.is_payload else turn.text
+            signals = urgency_signals(text)
+            if signals.distress:  # never left to the classifier: staff now, 1323, no questions
+                ActionDistress().act(turn)
+                return turn.finish(dispatcher) + [SlotSet("requested_slot", None)]
+            has_facts = bool(text) and facts_from_text(text, turn.received_at).has_any
+            if turn.intent in HARD_INTERRUPTS or (turn.intent in SOFT_INTERRUPTS
+                                                  and not has_facts):
                 session.rollback()
                 return []  # nothing taken: Rasa rejects the form and a rule answers
+            if signals.recovery_offer:
+                turn.say("recovery_warning", urgent=True)
             events = self._validate(turn)
             return turn.finish(dispatcher) + events
         except Exception as exc:  # noqa: BLE001
@@ -131,8 +149,8 @@ class ValidateLossForm(FormValidationAction):
         signals = Signals()
         if fresh:
             intent = turn.intent
-            if turn.slot("choosing_type") and self._chosen_type(turn):
-                chosen = self._chosen_type(turn)
+            chosen = self._chosen_type(turn) if asked == "type_confirmed" else None
+            if chosen:  # picked from the list, typed a label, or sent a type payload
                 service.set_scam_type(turn.session, case=case, scam_type=chosen, confidence=1.0,
                                       source="victim")
                 updates.update(type_confirmed="yes", scam_type=chosen, choosing_type=False)
@@ -186,6 +204,8 @@ class ValidateLossForm(FormValidationAction):
         value, _ = turn.entity("scam_type")
         if turn.is_payload and value:
             return str(value)
+        if turn.intent in ("affirm", "deny", "dont_know"):
+            return None
         text = turn.text.strip().lower()
         for lang in ("th", "en"):
             for type_id, label in type_buttons(lang).items():
@@ -277,6 +297,8 @@ class ActionConclude(SakotAction):
     action_name = "action_conclude"
 
     def act(self, turn: Turn) -> list:
+        if turn.conversation.handoff_state != HandoffState.BOT:
+            return []  # handed to staff earlier in this turn (distress): they take it from here
         case = turn.ensure_case()
         on_line = turn.slot("urgent_told") == "hang_up" and all(
             turn.slot(s) in ("skipped", None) for s in ("amount", "victim_bank"))
@@ -433,7 +455,7 @@ class ActionRecoveryWarning(SakotAction):
     action_name = "action_recovery_warning"
 
     def act(self, turn: Turn) -> list:
-        turn.say("recovery_warning")
+        turn.say("recovery_warning", urgent=True)  # before anything, even the privacy notice
         case = turn.case()
         if case is not None:
             service.event(turn.session, case, "recovery_offer_reported",
@@ -504,6 +526,13 @@ class ActionFallback(SakotAction):
             absorbed = flow.absorb(turn, case)
             result = flow.current_triage(turn, case, absorbed.facts.signals)
             flow.urgent_first(turn, case, result, absorbed.facts.signals)
+            if absorbed.understood and turn.slot("concluded"):
+                # a correction after the summary ("จริง ๆ โอนไป 3,500"): confirm the update
+                flow.noted(turn, absorbed, case)
+                turn.say("updated", case_number=case.case_number, join=True)
+                turn.session.flush()
+                turn.custom(flow.card(turn, service.case_view(turn.session, case=case)))
+                return []
         turn.say("fallback", buttons=[turn.button("btn_report", "/report_scam"),
                                       turn.button("btn_human", "/request_human")])
         return []

@@ -139,11 +139,29 @@ _APP_INSTALLED = re.compile(
 )
 
 
+# Self-harm language and "we'll get your money back for a fee" are never left to the
+# classifier alone: a miss costs too much.
+_DISTRESS = re.compile(
+    r"(ไม่อยากอยู่|ไม่อยากมีชีวิต|อยากตาย|ฆ่าตัวตาย|จบชีวิต|ตายดีกว่า|ตายไปเลย|ไม่อยากหายใจ"
+    r"|want to die|kill myself|killing myself|suicid|end my life|end it all"
+    r"|don'?t want to live|no reason to live)",
+    re.IGNORECASE,
+)
+_RECOVERY_OFFER = re.compile(
+    r"(ตามเงินคืน|ตามเงินเจอ|กู้เงินคืน|ได้เงินคืน.{0,30}(ค่าธรรมเนียม|ค่าทนาย|ค่าดำเนินการ|โอน)"
+    r"|(ค่าทนาย|ค่าดำเนินการ|ค่าธรรมเนียม).{0,30}(เงินคืน|ตามเงิน)"
+    r"|recover (my|your|the) money|get (my|your|the) money back.{0,40}fee|recovery (fee|service))",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Signals:
     scammer_on_line: bool = False
     money_still_leaving: bool = False
     app_may_be_installed: bool = False
+    distress: bool = False
+    recovery_offer: bool = False
 
 
 def urgency_signals(text: str) -> Signals:
@@ -152,4 +170,6 @@ def urgency_signals(text: str) -> Signals:
         scammer_on_line=bool(_ON_LINE.search(text)),
         money_still_leaving=bool(_STILL_LEAVING.search(text)),
         app_may_be_installed=bool(_APP_INSTALLED.search(text)),
+        distress=bool(_DISTRESS.search(text)),
+        recovery_offer=bool(_RECOVERY_OFFER.search(text)),
     )

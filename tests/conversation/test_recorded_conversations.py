@@ -78,7 +78,9 @@ def test_recorded_conversation(conv, dialogue_stack):
             if "handoff" in step:
                 assert bool(turn.custom("handoff")) is step["handoff"], where
 
-        expect = conv.get("expect", {})
+        expect = conv.get("expect")
+        if expect is None:  # replies only (whether a case opens depends on the classifier)
+            return
         if expect.get("case") is False:
             assert case is None, transcript
             return
