@@ -63,6 +63,19 @@ def test_triage_naive_time_is_bangkok():
     assert result.top_urgency and "lost_under_2h" in result.reasons
 
 
+@pytest.mark.parametrize("text, distress, recovery", [
+    ("โดนโกงไปหมดตัว ไม่อยากอยู่แล้ว", True, False),
+    ("I lost everything, I want to die", True, False),
+    ("มีไลน์ชื่อ AOC ทักมาบอกว่าตามเงินเจอแล้ว ให้โอนค่าธรรมเนียม", False, True),
+    ("a lawyer can recover my money for a fee", False, True),
+    ("อยากได้เงินคืนค่ะ", False, False),
+    ("โดนหลอกซื้อของ เสียใจมาก", False, False),
+])
+def test_safety_signals(text, distress, recovery):
+    s = urgency_signals(text)
+    assert (s.distress, s.recovery_offer) == (distress, recovery)
+
+
 def test_police_deadline_is_72h_from_the_earlier_of_transfer_and_report():
     assert police_deadline(ago(hours=5), NOW) == ago(hours=5) + timedelta(hours=72)
     assert police_deadline(None, NOW) == NOW + timedelta(hours=72)
