@@ -4,7 +4,7 @@
 2. Keyword rules: hand-written Thai/English cue words per scam type and per dialogue intent
    (written from the police case-type descriptions and common phrasing, not fitted to data).
 
-Writes ``benchmarks/results/baselines.json``; ``benchmarks/classifier_report.py`` puts it into
+Writes ``benchmarks/results/classifier_baselines.json``; ``benchmarks/classifier_report.py`` puts it into
 ``benchmarks/results/classifier.md`` next to the transformer.
 
     .venv/bin/python benchmarks/baselines.py
@@ -25,7 +25,7 @@ from bot.classifier.evaluation import score  # noqa: E402
 from bot.training.nlu_data import load_examples  # noqa: E402
 
 REPORT = "report_scam"
-RESULTS = ROOT / "benchmarks" / "results" / "baselines.json"
+RESULTS = ROOT / "benchmarks" / "results" / "classifier_baselines.json"
 
 
 def load(split: str, root: Path = ROOT / "nlu_data") -> list[tuple[str, str, str | None]]:

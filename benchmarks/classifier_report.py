@@ -1,7 +1,7 @@
 """Write benchmarks/results/classifier.md from the measured numbers.
 
 Inputs: models/classifier/metrics.json (the transformer, written by `sakot models train`),
-benchmarks/results/baselines.json (benchmarks/baselines.py) and
+benchmarks/results/classifier_baselines.json (benchmarks/baselines.py) and
 benchmarks/results/classifier_latency.json (benchmarks/classifier_latency.py), plus the
 optional one-vs-two-models comparison in benchmarks/results/classifier_variants.json.
 
@@ -40,11 +40,11 @@ def per_class_table(task: str, systems: dict[str, dict]) -> list[str]:
 
 def main() -> None:
     metrics = _load(ROOT / "models" / "classifier" / "metrics.json")
-    base = _load(RES / "baselines.json")
+    base = _load(RES / "classifier_baselines.json")
     lat = _load(RES / "classifier_latency.json")
     variants = _load(RES / "classifier_variants.json")
     if metrics is None or base is None:
-        sys.exit("need models/classifier/metrics.json and benchmarks/results/baselines.json")
+        sys.exit("need models/classifier/metrics.json and benchmarks/results/classifier_baselines.json")
     h = metrics["heldout"]
     systems = {"transformer (e5-small, 2 heads)": h, "TF-IDF + LR": base["tfidf_lr"],
                "keyword rules": base["keyword_rules"]}
