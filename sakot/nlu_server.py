@@ -146,13 +146,23 @@ def extraction_entities(extraction: Any) -> list[dict]:
                 "entity": e.kind,
                 "start": int(e.start),
                 "end": int(e.end),
-                "value": _plain(getattr(e, "value", None) or getattr(e, "raw", None)),
+                # national ids travel masked (Rasa stores parse data in its tracker)
+                "value": _plain(getattr(e, "masked", None) or getattr(e, "value", None)
+                                or getattr(e, "raw", None)),
                 "confidence_entity": float(getattr(e, "confidence", 1.0)),
                 "extractor": EXTRACTOR,
             }
         )
     out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+def _safe_analyze(analyzer: Analyzer, text: str) -> Any:
+    try:
+        return analyzer(text)
+    except ValueError as exc:  # e.g. a text over the analyzer's length limit
+        log.warning("no identifiers extracted: %s", exc)
+        return None
 
 
 def parse_result(text: str, message_id: str | None, pred: Prediction | None,
@@ -221,7 +231,7 @@ def create_nlu_app(
             return parse_result(text, req.message_id, None, [])
         if analyzer is not None:
             pred, extraction = await asyncio.gather(
-                batcher.classify(text), asyncio.to_thread(analyzer, text)
+                batcher.classify(text), asyncio.to_thread(_safe_analyze, analyzer, text)
             )
             entities = extraction_entities(extraction)
         else:
