@@ -10,6 +10,7 @@ and times are Bangkok local; amounts are decimal strings; no victim name, phone 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,24 @@ def _bank_number(code: str | None) -> str | None:
     return bank.number if bank and bank.kind is InstitutionKind.BANK else None
 
 
+_ACCOUNT_DIGITS = re.compile(r"^[0-9]{10,15}$")
+
+
+def sendable(dest) -> bool:
+    """Whether the exchange can route this destination: a complete account number with a
+    bank, or a well-formed PromptPay id. A partial slip number ("xxx-x-x1234-x") or an
+    account without a bank stays with staff instead of blocking the whole packet."""
+    if dest.kind == "account":
+        return bool(_ACCOUNT_DIGITS.match(dest.value)) and dest.bank_number is not None
+    if dest.kind == "promptpay_id":
+        return promptpay_type(dest.value) is not None
+    return False
+
+
+def sendable_destinations(case: CaseView) -> list:
+    return [d for d in case.destinations if sendable(d)]
+
+
 def contact_ref(case: CaseView) -> str:
     return f"sakot-case-{case.case_number}"
 
@@ -37,9 +56,11 @@ def build_case_packet(case: CaseView, *, reported_at: datetime) -> dict:
     """A JSON-ready packet. ``transfers`` has one row per destination we know."""
     when = case.last_transfer_at.astimezone(BANGKOK) if case.last_transfer_at else None
     from_bank = _bank_number(case.victim_bank)
-    from_account = next((s.value for s in case.source_accounts), None)
+    # Only a real account number of the victim's: never a national-ID PromptPay or a phone.
+    from_account = next((s.value for s in case.source_accounts
+                         if s.kind == "account" and _ACCOUNT_DIGITS.match(s.value)), None)
     transfers = []
-    for i, dest in enumerate(case.destinations):
+    for i, dest in enumerate(sendable_destinations(case)):
         row: dict = {
             "from_bank_code": from_bank,
             "from_account_no": from_account,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot import desk
 from bot.cases.facts import MessageFacts
 from bot.cases.numbers import new_case_number
-from bot.cases.packet import TOPIC, build_case_packet
+from bot.cases.packet import TOPIC, build_case_packet, sendable_destinations
 from bot.cases.view import CaseView, Destination
 from bot.handoff import HandoffAction, InvalidHandoff
 from bot.outbox.store import enqueue
@@ -324,7 +324,7 @@ def escalate(session: Session, *, conversation: Conversation, case: Case,
     view = case_view(session, case=case)
     key = None
     queued = False
-    if view.destinations:
+    if sendable_destinations(view):
         packet = build_case_packet(view, reported_at=reported_at)
         key = f"{case.id}:v{packet_version(session, case=case)}"
         queued = enqueue(session, topic=TOPIC, idempotency_key=key, payload=packet)
@@ -332,7 +332,9 @@ def escalate(session: Session, *, conversation: Conversation, case: Case,
             event(session, case, "packet_queued", idempotency_key=key, topic=TOPIC,
                   transfers=len(packet["transfers"]))
     else:
-        event(session, case, "packet_deferred", reason="no_destination_identifier")
+        reason_code = ("destination_incomplete" if view.destinations
+                       else "no_destination_identifier")
+        event(session, case, "packet_deferred", reason=reason_code)
     if case.status != CaseStatus.ESCALATED:
         event(session, case, "escalated", reason=reason, priority=str(case.priority))
         case.status = CaseStatus.ESCALATED

@@ -335,3 +335,25 @@ def test_the_rasa_process_gets_that_env():
     rasa = next(p for p in product_processes(Settings()) if p.name == "rasa")
     assert rasa.env["SAKOT_NLU_ENDPOINT_URL"].endswith(":5056")
     assert rasa.env["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def test_freeze_packet_leaves_out_what_the_exchange_cannot_route():
+    from exchange.schemas import CaseCreate
+
+    view = _view(
+        destinations=(Destination("account", "xxxxx1234x", "KBANK"),   # partial, from a slip
+                      Destination("account", "9876543210", None),       # no bank known
+                      Destination("account", "1234567890", "KBANK")),
+        source_accounts=(Destination("promptpay_id", "1101700203450", "PROMPTPAY"),))
+    packet = build_case_packet(view, reported_at=datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
+    (only,) = packet["transfers"]
+    assert only["to_account_no"] == "1234567890"
+    assert "from_account_no" not in only  # a national-ID PromptPay never goes to a bank
+    CaseCreate.model_validate(packet)  # one bad identifier does not block the freeze
+
+
+def test_escalation_defers_a_packet_with_no_routable_destination():
+    from bot.cases.packet import sendable_destinations
+
+    assert sendable_destinations(_view(destinations=(
+        Destination("account", "xxxxx1234x", "KBANK"),))) == []
