@@ -5,10 +5,12 @@ from __future__ import annotations
 from alembic import context
 
 from bot.storage.db import make_engine
+from bot.storage.migrate import include_object
 from bot.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
 
 
 def _url() -> str:
@@ -32,6 +34,7 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
+            include_object=include_object,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

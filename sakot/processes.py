@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sakot.dialogue_model import rasa_env
 from sakot.settings import PROJECT_ROOT, Settings
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
@@ -60,7 +61,7 @@ def product_processes(settings: Settings) -> list[ProcessSpec]:
              "--credentials", str(PROJECT_ROOT / "dialogue" / "credentials.yml"),
              "--port", str(settings.rasa_port), "--interface", "127.0.0.1"],
             missing=_needs(rasa_model_dir, "run `make setup` to train the dialogue model"),
-            env=__import__("sakot.dialogue_model", fromlist=["rasa_env"]).rasa_env(settings),
+            env=rasa_env(settings),
         ),
         ProcessSpec("worker", _sakot("worker"),
                     missing=_needs(PROJECT_ROOT / "bot" / "outbox" / "worker.py", "outbox worker")),

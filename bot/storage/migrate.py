@@ -10,6 +10,16 @@ from alembic.config import Config
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Only our own tables: Rasa's SQL tracker store may keep its `events` table in the same
+    PostgreSQL database, and autogenerate must never propose dropping it."""
+    from bot.storage.models import Base
+
+    if type_ == "table" and reflected and compare_to is None:
+        return name in Base.metadata.tables
+    return True
+
+
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

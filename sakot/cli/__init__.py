@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from sakot.cli import data, doctor, exchange, models, run
-from sakot.cli import worker as worker_cli
-from sakot.cli import analyze
+from sakot.cli import analyze, data, dialogue, doctor, exchange, line, models, run
 from sakot.cli import staff as staff_cli
-from sakot.cli import line
+from sakot.cli import worker as worker_cli
 
 app = typer.Typer(
     help="Sakot (สกัด): a Thai-language assistant for online-scam victims.",
@@ -20,7 +18,7 @@ app.command("up")(run.up)
 app.command("serve")(run.serve)
 app.command("doctor")(doctor.doctor)
 app.command("migrate")(run.migrate)
-app.command("actions")(__import__("sakot.cli.dialogue", fromlist=["actions"]).actions)
+app.command("actions")(dialogue.actions)
 app.add_typer(models.app, name="models")
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(data.app, name="data")

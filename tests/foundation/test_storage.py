@@ -123,3 +123,25 @@ def test_staff_consent_and_audit_records(migrated_sessions):
     with session_scope(migrated_sessions) as s:
         assert s.scalars(select(AuditLog.reason)).one() == "call bank"
         assert s.scalars(select(StaffUser.role)).one() == "agent"
+
+
+def test_foreign_tables_in_the_same_database_are_left_alone(database_url):
+    """Rasa's tracker store may share the database: autogenerate must not drop its table."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import text
+
+    from bot.storage.db import make_engine
+    from bot.storage.migrate import upgrade
+    from bot.storage.models import Base
+    from bot.storage.migrate import include_object
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255))"))
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(ctx, Base.metadata)
+    engine.dispose()
+    assert diff == []
