@@ -27,7 +27,9 @@ event loop never blocks.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -165,6 +167,32 @@ def _safe_analyze(analyzer: Analyzer, text: str) -> Any:
         return None
 
 
+_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w\-]*)(?P<entities>\{.*\})?\s*$", re.DOTALL)
+
+
+def payload_result(text: str, message_id: str | None) -> dict | None:
+    """Rasa's "/intent{json}" form (buttons, synthetic engine messages) names its own intent
+    and entities, as Rasa's own RegexMessageHandler would; anything malformed goes to the
+    classifier like ordinary text."""
+    match = _PAYLOAD.match(text.strip())
+    if not match:
+        return None
+    entities = []
+    if match.group("entities"):
+        try:
+            values = json.loads(match.group("entities"))
+        except ValueError:
+            return None
+        if not isinstance(values, dict):
+            return None
+        entities = [{"entity": k, "value": v, "start": 0, "end": len(text),
+                     "confidence_entity": 1.0, "extractor": "payload"}
+                    for k, v in values.items()]
+    intent = {"name": match.group("intent"), "confidence": 1.0}
+    return {"text": text, "message_id": message_id, "intent": intent,
+            "intent_ranking": [intent], "entities": entities, "sakot": {"uncertain": False}}
+
+
 def parse_result(text: str, message_id: str | None, pred: Prediction | None,
                  entities: list[dict]) -> dict:
     if pred is None:  # empty message
@@ -229,6 +257,8 @@ def create_nlu_app(
         text = req.text
         if not text.strip():
             return parse_result(text, req.message_id, None, [])
+        if (payload := payload_result(text, req.message_id)) is not None:
+            return payload
         if analyzer is not None:
             pred, extraction = await asyncio.gather(
                 batcher.classify(text), asyncio.to_thread(_safe_analyze, analyzer, text)

@@ -173,3 +173,15 @@ def test_real_uvicorn_server() -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+async def test_button_payloads_name_their_own_intent_and_entities() -> None:
+    async with client(create_nlu_app(FakeClassifier(), fake_analyzer)) as c:
+        r = await c.post("/model/parse",
+                         json={"text": '/inform{"victim_bank": "KBANK", "money_lost": "yes"}'})
+        plain = await c.post("/model/parse", json={"text": "/not a payload {"})
+    body = r.json()
+    assert body["intent"] == {"name": "inform", "confidence": 1.0}
+    assert {(e["entity"], e["value"]) for e in body["entities"]} == {
+        ("victim_bank", "KBANK"), ("money_lost", "yes")}
+    assert plain.json()["intent"]["name"] != "not"  # malformed: classified like text
