@@ -22,6 +22,7 @@ from bot.cases.facts import MessageFacts
 from bot.cases.numbers import new_case_number
 from bot.cases.packet import TOPIC, build_case_packet, sendable_destinations
 from bot.cases.view import CaseView, Destination
+from bot.conversation.evidence import attach_pending_evidence
 from bot.handoff import HandoffAction, InvalidHandoff
 from bot.outbox.store import enqueue
 from bot.storage.models import (
@@ -130,6 +131,8 @@ def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
     else:  # pragma: no cover - 23^6 numbers
         raise RuntimeError("could not allocate a case number")
     event(session, case, "case_opened", actor=actor, case_number=case.case_number, reason=reason)
+    # A slip sent before the victim told us what happened belongs to this case.
+    attach_pending_evidence(session, case=case, actor=actor)
     return case
 
 

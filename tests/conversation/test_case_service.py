@@ -209,3 +209,25 @@ def test_consent_record(migrated_sessions):
         service.record_consent(s, conversation_id=conv.id, kind="privacy_notice_shown")
         s.flush()
         assert service.privacy_notice_shown(s, conversation_id=conv.id)
+
+
+def test_a_slip_sent_before_the_report_joins_the_new_case(migrated_sessions):
+    from bot.storage.models import Conversation, Evidence
+
+    slip_payload = "0041000600000101030040220014242082547BPM049885102TH910434DF"
+    with session_scope(migrated_sessions) as s:
+        conv = Conversation(channel="line", channel_user_id="U-slip-first")
+        s.add(conv)
+        s.flush()
+        s.add(Evidence(conversation_id=conv.id, content_type="image/png", sha256="ab",
+                       size_bytes=10, storage_path="evidence/ab.png",
+                       slip_qr={"raw": slip_payload}))
+        s.flush()
+        case = service.open_case(s, conversation=conv)
+        case_id = case.id
+    with session_scope(migrated_sessions) as s:
+        evidence = s.scalars(select(Evidence)).one()
+        assert evidence.case_id == case_id
+        refs = s.scalars(select(Identifier).where(Identifier.case_id == case_id,
+                                                  Identifier.kind == "transaction_ref")).all()
+        assert [(r.source, r.bank_code) for r in refs] == [("slip_qr", "KBANK")]
