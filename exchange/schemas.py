@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from bot.scam_types import ScamType  # noqa: F401  (the police case types, one source)
 from exchange.banks import BANKS
 
 # ---------------------------------------------------------------------------------------- enums
@@ -29,25 +30,6 @@ class Role(StrEnum):
     AMLO = "amlo"
     NBTC = "nbtc"
     AOC = "aoc"
-
-
-class ScamType(StrEnum):
-    """Sakot label ids (bot/scam_types.py), mapped to the police case types there."""
-
-    ONLINE_SHOPPING = "online_shopping"
-    IMPERSONATION = "impersonation"
-    ROMANCE = "romance"
-    PRIZE_FEE = "prize_fee"
-    LOAN = "loan"
-    JOB_TASK = "job_task"
-    CALL_CENTER = "call_center"
-    REMOTE_APP = "remote_app"
-    HACKING = "hacking"
-    RANSOMWARE = "ransomware"
-    INVESTMENT = "investment"
-    CRYPTO = "crypto"
-    PONZI = "ponzi"
-    OTHER = "other"
 
 
 class Priority(StrEnum):

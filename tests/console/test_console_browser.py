@@ -8,7 +8,6 @@ and the bot answers again. Screenshots go to test-artifacts/console/."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -21,10 +20,6 @@ from tests.console.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "console"
 LIVE = 10_000  # ms: well under the queue's 30-s safety reload, so "live" really is live
 
@@ -38,17 +33,6 @@ ASK_FOR_HUMAN = "ขอคุยกับเจ้าหน้าที่ค่
 BOT_HANDS_OVER = "กำลังส่งต่อให้เจ้าหน้าที่ค่ะ"
 
 
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium fonts-thai-tlwg "
-                    "(scripts/setup.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
