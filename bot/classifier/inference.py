@@ -37,6 +37,10 @@ def _softmax(x: np.ndarray, t: float) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+# P(report_scam) from which a message's scam type is used even if another intent wins.
+REPORT_EVIDENCE = 0.25
+
+
 class TransformerClassifier:
     """Thread-safe: one forward pass at a time (the cores are shared anyway)."""
 
@@ -90,7 +94,12 @@ class TransformerClassifier:
             intent = self.meta.intents[order_i[0]]
             intent_conf = float(row_i[order_i[0]])
             scam_conf = float(row_s[order_s[0]])
-            is_report = intent == self.meta.report_intent
+            # A detailed first message ("โอนค่าเสื้อ 2,500 เข้ากสิกร … ร้านบล็อก") reads as both
+            # `inform` and `report_scam`; its scam type still counts when the report reading
+            # is substantial. Plain answers ("ไทยพาณิชย์ค่ะ") score well below 1% here.
+            report_p = (float(row_i[list(self.meta.intents).index(self.meta.report_intent)])
+                        if self.meta.report_intent in self.meta.intents else 0.0)
+            is_report = intent == self.meta.report_intent or report_p >= REPORT_EVIDENCE
             intent_unsure = intent_conf < self.threshold
             scam_unsure = is_report and scam_conf < self.threshold
             out.append(

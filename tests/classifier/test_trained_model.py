@@ -75,3 +75,12 @@ def test_confidences_are_probabilities(classifier) -> None:
 def test_report_without_details_is_a_sure_report_of_an_unsure_type(classifier) -> None:
     (p,) = classifier.classify(["โดนโกงค่ะ ช่วยด้วย"])
     assert p.intent == "report_scam" and not p.intent_uncertain
+
+
+def test_a_detailed_first_message_keeps_its_scam_type_even_when_read_as_inform(classifier):
+    detailed, answer = classifier.classify([
+        "เมื่อกี้โอนเงินค่าเสื้อ 2,500 บาทเข้ากสิกร 123-4-56789-0 ร้านบล็อกเลยค่ะ",
+        "ไทยพาณิชย์ค่ะ",
+    ])
+    assert detailed.scam_type == "online_shopping" and not detailed.scam_type_uncertain
+    assert answer.scam_type is None  # a bare answer to a question carries no scam type
