@@ -1,5 +1,7 @@
-"""Sakot's Rasa custom actions (rasa-sdk). Thin: each one builds a ``Turn`` and calls into
-``bot/`` through ``actions.flow``; strings come from ``bot/texts_*.py``.
+"""Sakot's Rasa custom actions (rasa-sdk). Thin: each one builds a ``Turn``; the intake's
+decisions (situation, priority, what is said first, which question next, when to escalate) are
+taken by the pure core ``bot.intake`` through the adapter ``actions.flow``; strings come from
+``bot/texts_*.py``.
 
 Served by ``sakot actions`` (port SAKOT_ACTION_PORT, 5055).
 """
@@ -19,11 +21,10 @@ from actions.context import Turn, safe_error, session_factory
 from actions.tracker_purge import purge_later
 from bot.cases import service
 from bot.cases.facts import facts_from_text
-from bot.cases.intake import LOSS_SLOTS, next_slot
-from bot.scam_types import ScamType
+from bot.intake import LOSS_SLOTS
 from bot.storage.models import HandoffState, Priority
-from bot.texts_catalog import format_amount, format_datetime, say, type_buttons, type_label
-from bot.triage import Signals, urgency_signals
+from bot.texts_catalog import format_amount, format_datetime, say, type_label
+from bot.triage import urgency_signals
 
 # Intents that leave the intake to a rule (the form rejects, the rule answers). The soft ones
 # yield when the message carries facts: "เมื่อ 5 วันก่อน" is an answer even if the classifier
@@ -47,7 +48,7 @@ class SakotAction(Action, ABC):
     def act(self, turn: Turn) -> list:
         """The action's work; returns extra events."""
 
-    safety_net = True  # a victim on the phone with the scammer gets the shortest path here
+    safety_net = True  # whatever the classifier said, an urgent message goes to the core
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
@@ -55,11 +56,10 @@ class SakotAction(Action, ABC):
         try:
             turn = Turn(tracker, session)
             signals = urgency_signals("" if turn.is_payload else turn.text)
-            if self.safety_net and signals.distress and self.action_name != "action_distress":
-                ActionDistress().act(turn)  # whatever the classifier said
-                return turn.finish(dispatcher)
-            if self.safety_net and signals.scammer_on_line:
-                flow.on_line_shortcut(turn)
+            if self.safety_net and (signals.distress or signals.scammer_on_line):
+                # a victim in distress or coached on the phone right now: the core decides
+                # (hang up / 1323 first, staff now), not the rule the classifier picked
+                flow.take_message(turn)
                 return turn.finish(dispatcher)
             if signals.recovery_offer and self.action_name != "action_recovery_warning":
                 # first, then whatever else this message needs
@@ -84,31 +84,22 @@ class ActionGreet(SakotAction):
 
 
 class ActionTakeReport(SakotAction):
-    """A report (or facts) outside the intake: open the case, classify, extract, and tell an
-    urgent victim to call their bank before anything else. The intake form follows."""
+    """A report (or facts) outside the intake: the core decides (urgent lines first, then the
+    next question, which the form asks). Adapter only: ``actions.flow``."""
 
     safety_net = False
     action_name = "action_take_report"
 
     def act(self, turn: Turn) -> list:
-        case = turn.ensure_case()
-        absorbed = flow.absorb(turn, case)
-        result = flow.current_triage(turn, case, absorbed.facts.signals)
-        flow.urgent_first(turn, case, result, absorbed.facts.signals)
-        if turn.slot("concluded"):
-            flow.noted(turn, absorbed, case)
-        events = [SlotSet(k, v) for k, v in absorbed.slots.items()]
-        if absorbed.facts.signals.scammer_on_line:
-            # the shortest path: no questions; the form ends at once and staff take over
-            events += [SlotSet(slot, "skipped") for slot in LOSS_SLOTS
-                       if slot not in absorbed.slots]
+        flow.take_message(turn)
         turn.slots["last_processed"] = turn.message_key
-        return events
+        return []
 
 
 class ValidateLossForm(FormValidationAction):
-    """Fills the intake from the whole message (several facts at once), accepts "ไม่ทราบ",
-    lets the victim correct the scam type, and decides the next question (bot.cases.intake)."""
+    """The intake form's validation: each new message goes through the core, which fills the
+    slots it answers (several facts at once), accepts "ไม่ทราบ", takes a corrected scam type
+    and names the next question (``requested_slot``)."""
 
     def name(self) -> str:
         return "validate_loss_form"
@@ -119,207 +110,75 @@ class ValidateLossForm(FormValidationAction):
         try:
             turn = Turn(tracker, session)
             text = "" if turn.is_payload else turn.text
+            if tracker.get_slot("last_processed") == turn.message_key:
+                # the form's activation right after action_take_report: already decided
+                state = flow.load_state(turn)
+                return [SlotSet("requested_slot", state.asked)]
             signals = urgency_signals(text)
-            if signals.distress:  # never left to the classifier: staff now, 1323, no questions
-                ActionDistress().act(turn)
-                return turn.finish(dispatcher) + [SlotSet("requested_slot", None)]
             has_facts = bool(text) and facts_from_text(text, turn.received_at).has_any
-            if turn.intent in HARD_INTERRUPTS or (turn.intent in SOFT_INTERRUPTS
-                                                  and not has_facts):
+            if not signals.distress and not signals.scammer_on_line and (
+                    turn.intent in HARD_INTERRUPTS
+                    or (turn.intent in SOFT_INTERRUPTS and not has_facts)):
                 session.rollback()
                 return []  # nothing taken: Rasa rejects the form and a rule answers
             if signals.recovery_offer:
                 turn.say("recovery_warning", urgent=True)
-            events = self._validate(turn)
-            return turn.finish(dispatcher) + events
+            state = flow.take_message(turn)
+            turn.slots["last_processed"] = turn.message_key
+            return turn.finish(dispatcher) + [SlotSet("requested_slot", state.asked)]
         except Exception as exc:  # noqa: BLE001
             session.rollback()
             return safe_error(dispatcher, tracker, exc) + [SlotSet("last_processed", "error")]
         finally:
             session.close()
 
-    def _validate(self, turn: Turn) -> list:
-        tracker = turn.tracker
-        asked = tracker.get_slot("requested_slot")
-        case = turn.ensure_case()
-        slots = {s: None if turn.new_case else tracker.get_slot(s) for s in LOSS_SLOTS}
-        fresh = tracker.get_slot("last_processed") != turn.message_key
-        updates: dict[str, Any] = {}
-        absorbed = None
-        signals = Signals()
-        if fresh:
-            intent = turn.intent
-            chosen = self._chosen_type(turn) if asked == "type_confirmed" else None
-            if chosen:  # picked from the list, typed a label, or sent a type payload
-                service.set_scam_type(turn.session, case=case, scam_type=chosen, confidence=1.0,
-                                      source="victim")
-                updates.update(type_confirmed="yes", scam_type=chosen, choosing_type=False)
-                turn.say("type_noted", type_label=type_label(turn.lang, chosen))
-            elif intent == "affirm" and asked == "money_lost":
-                service.set_money_lost(turn.session, case=case, lost=True)
-                updates["money_lost"] = "yes"
-            elif intent == "deny" and asked == "money_lost":
-                service.set_money_lost(turn.session, case=case, lost=False)
-                updates["money_lost"] = "no"
-            elif intent == "affirm" and asked == "type_confirmed":
-                service.set_scam_type(turn.session, case=case,
-                                      scam_type=case.scam_type or ScamType.OTHER.value,
-                                      confidence=1.0, source="victim")
-                updates["type_confirmed"] = "yes"
-            elif intent == "deny" and asked == "type_confirmed":
-                updates["choosing_type"] = True  # the ask action shows the list
-            elif intent in ("dont_know", "deny") and asked:
-                updates[asked] = "unknown"
-                if asked == "money_lost":
-                    service.set_money_lost(turn.session, case=case, lost=None)
-            else:
-                absorbed = flow.absorb(turn, case, asked=asked)
-                signals = absorbed.facts.signals
-                updates.update(absorbed.slots)
-                if asked == "money_lost" and "money_lost" not in updates and intent == "affirm":
-                    updates["money_lost"] = "yes"
-                if turn.slot("choosing_type") is None and asked == "type_confirmed" \
-                        and not absorbed.understood and intent not in ("report_scam", "inform"):
-                    turn.say("not_understood_slot")
-        slots.update({k: v for k, v in updates.items() if k in LOSS_SLOTS})
-        result = flow.current_triage(turn, case, signals)
-        told_before = turn.slot("urgent_told")
-        flow.urgent_first(turn, case, result, signals)
-        if absorbed is not None:  # confirm back what this message told us
-            flow.noted(turn, absorbed, case,
-                       skip_bank=turn.slots.get("urgent_told", told_before) != told_before)
-        p0 = case.priority == Priority.P0
-        if p0 and not slots.get("type_confirmed"):
-            updates["type_confirmed"] = slots["type_confirmed"] = "skipped"
-        nxt = next_slot(slots, p0=p0, on_line=signals.scammer_on_line)
-        if signals.scammer_on_line:
-            for slot in LOSS_SLOTS:
-                if slots.get(slot) is None:
-                    updates[slot] = "skipped"
-        turn.slots["last_processed"] = turn.message_key
-        return [SlotSet(k, v) for k, v in updates.items()] + [SlotSet("requested_slot", nxt)]
-
-    @staticmethod
-    def _chosen_type(turn: Turn) -> str | None:
-        value, _ = turn.entity("scam_type")
-        if turn.is_payload and value:
-            return str(value)
-        if turn.intent in ("affirm", "deny", "dont_know"):
-            return None
-        text = turn.text.strip().lower()
-        for lang in ("th", "en"):
-            for type_id, label in type_buttons(lang).items():
-                if text == label.lower():
-                    return type_id
-        return str(value) if value and turn.intent in ("inform", "report_scam") else None
-
 
 class _Ask:
-    """A form question with a "don't know" button (mixed into SakotAction subclasses)."""
+    """A form question: the one the core chose (``bot.intake.question``). (A mixin, so the
+    executor registers only the concrete ask actions.)"""
 
     safety_net = False
-    key = ""
-    dont_know = True
 
     def act(self, turn: Turn) -> list:
-        buttons = [turn.button("btn_dont_know", "/dont_know")] if self.dont_know else None
-        turn.say(self.key, buttons=buttons)
+        flow.ask(turn)
         return []
 
 
 class AskTransferTime(_Ask, SakotAction):
     action_name = "action_ask_transfer_time"
-    key = "ask_transfer_time"
 
 
 class AskAmount(_Ask, SakotAction):
     action_name = "action_ask_amount"
-    key = "ask_amount"
 
 
 class AskDestination(_Ask, SakotAction):
     action_name = "action_ask_destination"
-    key = "ask_destination"
 
 
-class AskVictimBank(SakotAction):
-    safety_net = False
+class AskVictimBank(_Ask, SakotAction):
     action_name = "action_ask_victim_bank"
-    BANKS = ("KBANK", "SCB", "KTB", "BBL", "BAY", "TTB", "GSB", "BAAC", "TRUEMONEY")
-    SHORT_TH = {"BBL": "ธนาคารกรุงเทพ", "BAY": "กรุงศรี", "TTB": "ทีทีบี", "BAAC": "ธ.ก.ส.",
-                "TRUEMONEY": "ทรูมันนี่"}
-
-    def act(self, turn: Turn) -> list:
-        from bot.banks import BY_CODE, BankCode
-
-        buttons = []
-        for code in self.BANKS:
-            bank = BY_CODE[BankCode(code)]
-            label = bank.name_en if turn.lang == "en" else self.SHORT_TH.get(
-                code, bank.name_th.removeprefix("ธนาคาร"))
-            buttons.append((label[:20], label))  # plain text: the extractor reads the name
-        buttons.append(turn.button("btn_dont_know", "/dont_know"))
-        turn.say("ask_victim_bank", buttons=buttons)
-        return []
 
 
-class AskMoneyLost(SakotAction):
-    safety_net = False
+class AskMoneyLost(_Ask, SakotAction):
     action_name = "action_ask_money_lost"
 
-    def act(self, turn: Turn) -> list:
-        turn.say("ask_money_lost", buttons=[turn.button("btn_lost_yes", "/affirm"),
-                                            turn.button("btn_lost_no", "/deny")])
-        return []
 
-
-class AskTypeConfirmed(SakotAction):
-    safety_net = False
+class AskTypeConfirmed(_Ask, SakotAction):
     action_name = "action_ask_type_confirmed"
-
-    def act(self, turn: Turn) -> list:
-        case = turn.case()
-        if turn.slot("choosing_type") or case is None or not case.scam_type:
-            buttons = [(label, f'/inform{{"scam_type":"{type_id}"}}')
-                       for type_id, label in type_buttons(turn.lang).items()]
-            turn.say("choose_type", buttons=buttons)
-            return [SlotSet("choosing_type", True)]
-        turn.say("confirm_type", type_label=type_label(turn.lang, case.scam_type),
-                 buttons=[turn.button("btn_yes", "/affirm"), turn.button("btn_no", "/deny")])
-        return []
 
 
 class ActionConclude(SakotAction):
-    """The intake is done: escalate a P0 case, then the case number, the card, the police step
-    with the deadline and the complaint draft, and the advice for the scam type."""
+    """The intake is done. The core concluded in the message that ended it (escalation, case
+    number, card, police step, advice); this only covers a form that ended otherwise."""
 
     safety_net = False
     action_name = "action_conclude"
 
     def act(self, turn: Turn) -> list:
         if turn.conversation.handoff_state != HandoffState.BOT:
-            return []  # handed to staff earlier in this turn (distress): they take it from here
-        case = turn.ensure_case()
-        on_line = turn.slot("urgent_told") == "hang_up" and all(
-            turn.slot(s) in ("skipped", None) for s in ("amount", "victim_bank"))
-        flow.current_triage(turn, case, Signals())
-        escalated_now = flow.escalate_if_p0(turn, case, reason="p0_triage")
-        already = bool(turn.slot("concluded"))
-        turn.slots["concluded"] = True
-        turn.session.flush()
-        view = service.case_view(turn.session, case=case)
-        if already and not escalated_now:
-            turn.say("updated", case_number=case.case_number)
-            turn.custom(flow.card(turn, view))
-            return []
-        turn.say("case_number", case_number=case.case_number, join=True)
-        turn.custom(flow.card(turn, view))
-        if on_line:
-            return []
-        flow.police_and_advice(turn, view)
-        if case.status != "escalated":  # escalated: staff own the chat from here
-            turn.say("correct_hint", join=True)
-            turn.say("closing_help", join=True)
+            return []  # handed to staff earlier in this turn: they take it from here
+        flow.conclude_now(turn)
         return []
 
 
@@ -338,19 +197,23 @@ class ActionRequestHuman(SakotAction):
 
 
 class ActionDistress(SakotAction):
+    """Self-harm language: the core answers (1323 first, staff now, the case P0)."""
+
     safety_net = False
     action_name = "action_distress"
 
     def act(self, turn: Turn) -> list:
-        case = turn.ensure_case(reason="distress")
-        service.add_story(turn.session, case=case, text=turn.text, message_id=turn.message_id)
-        service.raise_priority(turn.session, case=case, priority=Priority.P0, reason="distress")
-        service.request_human(turn.session, conversation=turn.conversation, case=case,
-                              reason="distress")
-        turn.say("distress")
-        turn.custom(HANDOFF, control=True)
-        turn.custom({"case_updated": {"change": "distress", "case_number": case.case_number,
-                                      "priority": "P0"}}, control=True)
+        flow.take_message(turn)
+        if turn.conversation.handoff_state == HandoffState.BOT:
+            # the classifier heard distress the keyword net and the situation head did not:
+            # still never left alone
+            case = turn.ensure_case(reason="distress")
+            service.raise_priority(turn.session, case=case, priority=Priority.P0,
+                                   reason="distress")
+            service.request_human(turn.session, conversation=turn.conversation, case=case,
+                                  reason="distress")
+            turn.say("distress")
+            turn.custom(HANDOFF, control=True)
         return []
 
 
@@ -447,7 +310,8 @@ class ActionDeleteData(SakotAction):
         for number in result.kept_case_numbers:
             turn.say("deleted_kept_case", case_number=number)
         cleared = [SlotSet(s, None) for s in (*LOSS_SLOTS, "delete_confirmed", "scam_type",
-                                               "concluded", "urgent_told", "choosing_type")]
+                                               "concluded", "urgent_told", "choosing_type",
+                                               "intake_state", "priority", "escalated")]
         return cleared
 
 
@@ -500,7 +364,8 @@ class ActionOutOfScope(SakotAction):
 
 
 class ActionFallback(SakotAction):
-    """Not sure what was meant: keep any facts, protect an urgent victim, offer choices."""
+    """Not sure what was meant: a message that carries facts or urgency goes through the core
+    (and starts the intake when it reports a loss); otherwise offer choices."""
 
     action_name = "action_fallback"
     start_intake = True
@@ -510,31 +375,24 @@ class ActionFallback(SakotAction):
             # a button or engine payload ("/request_human") the NLU service did not parse:
             # act on it anyway rather than say "not understood"
             return PAYLOAD_ACTIONS[turn.intent]().act(turn)
-        facts = facts_from_text("" if turn.is_payload else turn.text, turn.received_at)
-        case = turn.case()
+        text = "" if turn.is_payload else turn.text
+        facts = facts_from_text(text, turn.received_at)
         reported_loss = not facts.denies_loss and (
             facts.amount is not None or bool(facts.destinations) or facts.mentions_money_sent
             or facts.signals.money_still_leaving)
-        if self.start_intake and reported_loss and not turn.tracker.active_loop.get("name") \
-                and not turn.slot("concluded"):
-            # the classifier was unsure, but the message reports money lost: treat it as a
-            # report (urgent lines first) and start the intake
-            events = ActionTakeReport().act(turn)
-            return events + [FollowupAction("loss_form")]
-        if case is not None or facts.has_any or facts.signals.scammer_on_line:
-            case = case or turn.ensure_case()
-            absorbed = flow.absorb(turn, case)
-            result = flow.current_triage(turn, case, absorbed.facts.signals)
-            flow.urgent_first(turn, case, result, absorbed.facts.signals)
-            if absorbed.understood and turn.slot("concluded"):
-                # a correction after the summary ("จริง ๆ โอนไป 3,500"): confirm the update
-                flow.noted(turn, absorbed, case)
-                turn.say("updated", case_number=case.case_number, join=True)
-                turn.session.flush()
-                turn.custom(flow.card(turn, service.case_view(turn.session, case=case)))
-                return []
-        turn.say("fallback", buttons=[turn.button("btn_report", "/report_scam"),
-                                      turn.button("btn_human", "/request_human")])
+        if turn.case() is None and not (facts.has_any or reported_loss
+                                        or facts.signals.scammer_on_line):
+            turn.say("fallback", buttons=[turn.button("btn_report", "/report_scam"),
+                                          turn.button("btn_human", "/request_human")])
+            return []
+        before = len(turn.replies)
+        state = flow.take_message(turn)
+        turn.slots["last_processed"] = turn.message_key
+        if self.start_intake and state.asked and not turn.tracker.active_loop.get("name"):
+            return [FollowupAction("loss_form")]  # the form asks the core's question
+        if len(turn.replies) == before and turn.conversation.handoff_state == HandoffState.BOT:
+            turn.say("fallback", buttons=[turn.button("btn_report", "/report_scam"),
+                                          turn.button("btn_human", "/request_human")])
         return []
 
 

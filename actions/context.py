@@ -30,7 +30,7 @@ log = logging.getLogger("sakot.actions")
 # Slots that describe the current case's intake; cleared when a new case starts.
 CASE_SLOTS = ("money_lost", "transfer_time", "amount", "victim_bank", "destination",
               "type_confirmed", "scam_type", "urgent_told", "escalated", "concluded",
-              "choosing_type", "priority")
+              "choosing_type", "priority", "intake_state")
 
 
 @lru_cache(maxsize=1)

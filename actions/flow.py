@@ -1,226 +1,258 @@
-"""The steps the actions share: take in a message, tell an urgent victim to call now, triage,
-escalate, and the closing summary. Rules live in ``bot/`` (triage, intake order, advice,
-complaint, case service); this module only puts them in conversation order.
+"""The adapter between Rasa's actions and the pure intake core (``bot.intake``).
+
+One message through the core: load the state (the ``intake_state`` slot, checked against the
+stored case), build the facts (extraction + keyword rules from ``bot.cases.facts``, plus what
+the NLU service said: intent, scam type, situation head), call ``decide``, apply its commands
+through the case service (the only writer of case state), render its replies into the turn,
+and hand back the slots. No decision is taken here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import replace
+from typing import Any
 
-from bot.advice import advice_for
 from bot.cases import service
-from bot.cases.facts import MessageFacts, facts_from_text
-from bot.cases.view import CaseView, Destination
-from bot.complaint import complaint_draft, police_label
-from bot.hotlines import bank_contact
-from bot.storage.models import Case, CaseStatus, HandoffState, Priority
-from bot.texts_catalog import format_amount, format_datetime, say, type_label
-from bot.triage import Signals, Triage, TriageInput, triage
+from bot.cases.facts import MessageFacts, Situation, facts_from_text
+from bot.cases.view import CaseView
+from bot.intake import CaseState, Decision, Dest, commands, decide, question, render
+from bot.intake.core import conclude
+from bot.intake.replies import Reply
+from bot.storage.models import Case, HandoffState, Priority
+from bot.texts_catalog import type_buttons
 from actions.context import Turn
 
-STORY_INTENTS = {"report_scam", "inform", "nlu_fallback", "distress", "recovery_offer"}
+HANDOFF = {"handoff": HandoffState.WAITING_FOR_STAFF.value}
 
 
-@dataclass
-class Absorbed:
-    facts: MessageFacts
-    slots: dict = field(default_factory=dict)  # loss_form slot values this message answered
-    understood: bool = False
+# --- state ------------------------------------------------------------------------------------
+
+def load_state(turn: Turn) -> CaseState:
+    """The core's state for this conversation's current case: the slot when it belongs to the
+    stored case, else rebuilt from the case; what the database knows better wins (a slip's
+    bank, staff's escalation, the stored priority)."""
+    case = turn.case()
+    if case is None:
+        return CaseState(lang=turn.lang)
+    state = None
+    if turn.tracker.get_slot("case_number") == case.case_number:
+        state = CaseState.from_json(turn.tracker.get_slot("intake_state"))
+    view = service.case_view(turn.session, case=case)
+    if state is None:
+        state = _from_case(turn, view)
+    ranks = {"P0": 0, "P1": 1, "P2": 2}
+    priority = view.priority
+    if state.priority is not None and ranks.get(state.priority, 3) < ranks.get(priority, 3):
+        priority = state.priority
+    return state.evolve(
+        lang=turn.lang, case_open=True, priority=priority,
+        victim_bank=state.victim_bank or view.victim_bank,
+        escalated=state.escalated or view.status == "escalated",
+        with_staff=turn.conversation.handoff_state != HandoffState.BOT,
+        money_lost=True if view.money_lost and state.money_lost is None else state.money_lost,
+    )
 
 
-def absorb(turn: Turn, case: Case, *, asked: str | None = None) -> Absorbed:
-    """Store what one victim message tells us about the case; return the slots it answers."""
+def _from_case(turn: Turn, view: CaseView) -> CaseState:
+    """A state from the stored case (a conversation that predates the slot, or a lost slot)."""
+    slot = turn.tracker.get_slot
+    unknown = frozenset(s for s in ("money_lost", "transfer_time", "amount", "victim_bank",
+                                    "destination") if slot(s) == "unknown")
+    return CaseState(
+        lang=turn.lang, case_open=True, opened_at=view.created_at, priority=view.priority,
+        money_lost=view.money_lost, paid=(view.amount_thb,) if view.amount_thb else (),
+        transfer_times=(view.last_transfer_at,) if view.last_transfer_at else (),
+        victim_bank=view.victim_bank,
+        destinations=tuple(Dest(d.kind, d.value, d.bank_code) for d in view.destinations),
+        transfer_refs=view.transfer_refs, scam_type=view.scam_type,
+        type_confirmed=slot("type_confirmed"), choosing_type=bool(slot("choosing_type")),
+        asked=slot("requested_slot"), unknown=unknown, urgent_told=slot("urgent_told"),
+        concluded=bool(slot("concluded")), escalated=view.status == "escalated")
+
+
+def state_slots(state: CaseState) -> dict[str, Any]:
+    slots: dict[str, Any] = dict(state.slot_values())
+    slots.update(intake_state=state.to_json(), urgent_told=state.urgent_told,
+                 concluded=state.concluded or None, escalated=state.escalated or None,
+                 priority=state.priority, scam_type=state.scam_type,
+                 choosing_type=state.choosing_type or None)
+    return slots
+
+
+# --- facts --------------------------------------------------------------------------------------
+
+def chosen_type(turn: Turn) -> str | None:
+    """A scam type picked from the list (payload), or its label typed."""
+    value, _ = turn.entity("scam_type")
+    if turn.is_payload and value:
+        return str(value)
+    if turn.intent in ("affirm", "deny", "dont_know"):
+        return None
+    text = turn.text.strip().lower()
+    for lang in ("th", "en"):
+        for type_id, label in type_buttons(lang).items():
+            if text == label.lower():
+                return type_id
+    return None
+
+
+def situation(turn: Turn) -> Situation | None:
+    """The classifier's situation head, when the NLU service gives it."""
+    probs: dict[str, float] = {}
+    for ent in (turn.tracker.latest_message or {}).get("entities") or []:
+        if ent.get("entity") == "situation" and ent.get("value") in Situation.LABELS:
+            try:
+                probs[str(ent["value"])] = float(ent.get("confidence_entity") or 0.0)
+            except (TypeError, ValueError):
+                continue
+    return Situation(**probs) if probs else None
+
+
+def build_facts(turn: Turn, state: CaseState) -> MessageFacts:
     text = "" if turn.is_payload else turn.text
-    facts = facts_from_text(text, turn.received_at, asked=asked) if text else MessageFacts(text="")
-    changed = service.record_facts(turn.session, case=case, facts=facts,
-                                   message_id=turn.message_id)
+    base = (facts_from_text(text, turn.received_at, asked=state.asked) if text
+            else MessageFacts(text="", received_at=turn.received_at))
+    scam_type, confidence = turn.entity("scam_type")
+    intent = (turn.tracker.latest_message or {}).get("intent") or {}
+    return replace(
+        base, intent=turn.intent, intent_confidence=intent.get("confidence"),
+        scam_type=str(scam_type) if scam_type and not turn.is_payload else None,
+        scam_type_confidence=confidence, situation=situation(turn),
+        chosen_scam_type=chosen_type(turn) if state.asked == "type_confirmed" else None,
+        is_payload=turn.is_payload)
+
+
+# --- one message through the core ---------------------------------------------------------------
+
+def take_message(turn: Turn, *, stages: tuple[str, ...] = ("now", "conclusion")) -> CaseState:
+    """Run the core on this message; replies of ``stages`` are said (the form's ask action says
+    the question). Returns the new state; its slots are in ``turn.slots``."""
+    state = load_state(turn)
+    if turn.case() is not None:
+        _slip(turn)
+        state = state.evolve(victim_bank=state.victim_bank or (turn.case().victim_bank))
+    decision = decide(state, build_facts(turn, state), turn.received_at)
+    apply(turn, decision, stages=stages)
+    return decision.state
+
+
+def _slip(turn: Turn) -> None:
+    """A transfer slip's QR (engine metadata): its bank and reference go to the case first."""
     slip = turn.metadata.get("slip_qr")
-    if isinstance(slip, dict):
-        changed += service.record_slip(turn.session, case=case, slip=slip,
-                                       message_id=turn.message_id)
+    case = turn.case()
+    if isinstance(slip, dict) and case is not None:
+        service.record_slip(turn.session, case=case, slip=slip, message_id=turn.message_id)
         turn.say("slip_received")
     elif turn.intent in ("image_received", "file_received"):
         turn.say("evidence_received")
-    if text and (len(text) >= 30 or (turn.intent in STORY_INTENTS and asked is None)):
-        service.add_story(turn.session, case=case, text=text, message_id=turn.message_id)
-    scam_type, confidence = turn.entity("scam_type")
-    if scam_type and turn.intent in ("report_scam", "inform", "nlu_fallback") and (
-            turn.slot("type_confirmed") is None):
-        service.set_scam_type(turn.session, case=case, scam_type=str(scam_type),
-                              confidence=confidence, source="classifier")
-        turn.slots["scam_type"] = str(scam_type)
-    slots: dict = {}
-    if facts.transfer_at is not None:
-        slots["transfer_time"] = facts.transfer_at.isoformat()
-    if facts.amount is not None:
-        slots["amount"] = str(facts.amount)
-    if facts.victim_bank:
-        slots["victim_bank"] = facts.victim_bank
-    if facts.destinations:
-        slots["destination"] = facts.destinations[0].normalized_value
-    lost = not facts.denies_loss and (
-        facts.amount is not None or bool(facts.destinations) or facts.mentions_money_sent
-        or facts.signals.money_still_leaving)
-    if lost and case.money_lost is not True:
-        service.set_money_lost(turn.session, case=case, lost=True)
-    elif facts.denies_loss and case.money_lost is None:
-        service.set_money_lost(turn.session, case=case, lost=False)
-    # what the case already knows answers the intake too (earlier messages, a slip's QR)
-    turn.session.flush()
-    if case.amount_lost_thb is not None:
-        slots.setdefault("amount", str(case.amount_lost_thb))
-    if case.last_transfer_at is not None:
-        slots.setdefault("transfer_time", service.aware_utc(case.last_transfer_at).isoformat())
-    if case.victim_bank:
-        slots.setdefault("victim_bank", case.victim_bank)
-    if "destination" not in slots and service.has_destination(turn.session, case=case):
-        slots["destination"] = "known"
-    if case.money_lost:
-        slots["money_lost"] = "yes"
-    elif case.money_lost is False:
-        slots["money_lost"] = "no"
-    if changed:
+
+
+def apply(turn: Turn, decision: Decision, *, stages: tuple[str, ...] = ("now", "conclusion")
+          ) -> None:
+    """The commands through the case service, then the replies into the turn."""
+    case: Case | None = turn.case()
+    packet_queued: bool | None = None
+    for command in decision.commands:
+        if isinstance(command, commands.OpenCase):
+            case = turn.ensure_case(reason=command.reason)
+            slip = turn.metadata.get("slip_qr")
+            if isinstance(slip, dict):
+                service.record_slip(turn.session, case=case, slip=slip,
+                                    message_id=turn.message_id)
+            continue
+        if case is None:
+            continue
+        if isinstance(command, commands.RecordFacts):
+            changed = service.record_facts(turn.session, case=case, facts=command.facts,
+                                           message_id=turn.message_id)
+            if changed:
+                turn.slots["case_number"] = case.case_number
+        elif isinstance(command, commands.AddStory):
+            service.add_story(turn.session, case=case, text=command.text,
+                              message_id=turn.message_id)
+        elif isinstance(command, commands.SetMoneyLost):
+            service.set_money_lost(turn.session, case=case, lost=command.lost)
+        elif isinstance(command, commands.SetScamType):
+            try:
+                service.set_scam_type(turn.session, case=case, scam_type=command.scam_type,
+                                      confidence=command.confidence, source=command.source)
+            except ValueError:  # not one of our ids: keep the case as it is
+                pass
+        elif isinstance(command, commands.SetPriority):
+            turn.session.flush()
+            service.apply_triage(turn.session, case=case, result=command.triage,
+                                 now=turn.received_at)
+        elif isinstance(command, commands.RaisePriority):
+            service.raise_priority(turn.session, case=case, priority=Priority(command.priority),
+                                   reason=command.reason)
+        elif isinstance(command, commands.Escalate):
+            packet_queued = _escalate(turn, case, reason=command.reason)
+        elif isinstance(command, commands.HandToStaff):
+            service.request_human(turn.session, conversation=turn.conversation, case=case,
+                                  reason=command.reason)
+            turn.custom(HANDOFF, control=True)
+            turn.custom({"case_updated": {"change": command.reason,
+                                          "case_number": case.case_number,
+                                          "priority": str(case.priority)}}, control=True)
+        elif isinstance(command, commands.NoteEvent):
+            service.event(turn.session, case, command.kind, message_id=turn.message_id)
+    view = None
+    if case is not None:
+        turn.session.flush()
+        view = service.case_view(turn.session, case=case)
+    for reply in decision.replies:
+        if reply.stage not in stages:
+            continue
+        if reply.key == "escalated" and packet_queued is False:
+            reply = replace(reply, key="escalated_no_packet")
+        say(turn, reply, view)
+    turn.slots.update(state_slots(decision.state))
+    if case is not None:
         turn.slots["case_number"] = case.case_number
-    return Absorbed(facts, slots, understood=bool(changed or slots))
 
 
-def current_triage(turn: Turn, case: Case, signals: Signals) -> Triage:
-    turn.session.flush()
-    result = triage(TriageInput(
-        money_lost=case.money_lost,
-        last_transfer_at=service.aware_utc(case.last_transfer_at),
-        has_destination=service.has_destination(turn.session, case=case),
-        money_still_leaving=signals.money_still_leaving,
-        scammer_on_line=signals.scammer_on_line,
-        now=datetime.now(UTC),
-    ))
-    service.apply_triage(turn.session, case=case, result=result, now=datetime.now(UTC))
-    turn.slots["priority"] = str(case.priority)
-    return result
+def say(turn: Turn, reply: Reply, view: CaseView | None) -> None:
+    for message in render(reply, turn.lang, view, turn.received_at):
+        if "json_message" in message:
+            turn.custom(message["json_message"])
+            continue
+        buttons = [(b["title"], b["payload"]) for b in message.get("buttons") or ()]
+        turn.add_text(message["text"], urgent=reply.urgent, buttons=buttons or None,
+                      join=bool(message.get("join")))
 
 
-def urgent_first(turn: Turn, case: Case, result: Triage, signals: Signals) -> None:
-    """P0 / money that may still be held: the first reply tells them to call their own bank now
-    (and 1441), cutting the internet first if an app may be installed, before any question."""
-    told = turn.slot("urgent_told")
-    if signals.scammer_on_line and told != "hang_up":
-        turn.say("hang_up_now", urgent=True)
-        turn.slots["urgent_told"] = "hang_up"
-        told = "hang_up"
-    if not result.call_bank_now:
+def ask(turn: Turn) -> None:
+    """The form's ask action: the question the core chose (``state.asked``)."""
+    state = load_state(turn)
+    slot = turn.tracker.get_slot("requested_slot")
+    if slot and slot != state.asked:
+        state = state.evolve(asked=slot)
+    if state.asked is None:
         return
-    contact = bank_contact(case.victim_bank)
-    if told in (None, "hang_up"):
-        if signals.app_may_be_installed or case.scam_type == "remote_app" \
-                or signals.money_still_leaving:
-            turn.say("cut_internet", urgent=True)
-        if contact.number:
-            turn.say("call_bank_known", urgent=True, bank_name=_bank_name(turn, contact),
-                     bank_hotline=contact.number)
-            turn.slots["urgent_told"] = "bank"
-        elif contact.bank_code:
-            turn.say("call_bank_no_number", urgent=True, bank_name=_bank_name(turn, contact))
-            turn.slots["urgent_told"] = "bank"
-        else:
-            turn.say("call_bank_unknown", urgent=True)
-            turn.slots["urgent_told"] = "generic"
-    elif told == "generic" and contact.number:
-        turn.say("bank_number_followup", urgent=True, bank_name=_bank_name(turn, contact),
-                 bank_hotline=contact.number)
-        turn.slots["urgent_told"] = "bank"
+    say(turn, question(state), None)
 
 
-def _bank_name(turn: Turn, contact) -> str:
-    return (contact.bank_name_en if turn.lang == "en" else contact.bank_name_th) or ""
+def conclude_now(turn: Turn) -> None:
+    """The form ended without the core's conclusion in this message (e.g. a state rebuilt from
+    the case): let the core conclude."""
+    state = load_state(turn)
+    if state.concluded:
+        return
+    apply(turn, conclude(state, turn.received_at))
 
 
-def noted(turn: Turn, absorbed: Absorbed, case: Case, *, skip_bank: bool = False) -> None:
-    """Confirm back, in plain words, what this message told us."""
-    parts = []
-    f = absorbed.facts
-    if f.amount is not None:
-        parts.append(say(turn.lang, "fact_amount", amount=format_amount(f.amount)))
-    if f.transfer_at is not None:
-        parts.append(say(turn.lang, "fact_time", time=format_datetime(turn.lang, f.transfer_at)))
-    if f.victim_bank and not skip_bank:
-        contact = bank_contact(f.victim_bank)
-        if contact.bank_code:
-            parts.append(say(turn.lang, "fact_bank", bank_name=_bank_name(turn, contact)))
-    for d in f.destinations[:2]:
-        dest = Destination(d.kind, d.normalized_value, d.bank_code)
-        parts.append(say(turn.lang, "fact_destination", destination=dest.display(turn.lang)))
-    if parts:
-        turn.say("noted_facts", facts=" ".join(parts), join=True)
-
-
-# --- escalation and the closing summary ------------------------------------------------------
-
-def card(turn: Turn, view: CaseView) -> dict:
-    dest = view.destinations[0].display(turn.lang) if view.destinations else None
-    deadline = (format_datetime(turn.lang, view.hold_deadline_at)
-                if view.hold_deadline_at and view.money_lost else None)
-    status_key = {"escalated": "status_text_escalated", "closed": "status_text_closed"}.get(
-        view.status, "status_text_open")
-    return {"card": {
-        "case_number": view.case_number,
-        "scam_type": view.scam_type,
-        "scam_type_label": type_label(turn.lang, view.scam_type),
-        "priority": view.priority,
-        "amount_thb": float(view.amount_thb) if view.amount_thb is not None else None,
-        "destination": dest,
-        "deadline_text": deadline,
-        "deadline_at": view.hold_deadline_at.isoformat() if view.hold_deadline_at else None,
-        "status_text": say(turn.lang, status_key),
-    }}
-
-
-def escalate_if_p0(turn: Turn, case: Case, *, reason: str) -> bool:
-    """P0 -> packet in the outbox + staff queue (one transaction). True when it happened now."""
-    if case.priority != Priority.P0 or case.status == CaseStatus.ESCALATED:
-        return False
+def _escalate(turn: Turn, case: Case, *, reason: str) -> bool:
+    """P0 -> packet in the outbox + staff queue (one transaction). True when a packet went."""
+    turn.session.flush()
     result = service.escalate(turn.session, conversation=turn.conversation, case=case,
                               reported_at=service.aware_utc(case.created_at) or turn.received_at,
                               reason=reason)
-    turn.slots["escalated"] = True
-    if result.packet_queued:
-        turn.say("escalated", join=True)
-    else:
-        turn.say("escalated_no_packet", join=True)
-    turn.custom({"handoff": HandoffState.WAITING_FOR_STAFF.value}, control=True)
+    turn.custom(HANDOFF, control=True)
     turn.custom({"case_updated": {"change": "escalated", "case_number": case.case_number,
                                   "priority": str(case.priority), "status": str(case.status),
                                   "packet_queued": result.packet_queued}}, control=True)
-    return True
+    return result.packet_queued
 
 
-def police_and_advice(turn: Turn, view: CaseView) -> None:
-    if view.money_lost:
-        label = police_label(view.scam_type)
-        deadline = view.hold_deadline_at
-        if deadline and deadline > datetime.now(UTC):
-            turn.say("police_step", deadline=format_datetime(turn.lang, deadline),
-                     police_label=label)
-        else:
-            turn.say("police_step_late", police_label=label)
-        turn.add_text(complaint_draft(view))
-    else:
-        turn.say("no_loss_done")
-    turn.add_text(advice_for(view.scam_type, lang=turn.lang, money_lost=view.money_lost).text(),
-                  join=not view.money_lost)
-
-
-def on_line_shortcut(turn: Turn) -> None:
-    """Whatever the NLU made of it, a victim coached on the phone right now gets: hang up,
-    call your bank or 1441, the case in the staff's top queue. Nothing else."""
-    case = turn.ensure_case(reason="scammer_on_line")
-    absorbed = absorb(turn, case)
-    result = current_triage(turn, case, absorbed.facts.signals)
-    urgent_first(turn, case, result, absorbed.facts.signals)
-    for slot in ("money_lost", "transfer_time", "amount", "victim_bank", "destination",
-                 "type_confirmed"):
-        turn.slots.setdefault(slot, absorbed.slots.get(slot, "skipped"))
-    if not escalate_if_p0(turn, case, reason="scammer_on_line"):
-        turn.say("on_line_escalated", join=True)
-    turn.say("case_number", case_number=case.case_number, join=True)
-    turn.slots["concluded"] = True
+__all__ = ["apply", "ask", "build_facts", "conclude_now", "load_state",
+           "take_message"]

@@ -202,6 +202,7 @@ def main() -> int:
             procs.append(subprocess.Popen([python, __file__, "--fake-rasa", str(rasa_port)],
                                           **quiet))
             env = {**os.environ, "SAKOT_ENV": "development", "SAKOT_LOG_LEVEL": "WARNING",
+                   "SAKOT_NLU_READY_CHECK": "false",  # a fake Rasa, no NLU service
                    "SAKOT_DATABASE_URL": database_url, "SAKOT_VAR_DIR": str(workdir),
                    "SAKOT_PORT": str(app_port), "SAKOT_REDIS_URL": "",
                    "SAKOT_RASA_URL": f"http://127.0.0.1:{rasa_port}",

@@ -8,7 +8,14 @@ Aliases are matched case-insensitively on normalised text (see ``bot.understandi
 those in ``case_sensitive_aliases`` (short English words such as "BAY" that are also ordinary
 words) and those in ``needs_bank_word`` (Thai words that are also place names or everyday
 words, e.g. "กรุงเทพ" is Bangkok and "อิสลาม" is the religion): those count as a bank only next
-to a word like ธนาคาร / แบงก์ / บัญชี / โอนเข้า.
+to a word like ธนาคาร / แบงก์ / บัญชี / โอนเข้า / ใช้.
+
+Apps: ``apps`` are mobile-banking apps (K PLUS, SCB EASY, MyMo...). People name their own bank by
+its app, so a mention by app is the victim's side. ``wallet_apps`` are a bank's wallet apps:
+เป๋าตัง (Paotang, with its G-Wallet) is run by Krungthai and served by Krungthai's call centre, so
+it names KTB; but it is not a bank app: scammers receive money into G-Wallets too, and fake
+"Paotang" apps are a common remote-control lure, so a bare mention is no evidence of whose it is.
+Merchant QR brands (SCB's แม่มณี, Krungthai's ถุงเงิน) are where a shop RECEIVES money: aliases.
 """
 
 from __future__ import annotations
@@ -58,7 +65,10 @@ class Bank:
     name_th: str
     name_en: str
     aliases: tuple[str, ...] = ()  # Thai and English names, nicknames, abbreviations
-    apps: tuple[str, ...] = ()  # mobile-banking / wallet app names
+    apps: tuple[str, ...] = ()  # mobile-banking apps: naming one names the victim's own bank
+    # the bank's wallet/payment apps (เป๋าตัง): they name the bank, but money is also received
+    # into them, so only the words around them say whose money it is
+    wallet_apps: tuple[str, ...] = ()
     account_lengths: tuple[int, ...] = ()  # digits in an account number; () = unknown
     layouts: tuple[tuple[int, ...], ...] = ()  # usual printed groupings, e.g. (3, 1, 5, 1)
     case_sensitive_aliases: tuple[str, ...] = ()
@@ -71,38 +81,44 @@ BANKS: tuple[Bank, ...] = (
     Bank(
         BankCode.BBL, InstitutionKind.BANK, "002", "ธนาคารกรุงเทพ", "Bangkok Bank",
         aliases=("ธนาคารกรุงเทพ", "แบงก์กรุงเทพ", "แบงค์กรุงเทพ", "ธ.กรุงเทพ", "บัวหลวง",
-                 "bangkok bank", "bangkokbank", "bbl", "กรุงเทพ"),
+                 "bangkok bank", "bangkokbank", "bbl", "กรุงเทพ", "แบงก์สีน้ำเงิน", "แบงค์สีน้ำเงิน",
+                 "ธนาคารสีน้ำเงิน"),
         apps=("bualuang mbanking", "bualuang m banking", "bualuang", "บัวหลวงเอ็มแบงก์กิ้ง",
-              "บัวหลวง เอ็มแบงกิ้ง"),
+              "บัวหลวง เอ็มแบงกิ้ง", "บัวหลวงเอ็มแบงกิ้ง", "บัวหลวง mbanking"),
         account_lengths=(10,), layouts=_STD10,
         needs_bank_word=("กรุงเทพ",),
     ),
     Bank(
         BankCode.KBANK, InstitutionKind.BANK, "004", "ธนาคารกสิกรไทย", "Kasikornbank",
         aliases=("ธนาคารกสิกรไทย", "กสิกรไทย", "กสิกร", "กสิ", "เคแบงก์", "เคแบงค์", "kbank",
-                 "k-bank", "k bank", "kasikorn", "kasikornbank", "kasikorn bank", "ธ.กสิกร"),
-        apps=("k plus", "kplus", "k+", "เคพลัส", "เค พลัส", "k-plus"),
+                 "k-bank", "k bank", "kasikorn", "kasikornbank", "kasikorn bank", "ธ.กสิกร",
+                 "แบงก์สีเขียว", "แบงค์สีเขียว", "ธนาคารสีเขียว", "แบงก์เขียว", "แบงค์เขียว"),
+        apps=("k plus", "kplus", "k+", "เคพลัส", "เค พลัส", "k-plus", "make by kbank",
+              "เมคบายเคแบงก์"),
         account_lengths=(10,), layouts=_STD10,
     ),
     Bank(
         BankCode.KTB, InstitutionKind.BANK, "006", "ธนาคารกรุงไทย", "Krungthai Bank",
-        aliases=("ธนาคารกรุงไทย", "กรุงไทย", "ktb", "krungthai", "krung thai", "ธ.กรุงไทย"),
-        apps=("krungthai next", "กรุงไทยเน็กซ์", "กรุงไทย next", "เป๋าตัง", "เป๋าตุง", "paotang",
-              "pao tang", "ถุงเงิน"),
+        aliases=("ธนาคารกรุงไทย", "กรุงไทย", "ktb", "krungthai", "krung thai", "ธ.กรุงไทย",
+                 "ถุงเงิน", "แบงก์สีฟ้า", "แบงค์สีฟ้า", "ธนาคารสีฟ้า"),
+        apps=("krungthai next", "กรุงไทยเน็กซ์", "กรุงไทยเน็กซ์ท", "กรุงไทย next", "ktb next"),
+        wallet_apps=("เป๋าตัง", "เป๋าตังค์", "เป๋าตุง", "paotang", "pao tang", "g-wallet",
+                     "จีวอลเล็ท"),
         account_lengths=(10,), layouts=_STD10,
     ),
     Bank(
         BankCode.TTB, InstitutionKind.BANK, "011", "ธนาคารทหารไทยธนชาต", "TMBThanachart Bank",
         aliases=("ธนาคารทหารไทยธนชาต", "ทหารไทยธนชาต", "ทีทีบี", "ttb", "tmbthanachart",
                  "ทหารไทย", "tmb", "ธนชาต", "thanachart"),
-        apps=("ttb touch", "ttbtouch", "ทีทีบีทัช"),
+        apps=("ttb touch", "ttbtouch", "ทีทีบีทัช", "ทีทีบี ทัช", "tmb touch"),
         account_lengths=(10,), layouts=((3, 6, 1), (3, 1, 5, 1)),
     ),
     Bank(
         BankCode.SCB, InstitutionKind.BANK, "014", "ธนาคารไทยพาณิชย์", "Siam Commercial Bank",
         aliases=("ธนาคารไทยพาณิชย์", "ไทยพาณิชย์", "ไทยพานิช", "ไทยพา", "เอสซีบี", "scb",
-                 "siam commercial", "siam commercial bank", "ธ.ไทยพาณิชย์"),
-        apps=("scb easy", "scbeasy", "แม่มณี"),
+                 "siam commercial", "siam commercial bank", "ธ.ไทยพาณิชย์", "แม่มณี",
+                 "แบงก์สีม่วง", "แบงค์สีม่วง", "ธนาคารสีม่วง", "แบงก์ม่วง", "แบงค์ม่วง"),
+        apps=("scb easy", "scbeasy", "เอสซีบีอีซี่", "เอสซีบี อีซี่"),
         account_lengths=(10,), layouts=_STD10,
     ),
     Bank(
@@ -120,22 +136,23 @@ BANKS: tuple[Bank, ...] = (
     Bank(
         BankCode.BAY, InstitutionKind.BANK, "025", "ธนาคารกรุงศรีอยุธยา", "Bank of Ayudhya (Krungsri)",
         aliases=("ธนาคารกรุงศรีอยุธยา", "กรุงศรีอยุธยา", "กรุงศรี", "krungsri", "ayudhya",
-                 "bank of ayudhya", "BAY"),
-        apps=("kma", "krungsri app", "ucom"),
+                 "bank of ayudhya", "BAY", "แบงก์สีเหลือง", "แบงค์สีเหลือง", "ธนาคารสีเหลือง"),
+        apps=("kma", "krungsri app", "krungsri mobile app", "เคเอ็มเอ", "กรุงศรีโมบาย"),
         account_lengths=(10,), layouts=_STD10,
         case_sensitive_aliases=("BAY",),
     ),
     Bank(
         BankCode.GSB, InstitutionKind.BANK, "030", "ธนาคารออมสิน", "Government Savings Bank",
-        aliases=("ธนาคารออมสิน", "ออมสิน", "gsb", "government savings bank"),
-        apps=("mymo", "my mo", "มายโม่"),
+        aliases=("ธนาคารออมสิน", "ออมสิน", "gsb", "government savings bank", "แบงก์สีชมพู",
+                 "แบงค์สีชมพู", "ธนาคารสีชมพู"),
+        apps=("mymo", "my mo", "มายโม่", "มายโม"),
         account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4), (12,)),
     ),
     Bank(
         BankCode.GHB, InstitutionKind.BANK, "033", "ธนาคารอาคารสงเคราะห์", "Government Housing Bank",
         aliases=("ธนาคารอาคารสงเคราะห์", "อาคารสงเคราะห์", "ธอส.", "ธอส", "ghb",
                  "government housing bank"),
-        apps=("ghb all", "ghb all gen"),
+        apps=("ghb all", "ghb all gen", "จีเอชบี ออล"),
         account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4)),
     ),
     Bank(
@@ -143,7 +160,7 @@ BANKS: tuple[Bank, ...] = (
         "Bank for Agriculture and Agricultural Cooperatives",
         aliases=("ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร", "ธนาคารเพื่อการเกษตร", "ธ.ก.ส.",
                  "ธ.ก.ส", "ธกส.", "ธกส", "baac"),
-        apps=("a-mobile", "a mobile", "amobile", "เอโมบาย"),
+        apps=("a-mobile", "a mobile", "amobile", "เอโมบาย", "เอ โมบาย", "a-mobile plus"),
         account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4)),
     ),
     Bank(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.handoff import HandoffAction, next_state
+from bot.handoff import HandoffAction, StaffAction, may_act, next_state
 from bot.storage.models import (
     Case,
     CaseEvent,
@@ -64,19 +64,38 @@ def _record(session: Session, conversation: Conversation, actor: StaffUser | str
                  target_id=conversation.id, data=data)
 
 
+def authorize(session: Session, conversation: Conversation, staff: StaffUser, action: str, *,
+              assignee_id: str | None = None) -> None:
+    """Raise NotAllowed unless `staff` may do `action` on the chat (bot.handoff.may_act)."""
+    if not may_act(state=conversation.handoff_state, owner_id=conversation.assigned_staff_id,
+                   actor_id=staff.id, action=action,
+                   supervisor=staff.role == StaffRole.SUPERVISOR, assignee_id=assignee_id):
+        if action == HandoffAction.CLAIM and assignee_id not in (None, staff.id):
+            raise NotAllowed("only a supervisor can assign a chat to someone else")
+        if action == StaffAction.CORRECT_IDENTIFIER:
+            raise NotAllowed("claim this chat before you correct its details")
+        raise NotAllowed("this chat belongs to another staff member")
+
+
+def authorize_on(session: Session, *, conversation_id: str, staff: StaffUser,
+                 action: str) -> Conversation:
+    """`authorize` for a chat by id (locked for update until the caller's transaction ends)."""
+    conversation = session.get(Conversation, conversation_id, with_for_update=True)
+    if conversation is None:
+        raise DeskError("no such conversation")
+    authorize(session, conversation, staff, action)
+    return conversation
+
+
 def change_owner(session: Session, *, conversation_id: str, actor: StaffUser | str,
                  action: str, assignee: StaffUser | None = None) -> HandoffChange:
     """Apply one handoff action. Only supervisors may assign a chat to someone else."""
     conversation = session.get(Conversation, conversation_id, with_for_update=True)
     if conversation is None:
         raise DeskError("no such conversation")
-    if (isinstance(actor, StaffUser) and assignee is not None and assignee.id != actor.id
-            and actor.role != StaffRole.SUPERVISOR):
-        raise NotAllowed("only a supervisor can assign a chat to someone else")
-    if (action in (HandoffAction.RELEASE, HandoffAction.HAND_BACK)
-            and isinstance(actor, StaffUser) and actor.role != StaffRole.SUPERVISOR
-            and conversation.assigned_staff_id not in (None, actor.id)):
-        raise NotAllowed("this chat belongs to another staff member")
+    if isinstance(actor, StaffUser):
+        authorize(session, conversation, actor, action,
+                  assignee_id=assignee.id if assignee is not None else None)
     before = HandoffState(conversation.handoff_state)
     after = next_state(before, action)
     conversation.handoff_state = after

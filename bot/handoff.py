@@ -3,6 +3,11 @@
 Every allowed transition is a row in TRANSITIONS; anything else is refused. The bot stays
 silent while a chat is waiting for staff or owned by staff. Callers record each transition
 as a case timeline event (see `bot.cases`), so the history of ownership is never lost.
+
+Who may act on a chat is decided here too (`may_act`): while a staff member owns a chat, no
+other agent may take it over, write in it, release, hand back or close it, or correct its
+identifiers; only a supervisor may (reassigning is a supervisor's job). An agent corrects
+identifiers only in a chat they own.
 """
 
 from __future__ import annotations
@@ -47,6 +52,41 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 _TABLE = {(t.source, t.action): t.target for t in TRANSITIONS}
+
+
+class StaffAction:
+    """What staff do in a chat that is not a transition, but is decided by who owns it."""
+
+    WRITE = "write"  # send the victim a message (claims the chat first if nobody owns it)
+    CORRECT_IDENTIFIER = "correct_identifier"
+
+
+# Actions a staff member may take on a chat another staff member owns: none, unless supervisor.
+STAFF_ACTIONS = frozenset({
+    HandoffAction.CLAIM, HandoffAction.RELEASE, HandoffAction.HAND_BACK, HandoffAction.CLOSE,
+    StaffAction.WRITE, StaffAction.CORRECT_IDENTIFIER,
+})
+
+
+def may_act(*, state: HandoffState | str, owner_id: str | None, actor_id: str, action: str,
+            supervisor: bool, assignee_id: str | None = None) -> bool:
+    """May staff member `actor_id` do `action` on a chat in `state` owned by `owner_id`?
+
+    `assignee_id`: for a CLAIM on someone else's behalf (assigning), who gets the chat.
+    """
+    if supervisor:
+        return True
+    if action not in STAFF_ACTIONS:
+        return False  # victim and system actions are not staff actions
+    if action == HandoffAction.CLAIM and assignee_id not in (None, actor_id):
+        return False  # only supervisors assign a chat to someone else
+    owned_by_other = (HandoffState(state) is HandoffState.STAFF
+                      and owner_id not in (None, actor_id))
+    if owned_by_other:
+        return False
+    if action == StaffAction.CORRECT_IDENTIFIER:  # changes where the freeze request goes
+        return HandoffState(state) is HandoffState.STAFF and owner_id == actor_id
+    return True
 
 
 class InvalidHandoff(ValueError):

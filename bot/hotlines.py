@@ -4,9 +4,11 @@ Victim-facing texts never spell a number themselves: they take it from here (see
 ``bot.texts_catalog.say``, which fills ``{aoc}``, ``{mental_health}``, ``{bank_hotline}``...).
 Sources: shared/domain.md §0 (institutions), §4.1 (bank call centres), §5 (advice hotlines).
 
-Bank numbers are the banks' GENERAL call centres collected from open-source hotline apps, not
-necessarily their fraud lines; domain.md marks the whole column [UNCONFIRMED]. Each row below
-says how sure we are. Verify every one with the bank before production.
+Bank and wallet numbers were re-checked on 2026-12-03 against the banks' own pages ("official")
+or national news quoting them ("news"); domain.md §4.1 keeps the sources. Most banks route fraud
+through a menu on their main call centre and sources disagree on the menu digits, so we never
+quote digits: a victim is told to ask for the fraud / อายัดบัญชี menu (``ask_for_fraud_menu``).
+Where a bank publishes a dedicated fraud line (SCB), that is the number a victim is given.
 """
 
 from __future__ import annotations
@@ -86,25 +88,39 @@ NATIONAL: dict[str, Hotline] = {
               POLICE_EMERGENCY, EMS)
 }
 
-# --- banks' call centres (domain.md §4.1; the whole column is [UNCONFIRMED]) ----------------
+# --- banks' and wallets' lines (domain.md §4.1, checked 2026-12-03) --------------------------
 
-BANK_HOTLINES: dict[BankCode, str] = {
-    BankCode.BBL: "1333",  # [UNCONFIRMED] general call centre
-    BankCode.KBANK: "02-888-8888",  # [UNCONFIRMED] general call centre
-    BankCode.KTB: "02-111-1111",  # [UNCONFIRMED] general call centre (1551 also listed)
-    BankCode.TTB: "1428",  # [UNCONFIRMED] NOT found in any source; verify first
-    BankCode.SCB: "02-777-7777",  # [UNCONFIRMED] general call centre
-    BankCode.CIMB: "02-626-7777",  # [UNCONFIRMED]
-    BankCode.UOB: "02-285-1555",  # [UNCONFIRMED]
-    BankCode.BAY: "1572",  # [UNCONFIRMED]
-    BankCode.GSB: "1115",  # [UNCONFIRMED]
-    BankCode.GHB: "02-645-9000",  # [UNCONFIRMED]
-    BankCode.BAAC: "02-555-0555",  # [UNCONFIRMED] NOT found in any source; verify first
-    BankCode.IBANK: "1320",  # [UNCONFIRMED]
-    BankCode.SMEDB: "1357",  # [UNCONFIRMED]
+
+@dataclass(frozen=True, slots=True)
+class BankLine:
+    number: str  # the number a scam victim should call now
+    source: str  # "official" (the bank's own page) or "news" (national news quoting it)
+    fraud_line: bool = False  # a dedicated fraud line; False: the main call centre
+    general: str | None = None  # the main call centre, when ``number`` is a fraud line
+
+
+BANK_LINES: dict[BankCode, BankLine] = {
+    BankCode.BBL: BankLine("1333", "official"),
+    BankCode.KBANK: BankLine("02-888-8888", "official"),
+    BankCode.KTB: BankLine("02-111-1111", "news"),
+    BankCode.TTB: BankLine("1428", "news"),  # news + the bank's app text
+    BankCode.SCB: BankLine("02-777-7575", "official", fraud_line=True, general="02-777-7777"),
+    BankCode.CIMB: BankLine("02-626-7777", "news"),
+    BankCode.UOB: BankLine("02-285-1555", "official"),
+    BankCode.BAY: BankLine("1572", "official"),
+    BankCode.GSB: BankLine("1115", "news"),
+    BankCode.GHB: BankLine("02-645-9000", "news"),
+    BankCode.BAAC: BankLine("02-555-0555", "news"),
+    BankCode.IBANK: BankLine("1302", "news"),  # 1320 in older hobby lists is wrong
+    BankCode.SMEDB: BankLine("1357", "news"),
+    BankCode.ICBC: BankLine("02-629-5588", "official"),
+    BankCode.TRUEMONEY: BankLine("1240", "official"),
 }
-# TISCO, KKP, LHB, ICBC, TCD and the e-wallets: no number in our sources. The victim is told
-# to use the number on the back of their card / in their app, and 1441.
+# TISCO, KKP, LHB, TCD, ShopeePay and LINE Pay: no reliable source. The victim is told to use the
+# number on the back of their card / in their app, and 1441.
+
+#: The number given to a scam victim, per institution (the fraud line where there is one).
+BANK_HOTLINES: dict[BankCode, str] = {code: line.number for code, line in BANK_LINES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +129,19 @@ class BankContact:
     bank_name_th: str | None
     bank_name_en: str | None
     number: str | None  # None: we have no number for this bank
+    fraud_line: bool = False  # ``number`` is a dedicated fraud line
+    general_number: str | None = None  # the main call centre (same as ``number`` unless fraud)
+
+    @property
+    def ask_for_fraud_menu(self) -> bool:
+        """Whether to tell the victim to ask for the fraud / อายัดบัญชี menu (a main call
+        centre); we never quote menu digits, sources disagree on them."""
+        return self.number is not None and not self.fraud_line
 
 
 def bank_contact(code: str | BankCode | None) -> BankContact:
-    """The call centre of the victim's own bank (``number`` is None when we don't have one)."""
+    """The line a scam victim of this bank/wallet should call (``number`` is None when we have
+    no checked number: then "the number on the back of your card" + 1441)."""
     if not code:
         return BankContact(None, None, None, None)
     try:
@@ -126,7 +151,11 @@ def bank_contact(code: str | BankCode | None) -> BankContact:
     info = BY_CODE.get(bank_code)
     if info is None or bank_code in (BankCode.OTHER, BankCode.PROMPTPAY):
         return BankContact(None, None, None, None)
-    return BankContact(bank_code, info.name_th, info.name_en, BANK_HOTLINES.get(bank_code))
+    line = BANK_LINES.get(bank_code)
+    if line is None:
+        return BankContact(bank_code, info.name_th, info.name_en, None)
+    return BankContact(bank_code, info.name_th, info.name_en, line.number, line.fraud_line,
+                       line.general or line.number)
 
 
 def text_vars() -> dict[str, str]:

@@ -113,30 +113,69 @@ def police_deadline(last_transfer_at: datetime | None, reported_at: datetime) ->
 
 
 # --- urgency signals in the victim's own words --------------------------------------------
-# Pure keyword rules (domain.md §7 "Time/urgency markers"); the classifier does not give these.
+# A high-precision safety net (domain.md §7 "Time/urgency markers"): these rules may only RAISE
+# urgency (bot.intake ORs them with the classifier's situation head), so every phrase here must
+# be one a victim who is NOT in that situation would hardly write. A phrase right after a
+# negation ("ไม่ได้ลงแอป", "ยังไม่ได้กดลิงก์", "didn't install") does not count.
 
 _ON_LINE = re.compile(
-    r"(ยังอยู่ในสาย|อยู่ในสาย|ยังคุยสาย|ยังไม่วางสาย|ห้ามวางสาย|ไม่ให้วางสาย|กำลังคุย(โทรศัพท์|สาย)?กับ"
-    r"|เขาบอกให้โอน(อีก|เพิ่ม)|กำลังจะโอน|ให้โอนตอนนี้|ถือสายรอ|วิดีโอคอลอยู่"
-    r"|still on the (phone|line|call)|on the (phone|line|call) (with them )?(right )?now"
-    r"|they (are|'re) (still )?on the (phone|line)|telling me to transfer|won'?t let me hang up)",
+    r"(ยัง(?:อยู่|อยุ่|อยู)ในสาย|(?:รับ|คุย)สายอยู่|(?:อยู่|อยุ่)ในสาย|ยังคุยสาย|ยังไม่วางสาย|ยังไม่ยอมวางสาย|ไม่ยอมวางสาย"
+    r"|(?:ห้าม|ไม่ให้|อย่า)[^\s\d]{0,10}วางสาย|รอสายอยู่|ยังรอสาย|ถือสายรอ|ถือสายอยู่|ยังถือสาย"
+    r"|กำลังคุย(?:โทรศัพท์|สาย)?กับ|คุยสายอยู่|คุยโทรศัพท์อยู่กับ|(?:วิดีโอ|วีดีโอ|วิดีโอ)คอลอยู่"
+    r"|ยัง(?:วิดีโอ|วีดีโอ)คอล|ยังเปิดกล้อง|เปิดกล้อง(?:รอ|คุย)?อยู่|คอลอยู่กับ|ยังคอลอยู่"
+    r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|กำลังจะ(?:กด)?โอน|ให้โอนตอนนี้|ให้โอนภายใน"
+    r"|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง) ?(?:ชั่วโมง|ชม|นาที)"
+    r"|(?:ตอนนี้)?(?:อยู่|ยืน)(?:ที่|หน้า)?ตู้ ?(?:atm|เอทีเอ็ม)|(?:at|in front of) the atm (?:right )?now"
+    r"|guiding me step by step|(?:บอก|สอน)ให้กด(?:ทีละขั้น|ตาม)"
+    r"|(?:still |now |currently )?on the (?:phone|line|call)(?: with (?:them|him|her|me))?"
+    r" (?:right )?now|(?:still|yet) on the (?:phone|line|call)|on the line (?:อยู่|now)"
+    r"|(?:they|he|she) (?:is|are|'s|'re) (?:still )?on the (?:phone|line)"
+    r"|still (?:on )?(?:a |the )?video ?call|telling me to transfer|won'?t let me hang up"
+    r"|(?:told|tells|telling) me not to hang up|wants? me to transfer (?:now|within))",
     re.IGNORECASE,
 )
 _STILL_LEAVING = re.compile(
-    r"(เงิน(ยัง)?(ไหล|ถูกโอน|ถูกดูด|หาย)ออก(อยู่|เรื่อยๆ|เรื่อย ๆ|ไม่หยุด)"
-    r"|ยัง(ถูก|โดน)(ดูด|ตัด|โอน)(เงิน)?(ออก)?(อยู่)?|(ตัด|ดูด)เงินรัว|ถูกตัดเงินรัว|โดนตัดเงินรัว"
-    r"|เงินยังหาย|ยังหายอยู่|ยังโดนดูด|กำลังโดนดูด|กำลังถูกดูด|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|เครื่องค้าง"
-    r"|money (is )?still (leaving|going out|being taken|disappearing)"
-    r"|(keeps?|keep on) (getting )?(debited|taken|withdrawn)|screen (went|is) black"
-    r"|(they|someone) (is|are) controlling my phone)",
+    r"(เงิน(?:ยัง)?(?:ไหล|ถูกโอน|ถูกดูด|หาย|ออก)ออก(?:อยู่|เรื่อยๆ|เรื่อย ๆ|ไม่หยุด)"
+    r"|ยัง(?:ถูก|โดน)(?:ดูด|ตัด|โอน|หัก)(?:เงิน)?(?:ออก)?(?:อยู่)?|(?:ตัด|ดูด|หัก)เงินรัว"
+    r"|(?:ถูก|โดน)(?:ตัด|หัก)เงินรัว|เงินยังหาย|ยังหายอยู่|ยังโดนดูด|กำลังโดนดูด|กำลังถูกดูด"
+    r"|(?:ยัง|กำลัง)(?:ถูก|โดน)?(?:โอนออก|ดูดออก|ดูดเงิน|(?:ลด|หาย|ตัด|หัก)(?:ลง)?(?:อยู่|ออก))"
+    r"|ยังมี[^\n]{0,20}?(?:เงินออก|ตัดเงิน|หักเงิน|โอนออก|รายการถอน|รายการโอน)"
+    r"|(?:เงิน|เงน|ยอด|ตัด|หัก|ถอน|โอนออก|แจ้งเตือน|เด้ง|รายการ)[^\n]{0,40}?"
+    r"(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ)"
+    r"|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|เครื่องค้าง|มีคน(?:คุม|ควบคุม)|โดน ?(?:remote|รีโมท)"
+    r"|(?:ขยับ|เลื่อน|กด|พิมพ์)(?:ไป)?เอง|(?:เปิด|ปิด)(?:แอป|แอพ)[^\n]{0,30}?เอง|เปิดขึ้นมาเอง"
+    r"|money (?:is )?still (?:leaving|going out|being taken|disappearing)"
+    r"|(?:keeps?|keep on|still) (?:getting )?(?:debited|taken|withdrawn|being debited|being withdrawn)"
+    r"|(?:debit|withdrawal|transfer) (?:alerts|notifications|sms|messages) keep"
+    r"|balance (?:keeps?|is still) (?:dropping|going down|falling)"
+    r"|screen (?:went|is|goes) black|(?:phone|screen|cursor|app) (?:is )?(?:moving|opening|typing)"
+    r" (?:by itself|on its own)|(?:they|someone) (?:is|are) controlling my phone)",
     re.IGNORECASE,
 )
 _APP_INSTALLED = re.compile(
-    r"(ลงแอป|ติดตั้งแอป|โหลดแอป|กดลิงก์|กดลิ้งก์|กดลิงค์|แอปดูดเงิน|รีโมท|ควบคุมเครื่อง|apk"
-    r"|install(ed)? (an |the |a )?app|download(ed)? (an |the |a )?app|clicked (a |the )?link"
-    r"|remote(-| )?(control|access))",
+    r"(ลงแอป|ลงแอพ|ติดตั้งแอป|ติดตั้งแอพ|โหลดแอป|โหลดแอพ|แอปดูดเงิน|แอพดูดเงิน|รีโมท|ควบคุมเครื่อง"
+    r"|(?<![a-z])apk(?![a-z])"
+    r"|install(?:ed)? (?:an |the |a |their )?app|download(?:ed)? (?:an |the |a |their )?app"
+    r"|remote(?:-| )?(?:control|access))",
     re.IGNORECASE,
 )
+# Clicking a link is not installing an app, but a link that led somewhere makes an app possible.
+_CLICKED_LINK = re.compile(r"(กดลิงก์|กดลิ้งก์|กดลิงค์|กดลิ้ง|clicked (?:a |the |on )?link)",
+                           re.IGNORECASE)
+# A negation right before a match cancels it: "ไม่ได้ลงแอป", "ยังไม่ได้กดลิงก์", "didn't install".
+_NEGATED = re.compile(
+    r"(?:ไม่ได้|ยังไม่ได้|ยังไม่|ไม่|มิได้|ไม่เคย|ไม่ได้ไป|ไม่ได้เป็น|ยังไม่มี|ไม่มี|ไม่ยอม|เกือบ|เกือบจะ"
+    r"|didn'?t|did not|haven'?t|have not|hasn'?t|never|not|no)\s?$",
+    re.IGNORECASE,
+)
+
+
+def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
+    """True when ``pattern`` matches somewhere not right after a negation."""
+    for m in pattern.finditer(text):
+        if not _NEGATED.search(text[max(0, m.start() - 14):m.start()]):
+            return True
+    return False
 
 
 # Self-harm language and "we'll get your money back for a fee" are never left to the
@@ -162,14 +201,16 @@ class Signals:
     app_may_be_installed: bool = False
     distress: bool = False
     recovery_offer: bool = False
+    clicked_link: bool = False
 
 
 def urgency_signals(text: str) -> Signals:
     text = text or ""
     return Signals(
-        scammer_on_line=bool(_ON_LINE.search(text)),
-        money_still_leaving=bool(_STILL_LEAVING.search(text)),
-        app_may_be_installed=bool(_APP_INSTALLED.search(text)),
-        distress=bool(_DISTRESS.search(text)),
+        scammer_on_line=_affirmed(_ON_LINE, text),
+        money_still_leaving=_affirmed(_STILL_LEAVING, text),
+        app_may_be_installed=_affirmed(_APP_INSTALLED, text),
+        distress=bool(_DISTRESS.search(text)),  # "ไม่อยากอยู่" carries its own negation
         recovery_offer=bool(_RECOVERY_OFFER.search(text)),
+        clicked_link=_affirmed(_CLICKED_LINK, text),
     )

@@ -71,7 +71,10 @@ def conversation_runtime(app, context) -> ConversationRuntime:
         return runtime
     settings = context.settings
     events = make_event_publisher(settings.redis_url)
-    dialogue = RasaRestDialogue(settings.rasa_url)
+    from sakot.readiness import nlu_url  # noqa: PLC0415  (composition: where the NLU lives)
+
+    dialogue = RasaRestDialogue(settings.rasa_url, nlu_ready_url=(
+        f"{nlu_url(settings)}/status" if settings.nlu_ready_check else None))
     outbound = OutboundRegistry()
     engine = ConversationEngine(
         sessions=context.sessions, dialogue=dialogue, events=events, outbound=outbound,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -19,8 +20,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from exchange import api, bank_ui, services
 from exchange.auth import AuthError
+from exchange.body_limit import BodyLimit
 from exchange.db import make_engine, make_session_factory, migrate
-from exchange.keys import derive
+from exchange.keys import derive, revoke_development_keys
 from exchange.outbox import OutboxWorker
 from exchange.schemas import Health
 from exchange.seed import seed_development
@@ -42,6 +44,21 @@ def _path_of(loc: tuple | list) -> str:
     return path
 
 
+def _revoke_development_keys(session_factory, settings: ExchangeSettings) -> None:
+    """Outside development the seeded public keys must not open anything (S9): a database
+    first started in development keeps them, so revoke them, audited, before serving."""
+    with session_factory() as session:
+        revoked = revoke_development_keys(session)
+        if revoked:
+            services.audit(session, principal=None, action="key.revoke", outcome="ok",
+                           object_type="api_key", object_id=None,
+                           detail={"reason": f"development keys at a {settings.env} start",
+                                   "key_ids": revoked})
+            log.warning("revoked %d development key(s) with public secrets: %s",
+                        len(revoked), ", ".join(revoked))
+        session.commit()
+
+
 def create_app(settings: ExchangeSettings | None = None, *,
                start_worker: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -53,6 +70,8 @@ def create_app(settings: ExchangeSettings | None = None, *,
         with session_factory() as session:
             if seed_development(session, master_secret=settings.master_secret.get_secret_value()):
                 log.warning("DEVELOPMENT: seeded agencies with public dev-only keys")
+    else:
+        _revoke_development_keys(session_factory, settings)
     worker = OutboxWorker(session_factory, settings)
     run_worker = settings.run_outbox_worker if start_worker is None else start_worker
 
@@ -79,6 +98,8 @@ def create_app(settings: ExchangeSettings | None = None, *,
                                              "bank-page-session"),
         session_cookie="exchange_bank_session", same_site="strict",
         https_only=not settings.is_development, max_age=8 * 3600)
+    # Outermost: an oversized body is refused before any route reads, parses or verifies it.
+    app.add_middleware(BodyLimit, max_bytes=api.MAX_BODY_BYTES)
 
     def audit_failure(request: Request, action: str, outcome: str, detail: dict,
                       object_type: str | None = None, object_id: str | None = None) -> None:
@@ -98,7 +119,11 @@ def create_app(settings: ExchangeSettings | None = None, *,
     @app.exception_handler(AuthError)
     async def _auth_error(request: Request, exc: AuthError) -> JSONResponse:
         # Already audited by authenticate().
-        return JSONResponse({"error": exc.reason, "message": exc.message}, status_code=401)
+        body: dict = {"error": exc.reason, "message": exc.message}
+        if exc.reason == "timestamp_outside_window":
+            # Lets a client whose clock drifted re-sign on ours (the Date header says as much).
+            body["server_time"] = int(time.time())
+        return JSONResponse(body, status_code=401)
 
     @app.exception_handler(services.ServiceError)
     async def _service_error(request: Request, exc: services.ServiceError) -> JSONResponse:

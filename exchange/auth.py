@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from exchange import signing
-from exchange.keys import key_is_active, key_secret
+from exchange.keys import key_is_active, key_secret, key_usable
 from exchange.models import ApiKey, UsedNonce, utcnow
 from exchange.policy import Principal
 from exchange.schemas import Role
@@ -55,6 +55,9 @@ def authenticate(
                 raise AuthError("key_revoked", "this API key was revoked", key_id)
             if not key_is_active(key):
                 raise AuthError("key_expired", "this API key has expired", key_id)
+            if not key_usable(key, development=settings.is_development):
+                raise AuthError("development_key",
+                                "development keys are refused outside development", key_id)
             signing.check_timestamp(signed.timestamp, now=now,
                                     window=settings.replay_window_seconds)
             signing.verify_signature(signed, secret=key_secret(

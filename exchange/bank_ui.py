@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange import services
 from exchange.auth import AuthError, record_auth_failure
-from exchange.keys import key_is_active, key_secret
+from exchange.keys import key_secret, key_usable
 from exchange.models import ApiKey
 from exchange.policy import Principal
 from exchange.schemas import AckCreate, FreezeStatus, Role
@@ -32,12 +32,13 @@ templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 router = APIRouter(include_in_schema=False)
 
 
-def _principal_for(session: Session, key_id: str | None, code: str) -> Principal | None:
+def _principal_for(session: Session, key_id: str | None, code: str, *,
+                   development: bool) -> Principal | None:
     if not key_id:
         return None
     key = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id)
                          .options(selectinload(ApiKey.agency)))
-    if key is None or not key_is_active(key) or not key.agency.active:
+    if key is None or not key_usable(key, development=development) or not key.agency.active:
         return None
     role = Role(key.agency.role)
     if role is Role.BANK:
@@ -67,7 +68,8 @@ def _check_csrf(request: Request, token: str) -> bool:
 def bank_page(request: Request, code: str, status: str = "pending") -> Any:
     sf = request.app.state.session_factory
     with sf() as session:
-        principal = _principal_for(session, request.session.get("key_id"), code)
+        principal = _principal_for(session, request.session.get("key_id"), code,
+                                   development=request.app.state.settings.is_development)
         if principal is None:
             request.session.pop("key_id", None)
             return templates.TemplateResponse(request, "login.html", {
@@ -98,7 +100,8 @@ def login(request: Request, code: str, key_id: Annotated[str, Form(max_length=64
     ok = False
     if _check_csrf(request, csrf):
         with sf() as session:
-            principal = _principal_for(session, key_id, code)
+            principal = _principal_for(session, key_id, code,
+                                       development=settings.is_development)
             key = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
             if principal is not None and key is not None:
                 expected = key_secret(key, settings.master_secret.get_secret_value())
@@ -138,7 +141,8 @@ def ack(request: Request, code: str, fr_id: str,
     if not _check_csrf(request, csrf):
         return HTMLResponse("<h1>Form expired; reload the page.</h1>", status_code=403)
     with sf() as session:
-        principal = _principal_for(session, request.session.get("key_id"), code)
+        principal = _principal_for(session, request.session.get("key_id"), code,
+                                   development=request.app.state.settings.is_development)
         if principal is None:
             return RedirectResponse(f"/bank/{code}", status_code=303)
         try:

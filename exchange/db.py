@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from bot.storage.migration_lock import migration_lock
+
 # Engines and units of work are plain SQLAlchemy plumbing, shared with Sakot's own storage.
 from bot.storage.db import make_engine, make_session_factory, session_scope  # noqa: F401
 
@@ -21,4 +23,6 @@ def alembic_config(database_url: str) -> Config:
 
 
 def migrate(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    """Under a lock: concurrent replicas starting on an empty database migrate it once."""
+    with migration_lock(database_url, name="exchange"):
+        command.upgrade(alembic_config(database_url), revision)

@@ -24,6 +24,10 @@ from sqlalchemy.orm import Session
 from exchange.banks import BANKS, SHORT_TO_CODE
 from exchange.models import Agency, ApiKey, utcnow
 from exchange.schemas import Role
+from exchange.settings import DEV_PLACEHOLDER_PREFIX
+
+# The label of the keys `exchange.seed` creates for development (their secrets are public).
+DEV_SEED_LABEL = "development seed (public secret)"
 
 
 class KeyError_(Exception):
@@ -50,6 +54,32 @@ def key_is_active(key: ApiKey, now: datetime | None = None) -> bool:
     if key.revoked_at is not None:
         return False
     return key.expires_at is None or key.expires_at > now
+
+
+def is_development_key(key: ApiKey) -> bool:
+    """A key whose secret is public: seeded for development, or stored with a dev-only secret."""
+    return key.label == DEV_SEED_LABEL or (
+        key.secret_mode == "stored"
+        and (key.stored_secret or "").startswith(DEV_PLACEHOLDER_PREFIX))
+
+
+def key_usable(key: ApiKey, *, development: bool, now: datetime | None = None) -> bool:
+    """Active, and outside development not one of the public development keys (S9)."""
+    return key_is_active(key, now) and (development or not is_development_key(key))
+
+
+def revoke_development_keys(session: Session) -> list[str]:
+    """Revoke every active development key; returns their ids (the caller commits).
+
+    Run at start-up outside development: a database first used by a development start keeps
+    the seeded keys, whose secrets are in the repository, and they must not open production.
+    """
+    revoked = []
+    for key in session.scalars(select(ApiKey).where(ApiKey.revoked_at.is_(None))):
+        if is_development_key(key):
+            key.revoked_at = utcnow()
+            revoked.append(key.key_id)
+    return revoked
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from exchange.models import Delivery, UsedNonce, utcnow
 from exchange.services import webhook_key_id
 from exchange.settings import ExchangeSettings
 from exchange.signing import sign_request
+from exchange.webhook_urls import WebhookUrlRefused, check_webhook_url
 
 log = logging.getLogger("exchange.outbox")
 
@@ -108,6 +109,12 @@ class OutboxWorker:
                                    body=body)
             headers["Content-Type"] = "application/json"
             headers["X-Sakot-Event-Id"] = delivery.event_id
+            if delivery.kind != "callback":  # a bank's URL: DNS may have changed since
+                try:
+                    check_webhook_url(delivery.target_url,
+                                      development=self.settings.is_development)
+                except WebhookUrlRefused as exc:
+                    raise DeliveryFailed(f"webhook URL refused: {exc}") from exc
             try:
                 response = self.client.post(delivery.target_url, content=body, headers=headers)
             except httpx.HTTPError as exc:

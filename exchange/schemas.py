@@ -237,6 +237,9 @@ class ErrorResponse(Out):
     error: str
     message: str
     errors: list[ErrorItem] | None = None
+    server_time: int | None = Field(
+        default=None, description="With timestamp_outside_window: the exchange's Unix time, "
+        "so a client whose clock drifted can re-sign")
 
 
 class DestinationOut(Out):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exchange.keys import create_key, get_or_create_agency
+from exchange.keys import DEV_SEED_LABEL, create_key, get_or_create_agency
 from exchange.models import Agency
 from exchange.schemas import Role
 
@@ -48,7 +48,7 @@ def seed_development(session: Session, *, master_secret: str) -> bool:
     for code, role, name, key_id, secret in DEV_AGENCIES:
         agency = get_or_create_agency(session, code=code, role=role, name=name or None)
         create_key(session, agency=agency, master_secret=master_secret, lifetime_days=None,
-                   label="development seed (public secret)", key_id=key_id,
+                   label=DEV_SEED_LABEL, key_id=key_id,
                    stored_secret=secret)
     session.commit()
     return True

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +46,7 @@ from exchange.schemas import (
     TransferIn,
 )
 from exchange.settings import ExchangeSettings
+from exchange.webhook_urls import WebhookUrlRefused, check_webhook_url
 
 # ---------------------------------------------------------------------------------------- errors
 
@@ -76,6 +77,11 @@ class NotFound(ServiceError):
 class Conflict(ServiceError):
     status_code = 409
     error = "conflict"
+
+
+class Unprocessable(ServiceError):
+    status_code = 422
+    error = "unprocessable"
 
 
 # ----------------------------------------------------------------------------------------- audit
@@ -589,6 +595,12 @@ def acknowledge(session: Session, *, principal: Principal, fr_id: str, ack: AckC
     fr = _check_fr_scope(principal, _load_fr(session, fr_id), "freeze_request.ack", fr_id)
     now = utcnow()
     occurred = ack.occurred_at.astimezone(now.tzinfo) if ack.occurred_at else now
+    if occurred > now + timedelta(seconds=settings.replay_window_seconds):
+        # A future time would make every later ack (AOC's included) look older: "superseded".
+        raise Unprocessable(
+            f"occurred_at is in the future (more than {settings.replay_window_seconds} s "
+            "ahead of the exchange's clock)", action="freeze_request.ack",
+            object_type="freeze_request", object_id=fr_id)
     held = to_satang(ack.amount_held) if ack.amount_held is not None else None
     if ack.status is AckStatus.NOT_FOUND:
         held = None
@@ -712,6 +724,11 @@ def register_webhook(session: Session, *, principal: Principal, code: str, url: 
     if agency is None or (principal.role is Role.BANK and agency.id != principal.agency_id):
         raise NotFound("no such bank", action="webhook.register", object_type="bank",
                        object_id=code)
+    try:
+        check_webhook_url(url, development=settings.is_development)
+    except WebhookUrlRefused as exc:
+        raise Unprocessable(str(exc), action="webhook.register", object_type="bank",
+                            object_id=agency.code) from exc
     hook = session.scalar(select(Webhook).where(Webhook.agency_id == agency.id))
     if hook is None:
         hook = Webhook(agency_id=agency.id, url=url, version=1)

@@ -1,8 +1,10 @@
 """The exchange service's own settings (separate process, separate database).
 
 Environment variables use the prefix `SAKOT_EXCHANGE_`, except the shared `SAKOT_ENV`.
-Secrets starting with `dev-only-` are development placeholders: they are refused unless
-`SAKOT_ENV=development`, so a production exchange cannot start with them.
+Fail closed: `SAKOT_ENV` defaults to production, and outside an explicit
+`SAKOT_ENV=development` a placeholder (`dev-only-…`), empty or weak secret (fewer than 32 random
+bytes, see `bot/secret_policy.py`) stops the exchange at start-up. The machine's generated
+secrets (`var/secrets.env`, written once by `scripts/setup.sh`) are read like a `.env` file.
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.secret_policy import DEV_PLACEHOLDER_PREFIX, GENERATE_HINT, env_files, secret_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_PLACEHOLDER_PREFIX = "dev-only-"
 
 
 class Environment(StrEnum):
@@ -27,11 +35,21 @@ class Environment(StrEnum):
 class ExchangeSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SAKOT_EXCHANGE_", env_file=".env", env_file_encoding="utf-8",
-        extra="ignore", populate_by_name=True,
+        extra="ignore", populate_by_name=True, env_ignore_empty=True,
     )
 
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings,
+                DotEnvSettingsSource(settings_cls, env_file=env_files()), file_secret_settings)
+
+    # Fail closed: only an explicit SAKOT_ENV=development accepts the placeholders below.
     env: Environment = Field(
-        default=Environment.DEVELOPMENT, validation_alias=AliasChoices("SAKOT_ENV")
+        default=Environment.PRODUCTION, validation_alias=AliasChoices("SAKOT_ENV")
     )
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'exchange.db'}"
     host: str = "127.0.0.1"
@@ -67,19 +85,19 @@ class ExchangeSettings(BaseSettings):
     default_key_lifetime_days: int = Field(default=90, ge=1)
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> ExchangeSettings:
+    def _refuse_weak_secrets(self) -> ExchangeSettings:
         if self.env is Environment.DEVELOPMENT:
             return self
-        placeholders = [
-            name for name, value in self
+        problems = [
+            f"SAKOT_EXCHANGE_{name.upper()} {problem}" for name, value in self
             if isinstance(value, SecretStr)
-            and value.get_secret_value().startswith(DEV_PLACEHOLDER_PREFIX)
+            and (problem := secret_problem(value.get_secret_value()))
         ]
-        if placeholders:
-            names = ", ".join(f"SAKOT_EXCHANGE_{n.upper()}" for n in placeholders)
+        if problems:
             raise ValueError(
-                f"{names} still hold development placeholders; set real secrets "
-                f"(or SAKOT_ENV=development for local use)"
+                f"refusing to start with SAKOT_ENV={self.env}: " + "; ".join(problems)
+                + f". Set real secrets ({GENERATE_HINT}), run scripts/setup.sh to generate "
+                "this machine's var/secrets.env, or set SAKOT_ENV=development for local use"
             )
         return self
 

@@ -6,6 +6,7 @@ once and hands them to the routers. Routers stay thin; rules live in `bot/`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.migrate import upgrade
+from sakot.readiness import sidecar_status
 from sakot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -45,24 +48,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Sakot", version="0.1.0", lifespan=lifespan)
     app.state.context = context
 
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> JSONResponse:
+    def database_status() -> str:
         try:
             with context.sessions() as session:
                 session.execute(text("SELECT 1"))
-            database = "ok"
+            return "ok"
         except Exception as exc:  # report, don't crash: this is the health probe
             log.warning("health check: database unreachable: %s", type(exc).__name__)
-            database = "unreachable"
-        status = 200 if database == "ok" else 503
-        return JSONResponse(
-            {"status": "ok" if status == 200 else "degraded", "database": database},
-            status_code=status,
-        )
+            return "unreachable"
+
+    @app.get("/livez", tags=["ops"])
+    async def livez() -> JSONResponse:
+        """Liveness: this process answers and reaches its database."""
+        database = await run_in_threadpool(database_status)
+        return JSONResponse({"status": "ok" if database == "ok" else "degraded",
+                             "database": database},
+                            status_code=200 if database == "ok" else 503)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> JSONResponse:
+        """Readiness: 200 only when a victim's message would get a real answer: the database,
+        Rasa (model loaded), the NLU service (classifier loaded) and the action server."""
+        database, sidecars = await asyncio.gather(run_in_threadpool(database_status),
+                                                  sidecar_status(settings))
+        components = {"database": database, **sidecars}
+        ready = all(value == "ok" for value in components.values())
+        return JSONResponse({"status": "ok" if ready else "degraded", **components},
+                            status_code=200 if ready else 503)
 
     for install in _router_installers():
         install(app, context)
+    _install_input_limits(app, settings)
     return app
+
+
+def _install_input_limits(app: FastAPI, settings: Settings) -> None:
+    """Body limits before any route reads or authenticates a body; security headers on every
+    response (channels.limits, channels.security_headers)."""
+    from channels.limits import BodyLimitMiddleware
+    from channels.security_headers import SecurityHeadersMiddleware
+
+    multipart_overhead = 64 * 1024  # the upload's form fields and part headers
+    app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes,
+                       per_path={"/web/upload": settings.upload_max_bytes + multipart_overhead})
+    app.add_middleware(SecurityHeadersMiddleware,
+                       hsts=settings.public_base_url.startswith("https"))
 
 
 def _router_installers():

@@ -39,15 +39,21 @@ def tracker_store_url(settings: Settings) -> tuple[str, str]:
 
 def rasa_env(settings: Settings, *, nlu_url: str | None = None,
              action_url: str | None = None) -> dict[str, str]:
-    """The environment dialogue/endpoints.yml needs (Rasa has no defaults for ${VAR})."""
+    """The environment dialogue/endpoints.yml needs (Rasa has no defaults for ${VAR}).
+
+    It carries the sidecar token (Rasa sends it to the NLU service and the action server, and
+    `sakot.processes.RASA_LAUNCHER` makes it Rasa's API token): an environment, unlike a
+    command line, is not readable by other users of the host."""
     from urllib.parse import urlsplit
+
+    from sakot import readiness
 
     dialect, tracker_url = tracker_store_url(settings)
     env = {
         "RASA_TELEMETRY_ENABLED": "false",
-        "SAKOT_ACTION_ENDPOINT_URL": action_url
-        or f"http://127.0.0.1:{settings.action_port}/webhook",
-        "SAKOT_NLU_ENDPOINT_URL": nlu_url or f"http://127.0.0.1:{settings.nlu_port}",
+        "SAKOT_ACTION_ENDPOINT_URL": action_url or f"{readiness.action_url(settings)}/webhook",
+        "SAKOT_NLU_ENDPOINT_URL": nlu_url or readiness.nlu_url(settings),
+        "SAKOT_SIDECAR_TOKEN": settings.sidecar_token.get_secret_value(),
         "SAKOT_RASA_TRACKER_DIALECT": dialect,
         "SAKOT_RASA_TRACKER_URL": tracker_url,
         "SAKOT_RASA_TRACKER_DB": tracker_url.rsplit("/", 1)[-1] or "rasa",

@@ -19,6 +19,14 @@ for scam reports whose type is sure; a sure report of an unsure type ("โดน
 ``report_scam`` with no ``scam_type`` entity and ``sakot.scam_type_uncertain`` true, so the
 dialogue asks what happened.
 
+Only Rasa may call ``/model/parse``: Rasa's HTTP interpreter puts ``endpoints.yml``'s
+``nlu: token:`` into the JSON body as ``"token"``; other callers may send the same shared token
+(SAKOT_SIDECAR_TOKEN) in an ``X-Sakot-Token`` header. Anything else gets 401.
+
+Ready means ready: ``sakot models serve-nlu`` opens its port at once and loads the model in a
+thread; until it is loaded ``/``, ``/status`` and ``/model/parse`` answer 503, so readiness
+probes wait and the app gives victims the safe fallback instead of "I don't understand".
+
 The model is loaded once by the caller and passed in. Requests that arrive together are
 classified in one batch (a small async micro-batcher); inference runs in a worker thread so the
 event loop never blocks.
@@ -37,10 +45,13 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from bot.classifier import Classifier, Prediction
+from sakot.sidecar_auth import TOKEN_HEADER, token_matches
+from bot.conversation.payloads import domain_intents, payload_allowed
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +65,7 @@ Analyzer = Callable[[str], Any]  # bot.understanding.analyze_text (text -> Extra
 class ParseRequest(BaseModel):
     text: str = ""
     message_id: str | None = None
+    token: str | None = None  # Rasa's HTTP interpreter sends endpoints.yml's nlu token here
 
 
 @dataclass
@@ -66,8 +78,9 @@ class MicroBatcher:
     """Collects texts for up to ``max_wait`` seconds (or ``max_batch`` texts), classifies them
     together in a worker thread, and hands each caller its own prediction."""
 
-    def __init__(self, classifier: Classifier, *, max_batch: int = 16, max_wait: float = 0.004):
-        self.classifier = classifier
+    def __init__(self, classifier: Classifier | None, *, max_batch: int = 16,
+                 max_wait: float = 0.004):
+        self.classifier = classifier  # None while the model is still loading
         self.max_batch = max_batch
         self.max_wait = max_wait
         self._queue: asyncio.Queue[_Job] | None = None
@@ -188,6 +201,10 @@ def payload_result(text: str, message_id: str | None) -> dict | None:
         entities = [{"entity": k, "value": v, "start": 0, "end": len(text),
                      "confidence_entity": 1.0, "extractor": "payload"}
                     for k, v in values.items()]
+    # only what our buttons/engine send: a domain intent, known entity values (else plain text)
+    if not payload_allowed(match.group("intent"), {e["entity"]: e["value"] for e in entities},
+                           domain_intents()):
+        return None
     intent = {"name": match.group("intent"), "confidence": 1.0}
     return {"text": text, "message_id": message_id, "intent": intent,
             "intent_ranking": [intent], "entities": entities, "sakot": {"uncertain": False}}
@@ -206,6 +223,7 @@ def parse_result(text: str, message_id: str | None, pred: Prediction | None,
                   if pred.intent_confidence < 1 else 0.0}
         ranking = [intent, *ranking]
     ents = list(entities)
+    ents[:0] = situation_entities(text, pred)
     if pred.scam_type is not None and not pred.scam_type_uncertain:
         ents.insert(0, {"entity": "scam_type", "value": pred.scam_type, "start": 0,
                         "end": len(text), "confidence_entity": pred.scam_type_confidence,
@@ -222,38 +240,79 @@ def parse_result(text: str, message_id: str | None, pred: Prediction | None,
             "intent": {"name": pred.intent, "confidence": pred.intent_confidence},
             "scam_type_ranking": [{"name": n, "confidence": c}
                                   for n, c in pred.scam_type_ranking[:3]],
-        },
+        } | ({"situation_scores": dict(pred.situation_scores)} if pred.situation_scores else {}),
     }
 
 
+def situation_entities(text: str, pred: Prediction) -> list[dict]:
+    """One ``situation`` entity per situation label at or above its threshold (the classifier
+    decides which; see ``bot.classifier.Prediction.situation``), spanning the whole message."""
+    scores = dict(pred.situation_scores)
+    return [{"entity": "situation", "value": label, "start": 0, "end": len(text),
+             "confidence_entity": float(scores.get(label, 1.0)),
+             "extractor": CLASSIFIER_EXTRACTOR}
+            for label in pred.situation]
+
+
 def create_nlu_app(
-    classifier: Classifier,
+    classifier: Classifier | None,
     analyzer: Analyzer | None = None,
     *,
+    token: str | None = None,
+    load: Callable[[], Classifier] | None = None,
     max_batch: int = 16,
     max_wait: float = 0.004,
 ) -> FastAPI:
-    """The NLU service. ``classifier`` is loaded once by the caller; ``analyzer`` extracts
-    identifiers (``bot.understanding.analyze_text``); without it only scam_type is returned."""
+    """The NLU service. ``classifier`` is loaded once by the caller, or ``load`` loads it in a
+    thread after start-up (503 until then); ``analyzer`` extracts identifiers
+    (``bot.understanding.analyze_text``); without it only scam_type is returned. With ``token``
+    (``serve_nlu`` always passes SAKOT_SIDECAR_TOKEN) /model/parse refuses calls without it."""
+    if classifier is None and load is None:
+        raise ValueError("create_nlu_app needs a classifier or a loader")
     batcher = MicroBatcher(classifier, max_batch=max_batch, max_wait=max_wait)
+    loading: dict[str, str | None] = {"error": None}
+
+    async def load_model() -> None:
+        try:
+            batcher.classifier = await asyncio.to_thread(load)
+            log.info("classifier loaded; the NLU service is ready")
+        except Exception as exc:  # stays not-ready (503) and says why
+            loading["error"] = f"{type(exc).__name__}: {exc}"
+            log.error("loading the classifier failed: %s", loading["error"])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await batcher.start()
+        loader = asyncio.create_task(load_model()) if batcher.classifier is None else None
         yield
+        if loader is not None:
+            loader.cancel()
         await batcher.stop()
 
     app = FastAPI(title="Sakot NLU", version="0.1.0", lifespan=lifespan)
     app.state.batcher = batcher
 
+    def not_ready() -> JSONResponse | None:
+        if batcher.classifier is not None:
+            return None
+        state = "failed" if loading["error"] else "loading"
+        return JSONResponse({"status": state, "error": loading["error"]}, status_code=503,
+                            headers={"Retry-After": "5"})
+
     @app.get("/")
     @app.get("/status")
-    async def status() -> dict:
-        return {"status": "ok", "model": getattr(classifier, "model_dir", None) and
-                str(classifier.model_dir)}
+    async def status():
+        if (busy := not_ready()) is not None:
+            return busy
+        return {"status": "ok"}
 
     @app.post("/model/parse")
-    async def parse(req: ParseRequest) -> dict:
+    async def parse(req: ParseRequest, request: Request):
+        if token is not None and not token_matches(
+                token, req.token or request.headers.get(TOKEN_HEADER)):
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        if (busy := not_ready()) is not None:
+            return busy
         text = req.text
         if not text.strip():
             return parse_result(text, req.message_id, None, [])
@@ -289,7 +348,9 @@ def serve_nlu(host: str | None = None, port: int | None = None) -> None:
     from sakot.settings import get_settings  # noqa: PLC0415
 
     settings = get_settings()
-    classifier = load_classifier(settings.models_dir / "classifier",
-                                 threshold=settings.classifier_threshold)
-    app = create_nlu_app(classifier, default_analyzer())
-    uvicorn.run(app, host=host or "127.0.0.1", port=port or settings.nlu_port, log_config=None)
+    app = create_nlu_app(
+        None, default_analyzer(), token=settings.sidecar_token.get_secret_value(),
+        load=lambda: load_classifier(settings.models_dir / "classifier",
+                                     threshold=settings.classifier_threshold))
+    uvicorn.run(app, host=host or settings.sidecar_host, port=port or settings.nlu_port,
+                log_config=None)

@@ -22,6 +22,25 @@ from sakot.settings import PROJECT_ROOT, Settings
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
 
+# Runs stock `rasa` with its HTTP API behind the sidecar token. The token comes from the
+# environment (rasa_env), not the command line, which every user of the host can read in ps.
+RASA_LAUNCHER = (
+    "import os, sys; from rasa.__main__ import main; "
+    "sys.argv = ['rasa', *sys.argv[1:], '--auth-token', os.environ['SAKOT_SIDECAR_TOKEN']]; "
+    "sys.exit(main())"
+)
+
+
+def rasa_argv(settings: Settings, *, port: int, model_dir: Path) -> list[str]:
+    """`rasa run` with the API on and token-protected, bound to SAKOT_SIDECAR_HOST; no CORS."""
+    if not settings.sidecar_token.get_secret_value():
+        raise ValueError("SAKOT_SIDECAR_TOKEN is empty: Rasa's API would be open")
+    return [str(RASA_VENV / "bin" / "python"), "-c", RASA_LAUNCHER, "run", "--enable-api",
+            "--model", str(model_dir),
+            "--endpoints", str(PROJECT_ROOT / "dialogue" / "endpoints.yml"),
+            "--credentials", str(PROJECT_ROOT / "dialogue" / "credentials.yml"),
+            "--port", str(port), "--interface", settings.sidecar_host]
+
 
 @dataclass(frozen=True)
 class ProcessSpec:
@@ -55,11 +74,7 @@ def product_processes(settings: Settings) -> list[ProcessSpec]:
                     missing=_needs(PROJECT_ROOT / "actions" / "actions.py", "action server")),
         ProcessSpec(
             "rasa",
-            [str(RASA_VENV / "bin" / "rasa"), "run", "--enable-api",
-             "--model", str(rasa_model_dir),
-             "--endpoints", str(PROJECT_ROOT / "dialogue" / "endpoints.yml"),
-             "--credentials", str(PROJECT_ROOT / "dialogue" / "credentials.yml"),
-             "--port", str(settings.rasa_port), "--interface", "127.0.0.1"],
+            rasa_argv(settings, port=settings.rasa_port, model_dir=rasa_model_dir),
             missing=_needs(rasa_model_dir, "run `make setup` to train the dialogue model"),
             env=rasa_env(settings),
         ),

@@ -1,8 +1,12 @@
 """All of Sakot's configuration, in one typed class.
 
 Every variable is documented in `.env.example`. Values come from the environment (prefix
-`SAKOT_`) or a `.env` file. Secrets are `SecretStr`; the development placeholders are refused
-unless `SAKOT_ENV=development`, so a production deployment cannot start with them.
+`SAKOT_`), a `.env` file, or the machine's generated secrets (`var/secrets.env`, written once
+by `scripts/setup.sh`; `SAKOT_SECRETS_FILE` moves it). Secrets are `SecretStr`.
+
+Fail closed: `SAKOT_ENV` defaults to production, and outside an explicit
+`SAKOT_ENV=development` a placeholder, empty or weak secret (see `bot/secret_policy.py`: at least
+32 random bytes) stops the process at start-up with a message naming the variable.
 """
 
 from __future__ import annotations
@@ -12,12 +16,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.secret_policy import (
+    DEV_PLACEHOLDER_PREFIX,  # noqa: F401  (secrets that ship with the code, development only)
+    GENERATE_HINT,
+    env_files,
+    placeholder_problem,
+    secret_problem,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Secrets that ship with the code for local development only.
-DEV_PLACEHOLDER_PREFIX = "dev-only-"
+# Secrets Sakot owns (must be strong outside development); LINE issues its own.
+OWN_SECRETS = ("secret_key", "exchange_api_secret", "exchange_callback_secret", "sidecar_token")
 
 
 class Environment(StrEnum):
@@ -28,10 +45,22 @@ class Environment(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="SAKOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="SAKOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_ignore_empty=True,  # `SAKOT_SECRET_KEY=` in a copied .env.example means "unset"
     )
 
-    env: Environment = Environment.DEVELOPMENT
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Resolved per instance, so SAKOT_SECRETS_FILE set after import still counts.
+        return (init_settings, env_settings,
+                DotEnvSettingsSource(settings_cls, env_file=env_files()), file_secret_settings)
+
+    # Fail closed: only an explicit SAKOT_ENV=development accepts the placeholders below.
+    env: Environment = Environment.PRODUCTION
     log_level: str = "INFO"
 
     # Storage
@@ -51,6 +80,14 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     nlu_port: int = 5056
     action_port: int = 5055
+    # Interface the sidecars (Rasa, NLU service, action server) bind to.
+    sidecar_host: str = "127.0.0.1"
+    # Shared token: Rasa's HTTP API (--auth-token), and every call Rasa makes to the NLU
+    # service and the action server carries it. REQUIRED outside development.
+    sidecar_token: SecretStr = SecretStr(DEV_PLACEHOLDER_PREFIX + "sidecar-token")
+    # Ask the NLU service before handing a message to Rasa: while it is down or loading the
+    # victim gets the safe fallback, not "I don't understand" (tests with a fake Rasa turn it off).
+    nlu_ready_check: bool = True
 
     # Models
     models_dir: Path = PROJECT_ROOT / "models"
@@ -84,22 +121,41 @@ class Settings(BaseSettings):
     p0_alert_minutes: int = Field(default=5, ge=1)
     staff_lockout_attempts: int = Field(default=5, ge=1)
     staff_lockout_minutes: int = Field(default=15, ge=1)
+    # ...the attempts above count per username *and* client address; these are the wider
+    # limits: failures from one address over all usernames, failures of one account from any
+    # address (that one locks the account itself)
+    staff_login_ip_attempts: int = Field(default=20, ge=1)
+    staff_lockout_account_attempts: int = Field(default=20, ge=1)
+
+    # Hostile-input limits (issue 14): request bodies are refused past these sizes before they
+    # are read in full; widget uploads, messages and sockets are limited per visitor and per IP
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    upload_max_bytes: int = Field(default=15 * 1024 * 1024, ge=1024, le=15 * 1024 * 1024)
+    image_max_pixels: int = Field(default=40_000_000, ge=100_000)
+    uploads_per_visitor_per_hour: int = Field(default=30, ge=1)
+    uploads_per_ip_per_hour: int = Field(default=120, ge=1)
+    web_messages_per_visitor_per_minute: int = Field(default=20, ge=1)
+    web_messages_per_ip_per_minute: int = Field(default=120, ge=1)
+    web_ws_max_message_bytes: int = Field(default=32 * 1024, ge=1024)
+    web_ws_connections_per_ip: int = Field(default=20, ge=1)
+    web_ws_connects_per_ip_per_minute: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
+    def _refuse_weak_secrets(self) -> Settings:
         if self.env is Environment.DEVELOPMENT:
             return self
-        placeholders = [
-            name
-            for name, value in self
-            if isinstance(value, SecretStr)
-            and value.get_secret_value().startswith(DEV_PLACEHOLDER_PREFIX)
-        ]
-        if placeholders:
-            names = ", ".join(f"SAKOT_{n.upper()}" for n in placeholders)
+        problems = []
+        for name, value in self:
+            if not isinstance(value, SecretStr):
+                continue
+            check = secret_problem if name in OWN_SECRETS else placeholder_problem
+            if problem := check(value.get_secret_value()):
+                problems.append(f"SAKOT_{name.upper()} {problem}")
+        if problems:
             raise ValueError(
-                f"{names} still hold development placeholders; set real secrets "
-                f"(or SAKOT_ENV=development for local use)"
+                f"refusing to start with SAKOT_ENV={self.env}: " + "; ".join(problems)
+                + f". Set real secrets ({GENERATE_HINT}), run scripts/setup.sh to generate "
+                "this machine's var/secrets.env, or set SAKOT_ENV=development for local use"
             )
         return self
 

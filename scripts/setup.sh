@@ -23,6 +23,11 @@ stamp() { echo "$2" > "$STAMPS/$1"; }
 # that noise, keep everything else, and keep pip's exit status (pipefail).
 pip_q() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
 
+# --- this machine's secrets (once; never overwritten) ----------------------------------
+# Without configuration Sakot runs as production and refuses placeholder secrets, so local
+# runs get strong random ones in the git-ignored var/secrets.env.
+scripts/local_secrets.sh
+
 # --- system packages -------------------------------------------------------------------
 APT_PACKAGES=(chromium chromium-driver fonts-thai-tlwg)
 missing=()

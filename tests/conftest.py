@@ -10,6 +10,12 @@ import pytest
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SAKOT_ENV", "development")
+# Tests are hermetic: the machine's generated var/secrets.env (scripts/local_secrets.sh) is not
+# read; tests that need strong secrets set them (tests/security/test_secrets_*.py).
+os.environ.setdefault("SAKOT_SECRETS_FILE", "")
+# Most app tests answer with a fake Rasa and no NLU service; the NLU readiness gate has its own
+# tests (tests/security/test_readiness.py).
+os.environ.setdefault("SAKOT_NLU_READY_CHECK", "false")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SAKOT_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -1,18 +1,25 @@
 """The case facts in one victim message: ``bot.understanding`` extraction + urgency signals,
 interpreted with what the conversation just asked (so "กรุงไทย" answers "which bank?").
 
-Pure: text in, ``MessageFacts`` out.
+Pure: text in, ``MessageFacts`` out. Choices where the issue is silent:
+- an amount counts as PAID only with a paid cue before it ("โอนไป", "จ่าย", "paid") or a message
+  that says money was sent; requested ("ให้โอน"), promised ("อนุมัติ", "รางวัล") and balance
+  ("เหลือ") amounts are kept apart and never become the loss;
+- several paid amounts in one message are separate transfers and add up, unless one of them is
+  marked as the total ("รวม") or equals the sum of the others; the same value twice is one;
+- a negation right before a cue cancels it ("ไม่ได้โอน", "ไม่ได้ลงแอป").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from bot.banks import BY_CODE, BankCode, InstitutionKind
 from bot.triage import Signals, urgency_signals
-from bot.understanding import Extraction, Role, analyze_text
+from bot.understanding import Amount, Extraction, Role, analyze_text
 
 
 @dataclass(frozen=True)
@@ -29,15 +36,59 @@ class FoundIdentifier:
 
 
 @dataclass(frozen=True)
+class Situation:
+    """The classifier's situation head (multi-label probabilities; None: not given). Served by
+    the NLU service as entities named ``situation`` (value = label, ``confidence_entity`` = p)."""
+
+    money_paid: float | None = None
+    still_leaving: float | None = None
+    on_line_now: float | None = None
+    app_installed: float | None = None
+    victim_in_distress: float | None = None
+
+    LABELS = ("money_paid", "still_leaving", "on_line_now", "app_installed",
+              "victim_in_distress")
+
+    def says(self, label: str, threshold: float = 0.5) -> bool:
+        p = getattr(self, label)
+        return p is not None and p >= threshold
+
+    def knows(self, label: str) -> bool:
+        return getattr(self, label) is not None
+
+
+@dataclass(frozen=True)
 class MessageFacts:
+    """What one victim message says. Extraction fills the first block; the adapter adds what the
+    NLU service said (intent, scam type, situation) when it has them: every field is optional so
+    the intake core works with or without the model."""
+
     text: str
-    amount: Decimal | None = None
-    transfer_at: datetime | None = None
+    amount: Decimal | None = None  # what this message says was PAID (sum of the transfers)
+    transfer_at: datetime | None = None  # the latest transfer time in this message
     victim_bank: str | None = None
     identifiers: tuple[FoundIdentifier, ...] = ()
     signals: Signals = field(default_factory=Signals)
     mentions_money_sent: bool = False
     denies_loss: bool = False  # "ยังไม่ได้โอน", "I didn't pay"
+    received_at: datetime | None = None
+    paid_amounts: tuple[Decimal, ...] = ()  # each sum this message says was paid
+    other_amounts: tuple[tuple[str, Decimal], ...] = ()  # (role, value): requested/promised/...
+    amount_is_total: bool = False  # "รวม 15,000", "ทั้งหมด", "in total"
+    adds_to_earlier: bool = False  # "โอนเพิ่มอีก 2,000", "another 500"
+    is_correction: bool = False  # "ขอแก้ จริง ๆ โอนไป 3,500", "sorry, it was 3,500"
+    says_dont_know: bool = False  # "ไม่ทราบ", "ไม่แน่ใจ", "don't know"
+    reports_scam: bool = False  # scam words: โดนหลอก, มิจฉาชีพ, scam, SMS ...
+    greeting_only: bool = False
+    # --- from the NLU service (None: not given) ---
+    intent: str | None = None
+    intent_confidence: float | None = None
+    scam_type: str | None = None
+    scam_type_confidence: float | None = None
+    situation: Situation | None = None
+    chosen_scam_type: str | None = None  # a type picked from the list / its label typed
+    is_payload: bool = False
+    long_ago: bool = False  # no date read, but "เดือนที่แล้ว", "last year": over 72 h ago
 
     @property
     def destinations(self) -> tuple[FoundIdentifier, ...]:
@@ -49,20 +100,109 @@ class MessageFacts:
         return bool(self.amount or self.transfer_at or self.victim_bank or self.identifiers)
 
 
+# --- money words ------------------------------------------------------------------------------
 # "เขาให้โอน" (they told me to transfer) is not a loss by itself; these are.
-_MONEY_SENT = (
-    "โอนไป", "โอนเงินไป", "โอนให้", "โอนเข้า", "โอนแล้ว", "โอนค่า", "จ่ายไป", "จ่ายแล้ว", "จ่ายค่า",
-    "เสียเงิน", "ดูดเงิน", "เงินหาย", "หักเงิน", "ตัดเงิน", "โดนไป", "เสียไป", "มัดจำ", "หมดตัว",
-    "transferred", "paid", "sent money", "lost", "wired", "debited", "deposited",
+_MONEY_SENT = re.compile(
+    r"(โอน|จ่าย|เติมเงิน|ชำระ|เสียเงิน|ดูดเงิน|เงินหาย|หักเงิน|ตัดเงิน|โดนไป|เสียไป|มัดจำ|หมดตัว"
+    r"|เงินออกจากบัญชี|เงินถูกโอนออก|โดนดูด|โดนตัดเงิน|ลงทุนไป"
+    r"|(?<![a-z])transferred|(?<![a-z])paid(?![a-z])|sent (?:him |her |them )?(?:the )?money"
+    r"|(?<![a-z])lost(?![a-z])|(?<![a-z])wired|(?<![a-z])debited|(?<![a-z])deposited"
+    r"|(?<![a-z])topped up|sent (?:\w+ ){0,2}payments?|made (?:\w+ ){0,2}payments?)",
+    re.IGNORECASE,
 )
+# Before a money verb: asked, future or wished, not done ("เขาให้โอน", "จะโอน", "ต้องจ่าย").
+_NOT_DONE_BEFORE = re.compile(
+    r"(?:(?:ให้|จะ|ต้อง)\S{0,3}|ขอ|อยาก|ควร|เกือบ|รอ|ถ้า|ห้าม|อย่า|กรุณา|โปรด|ไม่ต้อง|if|will|would"
+    r"|should|to)\s?$", re.IGNORECASE)
+# A money verb that is a noun or asks: "ค่าโอน", "โอนไหม", "ควรโอนไหม".
+_NOT_DONE_AFTER = re.compile(r"^\S{0,12}?(?:ไหม|มั้ย|หรือเปล่า|ดีไหม|ได้ไหม)")
+_NOT_SENT = re.compile(
+    r"(ยังไม่ได้โอน|ไม่ได้โอน|ยังไม่โอน|ไม่ได้จ่าย|ยังไม่จ่าย|ยังไม่เสีย|ไม่เสียเงิน|ไม่ได้เสีย|ยังไม่ได้จ่าย"
+    r"|เงินยังอยู่ครบ|เงินยังอยู่|ยังไม่ได้เสีย|ไม่ได้โอนเงิน|เกือบโอน|เกือบจะโอน|เกือบเสีย"
+    r"|didn'?t (?:transfer|pay|send)|did not (?:transfer|pay|send)|haven'?t (?:transferred|paid|sent)"
+    r"|have not (?:transferred|paid|sent)|no money (?:was )?lost|not lost any|nothing (?:was )?lost"
+    r"|almost (?:transferred|paid)|didn'?t lose)",
+    re.IGNORECASE,
+)
+# The cue nearest before an amount says whose money it is (bot.understanding's Amount.role
+# takes over when it is there).
+_AMOUNT_CUE = re.compile(
+    r"(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
+    r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
+    r"|prize|won|profit|returns?|promised|credit limit|loan of)"
+    r"|(?P<requested>ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
+    r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
+    r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
+    r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
+    r"|โอน|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
+    r"|lost|debited|deposited|wired|topped up)",
+    re.IGNORECASE,
+)
+_PAID_AFTER = re.compile(
+    r"^(?:[^\d\n]{0,20}?(?:โอนไปแล้ว|จ่ายไปแล้ว|ไปแล้ว|ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|and (?:I )?paid"
+    r"|and (?:I )?transferred)|\s?(?:บาท|บ\.)?\s?ไป(?:แล้ว|เมื่อ|ตอน|ตั้งแต่|หมด|ทั้งหมด|\s|$))",
+    re.IGNORECASE)
+# "ค่าส่ง 350", "ค่าธรรมเนียม 1,990": a fee; paid when the message says it was paid.
+_FEE_BEFORE = re.compile(r"(?:ค่า|fee|tax|deposit of|charge of)[^\d\n]{0,24}$", re.IGNORECASE)
+# Later in the same clause, before the next sum: "... 35 บาทผ่านพร้อมเพย์ 095-... ก็โอนไปแล้ว".
+_DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|โอนไปแล้ว|จ่ายไปแล้ว|and (?:I )?(?:paid|transferred))",
+                         re.IGNORECASE)
+_NEXT_AMOUNT = re.compile(r"\d[\d,.]{0,15}\s?(?:บาท|baht|thb|k\b)", re.IGNORECASE)
+_QUESTION = re.compile(r"(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
+                       re.IGNORECASE)
+_EXPERIENCE = re.compile(r"(?:โดน|ถูกหลอก|มีคน|เขา|เจอ|ได้รับ|ได้ sms|ส่งมา|โทรมา|i was|i got|i received|someone|they|he |she )",
+                         re.IGNORECASE)
+# "ขอยืม 20,000 ... โอนให้ทุกครั้ง": asked for, then given; "จ่ายไปแล้วทั้งสองอย่าง": all of them.
+_ASKED_TO_BORROW = re.compile(r"(?:ขอยืม|ขอค่า|ขอเงิน|ยืมเงิน|asked (?:me )?(?:for|to borrow))[^\d\n]{0,24}$",
+                              re.IGNORECASE)
+_ALL_PAID = re.compile(r"(?:ทั้งสอง|ทั้งสาม|ทั้งหมด|ทุกครั้ง|ทุกรอบ|ทุกยอด|(?<![a-z])both(?![a-z])|all of (?:them|it))",
+                       re.IGNORECASE)
+_REJECTED_BEFORE = re.compile(r"(?:ไม่ใช่|not|instead of|แทน)\s?$", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(r"(?:รวม|ทั้งหมด|ทั้งสิ้น|รวมๆ|รวม ๆ|total|in all|altogether)[^\d\n]{0,6}$",
+                           re.IGNORECASE)
+_ADD_BEFORE = re.compile(r"(?:อีก|เพิ่ม|another|more|again|extra)[^\d\n]{0,14}$", re.IGNORECASE)
+_CORRECTION = re.compile(
+    r"(จริงๆ|จริง ๆ|ขอแก้|แก้เป็น|แก้ไข|พิมพ์ผิด|ที่ถูกคือ|ที่ถูกต้อง|ไม่ใช่|ผิดค่ะ|ผิดครับ|ขอโทษ"
+    r"|(?<![a-z])actually|(?<![a-z])sorry|correction|i mean|not .{0,20} but)",
+    re.IGNORECASE,
+)
+_DONT_KNOW = re.compile(
+    r"(ไม่ทราบ|ไม่รู้|ไม่แน่ใจ|จำไม่ได้|ไม่ได้ดู|don'?t know|not sure|no idea|can'?t remember"
+    r"|do not know|dunno)", re.IGNORECASE)
+_SCAM_WORDS = re.compile(
+    r"(หลอก|โกง|มิจ|แก๊ง|แกง|คอลเซ็นเตอร์|สแกม|ต้มตุ๋น|ปลอม|แอบอ้าง|อ้างเป็น|อ้างว่า|ลิงก์|ลิ้งก์|ลิงค์|ลิ้ง"
+    r"|sms|พัสดุ|ถูกรางวัล|ค่าธรรมเนียม|ภารกิจ|กดไลก์|กดไลค์|แฮก|แฮ็ก|ยึดไลน์|ยึดเฟส|เงินกู้|ลงทุน"
+    r"|โอนเงิน|โอนไป|เสียเงิน|ดูดเงิน|บัญชีม้า|อายัด|แจ้งความ|ตำรวจ|ดีเอสไอ|ปปง|ศุลกากร|ไม่ได้ของ"
+    r"|pretend|claiming to be|claimed to be|caller|called me|impersonat|ไม่ส่งของ|บล็อก|ขอยืม|ยืมเงิน|โทรมา|หาคู่|มัดจำ|ให้โอน|ลงแอป|แอดไลน์|แอดเฟซ|ชวน|scam|fraud|fake|cheat|hack|phishing|transferred|lost money|stole|suspicious)",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(r"^\s*(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|hello|hi|hey|good (?:morning|afternoon|evening))"
+                       r"[^\d]{0,20}$", re.IGNORECASE)
+_NEGATED_BEFORE = re.compile(
+    r"(?:ไม่ได้|ยังไม่ได้|ยังไม่|ไม่|ไม่เคย|เกือบ|เกือบจะ|didn'?t|did not|haven'?t|have not|never|not)\s?$",
+    re.IGNORECASE)
 
 
-_NOT_SENT = (
-    "ยังไม่ได้โอน", "ไม่ได้โอน", "ยังไม่โอน", "ไม่ได้จ่าย", "ยังไม่จ่าย", "ยังไม่เสีย", "ไม่เสียเงิน",
-    "ไม่ได้เสีย", "ยังไม่ได้จ่าย", "didn't transfer", "did not transfer", "haven't transferred",
-    "have not transferred", "didn't pay", "did not pay", "haven't paid", "have not paid",
-    "didn't send", "no money lost", "not lost any",
-)
+def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
+    for m in pattern.finditer(text):
+        if not _NEGATED_BEFORE.search(text[max(0, m.start() - 14):m.start()]):
+            return True
+    return False
+
+
+def _money_sent(text: str, *, tricked_counts: bool = True) -> bool:
+    """A money verb said as done: not negated, not asked for, not future, not a question.
+    ``tricked_counts``: "หลอกให้โอน" (tricked into transferring) counts as done."""
+    for m in _MONEY_SENT.finditer(text):
+        before = text[max(0, m.start() - 14):m.start()]
+        tricked = tricked_counts and before.endswith("หลอกให้")
+        if before.endswith("ค่า") or _NEGATED_BEFORE.search(before) \
+                or (_NOT_DONE_BEFORE.search(before) and not tricked):
+            continue
+        if _NOT_DONE_AFTER.match(text[m.end():m.end() + 24]):
+            continue
+        return True
+    return False
 
 
 def _is_bank(code: BankCode) -> bool:
@@ -75,8 +215,90 @@ def facts_from_text(text: str, received_at: datetime | None = None, *,
     try:
         ex = analyze_text(text, received_at)
     except ValueError:  # longer than the analyzer accepts: keep the urgency signals only
-        return MessageFacts(text=text, signals=urgency_signals(text))
+        return MessageFacts(text=text, signals=urgency_signals(text), received_at=received_at,
+                            reports_scam=True)
     return facts_from_extraction(ex, asked=asked)
+
+
+def amount_role(text: str, amount: Amount, *, money_sent: bool,
+                correction: bool = False, denied: bool = False) -> str:
+    """paid / requested / promised / balance / rejected / unknown for one amount in ``text``.
+
+    Our cues first (they read the message-level "it was paid" and negations); the role
+    bot.understanding gives (``Amount.role``) decides when our cues say nothing."""
+    role = _cue_role(text, amount, money_sent=money_sent, correction=correction)
+    if role == "requested" and money_sent and not denied and (
+            _ASKED_TO_BORROW.search(text[max(0, amount.start - 40):amount.start])
+            or _ALL_PAID.search(text)):
+        return "paid"  # "ขอยืมค่าเครื่องบิน 20,000 ... ทุกครั้งโอนเข้า ...": asked, then paid
+    if role != "unknown":
+        return role
+    given = getattr(amount, "role", None)
+    given = getattr(given, "value", given)
+    return str(given) if given else "unknown"
+
+
+def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) -> str:
+    window = text[max(0, amount.start - 40):amount.start]
+    if correction and _REJECTED_BEFORE.search(window):
+        return "rejected"  # "ไม่ใช่ 5,000 เป็น 15,000"
+    after = text[amount.end:amount.end + 80]
+    after_paid = bool(_PAID_AFTER.match(after[:40]) or _DONE_LATER.search(
+        _NEXT_AMOUNT.split(after, maxsplit=1)[0]))
+    last = None
+    for m in _AMOUNT_CUE.finditer(window):
+        last = m
+    role = last.lastgroup if last is not None else None
+    if role == "paid":
+        before_cue = window[max(0, last.start() - 14):last.start()]
+        if _NEGATED_BEFORE.search(before_cue) or (
+                _NOT_DONE_BEFORE.search(before_cue) and not last.group().startswith("หลอก")):
+            role = "requested"  # "ไม่ได้โอน 500", "ถ้าลงทุน 10,000"
+    if _FEE_BEFORE.search(window[-32:]):  # a fee: paid when the message says it was
+        if role in ("requested", "promised") and not after_paid:
+            return "requested"
+        return "paid" if (money_sent or after_paid) else "requested"
+    if role is None:
+        if correction:
+            return "paid"
+        return "paid" if (after_paid or money_sent) else "unknown"
+    if role == "requested" and after_paid:
+        return "paid"
+    return role
+
+
+def _victim_bank(ex: Extraction, dest_banks: set[str], asked: str | None) -> str | None:
+    """The victim's own bank: G's BankMention role when given; else a bank named by its app or
+    as the channel ("ผ่าน K PLUS", "โอนจากแอป SCB EASY"); else one after "จาก"; else one that is
+    not the destination's; or any bank when we just asked for it."""
+    text = ex.text
+    ranked: list[tuple[int, str]] = []
+    for b in ex.banks:
+        code = b.value
+        if not _is_bank(code):
+            continue
+        role = getattr(b, "role", None)
+        role = getattr(role, "value", role)
+        before = text[max(0, b.start - 14):b.start]
+        if role == "victim":
+            rank = 0
+        elif role == "destination":
+            continue
+        elif b.via_app:
+            rank = 1
+        elif re.search(r"(?:จาก|ของ(?:ฉัน|หนู|ผม|เรา)|from|my)\s?(?:บัญชี|ธนาคาร|ธ\.|แบงก์|แบงค์|แอป|แอพ)?\s?$",
+                       before, re.IGNORECASE):
+            rank = 2
+        elif asked == "victim_bank":
+            rank = 3
+        elif code.value in dest_banks or asked == "destination" or re.search(
+                r"(?:เข้า|ไป|ให้|ปลายทาง|to|into)\s?(?:บัญชี|ธนาคาร|ธ\.|แบงก์|แบงค์)?\s?$", before,
+                re.IGNORECASE):
+            continue
+        else:
+            rank = 4
+        ranked.append((rank, code.value))
+    return min(ranked)[1] if ranked else None
 
 
 def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> MessageFacts:
@@ -127,43 +349,146 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         found.append(FoundIdentifier("national_id", n.masked, n.masked, None, "unknown",
                                      n.confidence))
 
-    # The victim's bank: a source account's bank; else a bank named by its app ("ผ่านเคพลัส")
-    # or any bank that is not the destination's, or any bank when we just asked for it.
     if victim_bank is None:
-        for b in ex.banks:
-            code = b.value
-            if not _is_bank(code):
-                continue
-            if asked == "victim_bank" or b.via_app or (code.value not in dest_banks
-                                                      and asked != "destination"):
-                victim_bank = code.value
-                break
+        victim_bank = _victim_bank(ex, dest_banks, asked)
 
-    # Several amounts: the largest is usually the total ("โอน 3 ครั้ง รวม 15,000").
-    amount = max((Decimal(str(a.value)) for a in ex.amounts if a.value > 0), default=None)
-    if amount is not None:
-        amount = amount.quantize(Decimal("0.01"))
+    text = ex.text
+    lowered = text.lower()
+    has_dest = any(f.kind in ("account", "promptpay_id") and f.role != "source" for f in found)
+    # "โดนหลอกให้โอนเงิน" alone may not have happened yet: ask; with a sum or an account it did
+    sent = _money_sent(lowered, tricked_counts=bool(ex.amounts) or has_dest)
+    not_sent = bool(_NOT_SENT.search(lowered))
+    correction = bool(_CORRECTION.search(lowered))
+    transfer_at = _transfer_time(ex, correction)
+    # "ให้โอนค่าภาษี 20,000 เมื่อ 3 ชั่วโมงก่อน เข้าบัญชี ...": asked for, with when and where
+    # it went and no denial, is a transfer that happened (unless it is a further demand, "อีก")
+    happened = (transfer_at is not None and has_dest and not not_sent
+                and not urgency_signals(text).scammer_on_line)
+
+    # Amounts by role: the loss is what was PAID, never a requested fee or a promised loan.
+    paid: list[tuple[Amount, Decimal]] = []
+    other: list[tuple[str, Decimal]] = []
+    total_flag = False
+    adds = False
+    for a in ex.amounts:
+        if a.value <= 0:
+            continue
+        value = Decimal(str(a.value)).quantize(Decimal("0.01"))
+        role = amount_role(text, a, money_sent=sent, correction=correction, denied=not_sent)
+        if role == "requested" and happened and not _ADD_BEFORE.search(
+                text[max(0, a.start - 40):a.start]):
+            role = "paid"
+        if role == "paid" or (role == "unknown" and asked == "amount" and not not_sent):
+            paid.append((a, value))
+            before = text[max(0, a.start - 24):a.start]
+            total_flag = total_flag or bool(_TOTAL_BEFORE.search(before))
+            adds = adds or bool(_ADD_BEFORE.search(before))
+        else:
+            other.append((role, value))
+    values = list(dict.fromkeys(v for _, v in paid))  # a value said twice is one transfer
+    amount: Decimal | None = None
+    if values:
+        biggest = max(values)
+        rest = sum((v for v in values if v != biggest), Decimal(0))
+        if total_flag or (len(values) > 2 and rest == biggest):
+            amount = biggest  # "โอน 3 ครั้ง 5,000 + 5,000 + 5,000 รวม 15,000"
+            values = [biggest]
+        else:
+            amount = sum(values, Decimal(0))
+
     # Several times: the latest is the last transfer (what the 72 h clock runs from).
-    times = [t.value for t in ex.transfer_times if t.value is not None]
-    transfer_at = max(times) if times else None
+    long_ago = transfer_at is None and _long_ago(lowered, ex.received_at)
 
     if amount is not None:
-        found.append(FoundIdentifier("amount", next(a.raw for a in ex.amounts
-                                                      if Decimal(str(a.value)).quantize(
-                                                          Decimal("0.01")) == amount),
-                                     str(amount)))
+        raw = paid[0][0].raw if len(values) == 1 else ", ".join(a.raw for a, _ in paid)
+        found.append(FoundIdentifier("amount", raw, str(amount)))
     if transfer_at is not None:
         found.append(FoundIdentifier("transfer_time", next(
-            t.raw for t in ex.transfer_times if t.value == transfer_at), transfer_at.isoformat()))
+            (t.raw for t in ex.transfer_times if t.value == transfer_at), ""),
+            transfer_at.isoformat()))
     if victim_bank is not None:
         found.append(FoundIdentifier("bank", victim_bank, victim_bank, victim_bank, "source"))
 
-    lowered = ex.text.lower()
-    denies = any(word in lowered for word in _NOT_SENT)
-    money_sent = any(word in lowered for word in _MONEY_SENT) and not denies
+    denies = not_sent and not paid and not (sent and _affirmed_paid_after_denial(lowered))
+    money_sent = (sent or bool(paid)) and not denies
+    signals = urgency_signals(text)
+    # "วิธีสังเกตว่าเพจเป็นมิจฉาชีพ ดูยังไงคะ": a question about scams, not a report of one
+    general_question = (bool(_QUESTION.search(text)) and not _EXPERIENCE.search(lowered)
+                        and not found and not ex.amounts and not sent and not not_sent)
     return MessageFacts(
-        text=ex.text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
-        identifiers=tuple(found), signals=urgency_signals(ex.text),
-        mentions_money_sent=money_sent or bool(found and amount and not denies),
-        denies_loss=denies,
+        text=text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
+        identifiers=tuple(found), signals=signals,
+        mentions_money_sent=money_sent or bool(
+            not denies and amount and any(f.kind in ("account", "promptpay_id") for f in found)),
+        denies_loss=denies, received_at=ex.received_at, paid_amounts=tuple(values),
+        other_amounts=tuple(other), amount_is_total=total_flag, adds_to_earlier=adds,
+        is_correction=correction,
+        says_dont_know=bool(_DONT_KNOW.search(lowered)),
+        reports_scam=(bool(_SCAM_WORDS.search(lowered)) and not general_question) or bool(found)
+        or not_sent or bool(other) or any(
+            (signals.scammer_on_line, signals.money_still_leaving, signals.app_may_be_installed,
+             signals.clicked_link, signals.recovery_offer)),
+        greeting_only=bool(_GREETING.match(text)) and not found,
+        long_ago=long_ago,
     )
+
+
+# A time next to a money verb is the transfer's; "เพิ่งรู้วันนี้" is not.
+_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน|เสีย|หัก|ตัด|ดูด|transfer|paid|pay|sent|lost|debited)",
+                         re.IGNORECASE)
+_LONG_AGO = re.compile(
+    r"((?:เดือน|ปี|อาทิตย์|อาทิด|สัปดาห์|วีค)(?:ที่|ที)แล้ว|(?:เดือน|ปี)ก่อน"
+    r"|(?:\d{1,2}|สอง|สาม|สี่|ห้า|หก|หลาย) ?(?:อาทิตย์|สัปดาห์|เดือน|ปี) ?(?:ก่อน|ที่แล้ว|มาแล้ว)"
+    r"|(?:ต้น|กลาง|ปลาย)(?:เดือน|ปี)(?:ที่แล้ว|ก่อน)?|ตั้งแต่(?:ต้น|กลาง)?เดือน"
+    r"|last (?:month|year|week)|(?:weeks|months|years) ago|a (?:month|year|week) ago"
+    r"|back in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+    re.IGNORECASE)
+_MONTH_NAMES = re.compile(
+    r"(?:เดือน|เมื่อ|ตั้งแต่|ช่วง|in|since|back in)\s?(มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา"
+    r"|ธันวา|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+_MONTH_INDEX = {**{m: i + 1 for i, m in enumerate(
+    ("มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา",
+     "พฤศจิกา", "ธันวา"))}, **{m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}}
+
+
+_DEADLINE_BEFORE = re.compile(r"(?:ภายใน|ไม่เกิน|ก่อน|within|by|before)\s?$", re.IGNORECASE)
+
+
+def _transfer_time(ex: Extraction, correction: bool) -> datetime | None:
+    """The latest time said next to a money verb (else the latest time said), and any clock
+    time (a victim who gives a clock time gives the transfer's); in a correction, not the time
+    it takes back ("ไม่ใช่เมื่อวาน ... โอนวันที่ 3")."""
+    text = ex.text
+    near: list[datetime] = []
+    every: list[datetime] = []
+    clocks: list[datetime] = []
+    for t in ex.transfer_times:
+        if t.value is None:
+            continue
+        before = text[max(0, t.start - 20):t.start]
+        if correction and _REJECTED_BEFORE.search(text[max(0, t.start - 12):t.start]):
+            continue
+        if _DEADLINE_BEFORE.search(text[max(0, t.start - 10):t.start]):
+            continue  # "โอนภายในสิบโมง", "by 5pm": a deadline, not a transfer
+        every.append(t.value)
+        if t.precision.value == "minute":
+            clocks.append(t.value)
+        if _MONEY_VERB.search(before) or _MONEY_VERB.search(text[t.end:t.end + 20]):
+            near.append(t.value)
+    pool = (near or every) + clocks
+    return max(pool) if pool else None
+
+
+def _long_ago(lowered: str, received_at: datetime) -> bool:
+    if _LONG_AGO.search(lowered):
+        return True
+    for m in _MONTH_NAMES.finditer(lowered):
+        if _MONTH_INDEX[m.group(1)] != received_at.month:
+            return True
+    return False
+
+
+def _affirmed_paid_after_denial(lowered: str) -> bool:
+    """"ไม่ได้โอนครั้งที่สอง แต่ครั้งแรกโอนไปแล้ว": a completed transfer after the denial."""
+    return bool(re.search(r"(?:โอนไปแล้ว|จ่ายไปแล้ว|already (?:paid|transferred))", lowered))

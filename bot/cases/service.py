@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,9 +21,10 @@ from bot.cases.facts import MessageFacts
 from bot.cases.numbers import new_case_number
 from bot.cases.packet import TOPIC, build_case_packet, sendable_destinations
 from bot.cases.view import CaseView, Destination
-from bot.conversation.evidence import attach_pending_evidence
+from bot.conversation.evidence import attach_pending_evidence, delete_evidence
 from bot.handoff import HandoffAction, InvalidHandoff
 from bot.outbox.store import enqueue
+from bot.scam_types import ScamType
 from bot.storage.models import (
     Case,
     CaseEvent,
@@ -48,7 +48,7 @@ _PRIORITY_RANK = {Priority.P0: 0, Priority.P1: 1, Priority.P2: 2}
 
 # Never keep secrets a victim pastes by mistake (domain.md §6: auto-redact OTP/PIN/passwords).
 _SECRET = re.compile(
-    r"(?i)((?:otp|pin|รหัส(?:ผ่าน|otp|พิน)?|พาสเวิร์ด|password|passcode)\s*(?:คือ|is|:|=)?\s*)"
+    r"(?i)((?:otp|pin|รหัส(?:ผ่าน|otp|พิน)?|พาสเวิร์ด|password|passcode)\s{0,8}(?:คือ|is|:|=)?\s{0,8})"
     r"([0-9A-Za-z]{4,12})"
 )
 _NATIONAL_ID = re.compile(r"(?<!\d)(\d)[\s-]?(\d{4})[\s-]?(\d{5})[\s-]?(\d{2})[\s-]?(\d)(?!\d)")
@@ -152,7 +152,11 @@ def add_story(session: Session, *, case: Case, text: str, message_id: str | None
 
 def set_scam_type(session: Session, *, case: Case, scam_type: str, confidence: float | None,
                   source: str, actor: str = BOT) -> bool:
-    """source: "classifier" or "victim" (confirmed or corrected). Returns True if changed."""
+    """source: "classifier" or "victim" (confirmed or corrected). Returns True if changed.
+
+    Raises ValueError for an id that is not one of ours (bot.scam_types): the exchange would
+    refuse the freeze packet that carries it."""
+    scam_type = ScamType(scam_type).value
     if case.scam_type == scam_type and source == "classifier":
         return False
     before = case.scam_type
@@ -459,12 +463,8 @@ def delete_conversation_data(session: Session, *, conversation: Conversation,
         m.payload = {}
     evidence = list(session.scalars(select(Evidence).where(
         Evidence.conversation_id == conversation.id)))
-    for ev in evidence:
-        try:
-            Path(ev.storage_path).unlink(missing_ok=True)
-        except OSError:
-            pass
-        session.delete(ev)
+    for ev in evidence:  # a file another conversation also holds stays (content-addressed)
+        delete_evidence(session, ev)
     conversation.channel_user_id = f"deleted:{conversation.id}"
     conversation.anonymised_at = now
     record_consent(session, conversation_id=conversation.id, kind="data_deletion")

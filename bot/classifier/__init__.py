@@ -1,4 +1,4 @@
-"""The NLU classifier behind a small interface: text in, intent and scam type out.
+"""The NLU classifier behind a small interface: text in, intent, scam type and situation out.
 
 Only this package imports torch/transformers, and only lazily: importing ``bot.classifier`` is
 cheap, :func:`load_classifier` loads the model once.
@@ -8,6 +8,12 @@ confidence is still reported otherwise. ``uncertain`` is true when the calibrate
 confidence, or (for a scam report) the scam-type confidence, is below the threshold
 (``SAKOT_CLASSIFIER_THRESHOLD``, default 0.5); ``intent_uncertain`` and
 ``scam_type_uncertain`` say which. "โดนโกงค่ะ ช่วยด้วย" is a sure report of an unsure type.
+
+``Prediction.situation`` holds the situation labels (``SITUATION_LABELS``: money_paid,
+still_leaving, on_line_now, app_installed, victim_in_distress) whose probability reaches the
+model's own per-label threshold (chosen on a calibration split at training);
+``situation_scores`` gives every label's probability. Messages longer than the model's window
+(256 tokens) are read in overlapping windows and pooled (see :mod:`bot.classifier.inference`).
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Classifier", "Prediction", "DEFAULT_THRESHOLD", "load_classifier"]
+from bot.training.nlu_data import SITUATION_LABELS
+
+__all__ = ["Classifier", "Prediction", "DEFAULT_THRESHOLD", "SITUATION_LABELS", "load_classifier"]
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -32,6 +40,9 @@ class Prediction:
     scam_type_ranking: tuple[tuple[str, float], ...] = ()
     intent_uncertain: bool = False  # the intent alone is below the threshold
     scam_type_uncertain: bool = False  # a scam report whose type is below the threshold
+    situation: tuple[str, ...] = ()  # situation labels at or above their thresholds
+    situation_scores: tuple[tuple[str, float], ...] = ()  # every label's probability
+    report_probability: float = 0.0  # P(report_scam), whatever intent won
 
 
 @runtime_checkable

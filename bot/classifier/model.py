@@ -1,8 +1,11 @@
-"""The NLU network: one shared encoder, mean pooling, two heads (dialogue intent, scam type).
+"""The NLU network: one shared encoder, mean pooling, three heads: dialogue intent and scam type
+(softmax each) and the victim's situation (multi-label: one sigmoid per fact, see
+``bot.training.nlu_data.SITUATION_LABELS``).
 
 A saved classifier is a directory with
 - ``config.json``   the encoder's BERT config plus a ``sakot`` block: label lists (the label
-                    mapping lives inside the model), temperatures, text prefix, max length;
+                    mapping lives inside the model), temperatures, per-label situation
+                    thresholds, text prefix, max length;
 - ``model.safetensors`` encoder and head weights;
 - ``tokenizer.json`` / ``tokenizer_config.json``.
 """
@@ -33,6 +36,9 @@ class HeadsMeta:
     scam_temperature: float = 1.0
     report_intent: str = "report_scam"
     extra: dict = field(default_factory=dict)
+    # Multi-label situation head; a model saved before it existed has none.
+    situations: list[str] = field(default_factory=list)
+    situation_thresholds: dict[str, float] = field(default_factory=dict)
 
 
 class NluModel(nn.Module):
@@ -44,17 +50,25 @@ class NluModel(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.intent_head = nn.Linear(hidden, len(meta.intents))
         self.scam_head = nn.Linear(hidden, len(meta.scam_types))
+        self.situation_head = nn.Linear(hidden, len(meta.situations)) if meta.situations else None
 
     def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(out.dtype)
         return (out * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
+    def heads(self, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(intent logits, scam-type logits, situation logits); the last has 0 columns when the
+        model has no situation head."""
+        h = self.dropout(pooled)
+        sit = (self.situation_head(h) if self.situation_head is not None
+               else h.new_zeros((h.shape[0], 0)))
+        return self.intent_head(h), self.scam_head(h), sit
+
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        h = self.dropout(self.pooled(input_ids, attention_mask))
-        return self.intent_head(h), self.scam_head(h)
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return self.heads(self.pooled(input_ids, attention_mask))
 
 
 def load_encoder(base_dir: Path | str) -> nn.Module:
@@ -69,7 +83,9 @@ def new_model(base_dir: Path | str, meta: HeadsMeta, *, seed: int) -> NluModel:
     encoder = load_encoder(base_dir)
     model = NluModel(encoder, meta)
     torch.manual_seed(seed)
-    for head in (model.intent_head, model.scam_head):
+    for head in (model.intent_head, model.scam_head, model.situation_head):
+        if head is None:
+            continue
         nn.init.normal_(head.weight, std=0.02)
         nn.init.zeros_(head.bias)
     return model

@@ -1,8 +1,12 @@
-"""Fine-tune the base encoder on ``nlu_data`` for dialogue intent and scam type (one model, two heads).
+"""Fine-tune the base encoder on ``nlu_data``: one model, three heads (dialogue intent, scam type,
+and the multi-label victim situation learnt from ``nlu_data/situation/train.yml``).
 
 - Seeded and reproducible (fixed seed, fixed thread count, deterministic batching).
 - A validation split is carved from ``train`` (stratified) and used only to fit one temperature
-  per head (calibrated confidence) and to report ECE.
+  per head (calibrated confidence) and to report ECE; a calibration split of the situation data
+  chooses one threshold per situation label (the F1-best on that split).
+- Sequences up to ``max_length`` (256) tokens, padded per batch; batches are made of examples of
+  similar length (shuffled within length buckets), so short messages stay cheap.
 - Held-out metrics (``nlu_data/heldout``) are written beside the model: ``metrics.json`` and
   confusion-matrix PNGs.
 - :func:`build_classifier` keeps built models in ``<cache_dir>/classifier/<hash>/`` where the hash
@@ -34,7 +38,7 @@ from bot.scam_types import ScamType
 
 log = logging.getLogger(__name__)
 
-TRAINER_VERSION = "1"
+TRAINER_VERSION = "2"
 REPORT_INTENT = "report_scam"
 IGNORE = -100
 
@@ -48,8 +52,14 @@ class TrainConfig:
     head_lr: float = 5e-3
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
-    max_length: int = 64
+    max_length: int = 256
     val_fraction: float = 0.1
+    # Share of the situation data held back to choose the per-label thresholds.
+    situation_calib_fraction: float = 0.15
+    situation_loss_weight: float = 1.0
+    # Length buckets: each group of batch_size * bucket_batches shuffled examples is sorted by
+    # length before it is cut into batches (then the batches are shuffled).
+    bucket_batches: int = 20
     freeze_word_embeddings: bool = True
     # The embeddings and the bottom layers stay as pretrained. Their outputs are computed once
     # (eval mode) and cached, so each epoch runs only the top layers: on 2 cores this makes
@@ -69,21 +79,56 @@ class TrainConfig:
     scam_loss_weight: float = 1.0
 
 
+# Dialogue intents whose messages state none of the situation facts: their examples teach the
+# situation head negatives for free. (``distress`` examples are positives of victim_in_distress.)
+SITUATION_FREE_INTENTS = frozenset({"greet", "thanks", "goodbye", "bot_challenge",
+                                    "delete_my_data", "out_of_scope", "check_case_status"})
+DISTRESS_INTENT = "distress"
+
+
 @dataclass
 class LabelledText:
     text: str
     intent: str
     scam_type: str | None
+    # Per situation label: 1 true, 0 false, None unknown (masked out of the loss).
+    situation: tuple[int | None, ...] = ()
+    from_situation_data: bool = False
+
+
+def _situation_targets(labels: tuple[str, ...] | None, intent: str) -> tuple[int | None, ...]:
+    from bot.training.nlu_data import SITUATION_LABELS  # noqa: PLC0415
+
+    if labels is not None:
+        return tuple(int(lab in labels) for lab in SITUATION_LABELS)
+    if intent in SITUATION_FREE_INTENTS:
+        return (0,) * len(SITUATION_LABELS)
+    if intent == DISTRESS_INTENT:
+        return tuple(1 if lab == "victim_in_distress" else None for lab in SITUATION_LABELS)
+    return (None,) * len(SITUATION_LABELS)
+
+
+def _labelled(ex, *, from_situation_data: bool = False) -> LabelledText:
+    scam = ex.scam_type if ex.intent == REPORT_INTENT else None
+    return LabelledText(ex.text.strip(), ex.intent, scam,
+                        _situation_targets(ex.situation, ex.intent), from_situation_data)
 
 
 def load_split(data_root: Path, split: str) -> list[LabelledText]:
     from bot.training.nlu_data import load_examples  # noqa: PLC0415
 
-    out = []
-    for ex in load_examples(Path(data_root), split):
-        scam = ex.scam_type if ex.intent == REPORT_INTENT else None
-        out.append(LabelledText(ex.text.strip(), ex.intent, scam))
-    return out
+    return [_labelled(ex) for ex in load_examples(Path(data_root), split)]
+
+
+def load_situation_split(data_root: Path, part: str) -> list[LabelledText]:
+    """``nlu_data/situation/<part>.yml``; empty when the file does not exist."""
+    from bot.training.nlu_data import load_situation  # noqa: PLC0415
+
+    try:
+        examples = load_situation(Path(data_root), part)
+    except FileNotFoundError:
+        return []
+    return [_labelled(ex, from_situation_data=True) for ex in examples]
 
 
 # --- hashing and the cache ------------------------------------------------------------------
@@ -91,7 +136,7 @@ def load_split(data_root: Path, split: str) -> list[LabelledText]:
 
 def _data_files(data_root: Path) -> list[Path]:
     files = []
-    for split in ("train", "heldout"):
+    for split in ("train", "heldout", "situation"):
         d = Path(data_root) / split
         if d.is_dir():
             files += sorted(p for p in d.iterdir() if p.suffix in (".yml", ".yaml"))
@@ -199,6 +244,37 @@ def _stratified_split(
     return train, val
 
 
+def _situation_calibration_split(
+    items: list[LabelledText], fraction: float, seed: int
+) -> tuple[list[LabelledText], list[LabelledText]]:
+    """Stratified by the exact label set, so every label has positives on both sides."""
+    rng = random.Random(seed + 1)
+    groups: dict[tuple, list[LabelledText]] = {}
+    for it in items:
+        groups.setdefault(it.situation, []).append(it)
+    train, calib = [], []
+    for key in sorted(groups, key=str):
+        g = groups[key][:]
+        rng.shuffle(g)
+        k = int(round(len(g) * fraction)) if len(g) >= 3 else 0
+        calib += g[:k]
+        train += g[k:]
+    return train, calib
+
+
+def _length_batches(lengths: list[int], batch_size: int, bucket_batches: int,
+                    gen: torch.Generator) -> list[list[int]]:
+    """Shuffled batches of similar-length examples (less padding at 256 tokens)."""
+    perm = torch.randperm(len(lengths), generator=gen).tolist()
+    chunk = max(batch_size, batch_size * bucket_batches)
+    batches: list[list[int]] = []
+    for start in range(0, len(perm), chunk):
+        part = sorted(perm[start : start + chunk], key=lambda i: lengths[i])
+        batches += [part[k : k + batch_size] for k in range(0, len(part), batch_size)]
+    order = torch.randperm(len(batches), generator=gen).tolist()
+    return [batches[k] for k in order]
+
+
 def _encode(tokenizer, texts: list[str], prefix: str, max_length: int) -> list[list[int]]:
     return tokenizer([prefix + t.strip() for t in texts], truncation=True,
                      max_length=max_length)["input_ids"]
@@ -216,20 +292,71 @@ def _pad(batch: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tenso
 
 @torch.no_grad()
 def predict_logits(
-    model: NluModel, tokenizer, texts: list[str], *, batch_size: int = 32, max_length: int = 128
-) -> tuple[np.ndarray, np.ndarray]:
+    model: NluModel, tokenizer, texts: list[str], *, batch_size: int = 32,
+    max_length: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(intent, scam-type, situation) logits, one row per text, truncated at ``max_length``
+    (default: the model's own)."""
     model.eval()
-    ids = _encode(tokenizer, texts, model.meta.text_prefix, max_length)
+    ids = _encode(tokenizer, texts, model.meta.text_prefix, max_length or model.meta.max_length)
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     out_i = np.zeros((len(ids), len(model.meta.intents)), dtype=np.float32)
     out_s = np.zeros((len(ids), len(model.meta.scam_types)), dtype=np.float32)
+    out_z = np.zeros((len(ids), len(model.meta.situations)), dtype=np.float32)
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
         x, m = _pad([ids[i] for i in idx], tokenizer.pad_token_id)
-        li, ls = model(x, m)
+        li, ls, lz = model(x, m)
         out_i[idx] = li.numpy()
         out_s[idx] = ls.numpy()
-    return out_i, out_s
+        out_z[idx] = lz.numpy()
+    return out_i, out_s, out_z
+
+
+def choose_thresholds(probs: np.ndarray, gold: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Per label, the threshold with the best F1 on the calibration split (ties: the lower,
+    i.e. the one that misses fewer victims), kept within [0.15, 0.85] so that a small split
+    cannot push a label to always/never; 0.5 for a label with no positives there."""
+    grid = np.round(np.arange(0.15, 0.851, 0.025), 3)
+    out = {}
+    for j, label in enumerate(labels):
+        y = gold[:, j].astype(bool)
+        if not y.any():
+            out[label] = 0.5
+            continue
+        best, best_t = -1.0, 0.5
+        for t in grid:
+            pred = probs[:, j] >= t
+            tp = float((pred & y).sum())
+            denom = float(pred.sum() + y.sum())
+            f1 = 2 * tp / denom if denom else 0.0
+            if f1 > best + 1e-9:
+                best, best_t = f1, float(t)
+        out[label] = best_t
+    return out
+
+
+def situation_scores(probs: np.ndarray, gold: np.ndarray, labels: list[str],
+                     thresholds: dict[str, float]) -> dict:
+    """Per-label precision/recall/F1/support at the model's thresholds, and exact-set accuracy."""
+    per = {}
+    pred_all = np.zeros_like(gold, dtype=bool)
+    for j, label in enumerate(labels):
+        y = gold[:, j].astype(bool)
+        pred = probs[:, j] >= thresholds.get(label, 0.5)
+        pred_all[:, j] = pred
+        tp, fp, fn = int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum())
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        per[label] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                      "support": int(y.sum()), "tp": tp, "fp": fp, "fn": fn}
+    exact = float((pred_all == gold.astype(bool)).all(axis=1).mean()) if len(gold) else None
+    return {"n": int(len(gold)), "per_label": per, "exact_match": exact,
+            "macro_f1": float(np.mean([v["f1"] for v in per.values()])) if per else None}
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
@@ -339,12 +466,11 @@ class _TopLayers:
             h = layer(h, mask)
         return h, m
 
-    def forward(self, idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, idx: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         h, m = self._run_top(idx)
         mk = m.unsqueeze(-1).to(h.dtype)
         pooled = (h * mk).sum(1) / mk.sum(1).clamp(min=1.0)
-        pooled = self.model.dropout(pooled)
-        return self.model.intent_head(pooled), self.model.scam_head(pooled)
+        return self.model.heads(pooled)
 
     @torch.no_grad()
     def _self_check(self, sample: list[list[int]]) -> bool:
@@ -371,6 +497,8 @@ def train_classifier(
     """Train, calibrate, evaluate on held-out data and save everything into ``out_dir``."""
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup  # noqa: PLC0415
 
+    from bot.training.nlu_data import SITUATION_LABELS  # noqa: PLC0415
+
     started = time.monotonic()
     _seed_everything(config.seed, config.threads)
     items = load_split(data_root, "train")
@@ -380,15 +508,22 @@ def train_classifier(
         heldout = load_split(data_root, "heldout")
     except FileNotFoundError:
         heldout = []
-    intents = sorted({it.intent for it in items})
+    situation_items = load_situation_split(data_root, "train")
+    situation_heldout = load_situation_split(data_root, "heldout")
+    intents = sorted({it.intent for it in items} | {it.intent for it in situation_items})
     scam_types = [s.value for s in ScamType]
-    unknown = {it.scam_type for it in items if it.scam_type} - set(scam_types)
+    unknown = {it.scam_type for it in [*items, *situation_items] if it.scam_type} - set(scam_types)
     if unknown:
         raise ValueError(f"unknown scam types in training data: {sorted(unknown)}")
+    situations = list(SITUATION_LABELS)
     meta = HeadsMeta(intents=intents, scam_types=scam_types, text_prefix=config.text_prefix,
-                     max_length=config.max_length, report_intent=REPORT_INTENT)
+                     max_length=config.max_length, report_intent=REPORT_INTENT,
+                     situations=situations)
 
     train_items, val_items = _stratified_split(items, config.val_fraction, config.seed)
+    sit_train, sit_calib = _situation_calibration_split(
+        situation_items, config.situation_calib_fraction, config.seed)
+    train_items = train_items + sit_train
     if config.intent_loss_weight == 0:  # scam-type-only model: only scam reports teach it
         train_items = [it for it in train_items if it.scam_type]
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
@@ -406,12 +541,17 @@ def train_classifier(
     ids = _encode(tokenizer, [it.text for it in train_items], meta.text_prefix, config.max_length)
     y_int = [intents.index(it.intent) for it in train_items]
     y_scam = [scam_types.index(it.scam_type) if it.scam_type else IGNORE for it in train_items]
+    y_sit = torch.tensor([[0.0 if v is None else float(v) for v in it.situation]
+                          for it in train_items], dtype=torch.float32)
+    w_sit = torch.tensor([[0.0 if v is None else 1.0 for v in it.situation]
+                          for it in train_items], dtype=torch.float32)
 
     enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
     no_decay = [p for n, p in model.encoder.named_parameters()
                 if p.requires_grad and (n.endswith("bias") or "LayerNorm" in n)]
     decay = [p for p in enc_params if all(p is not q for q in no_decay)]
-    heads = list(model.intent_head.parameters()) + list(model.scam_head.parameters())
+    heads = [*model.intent_head.parameters(), *model.scam_head.parameters(),
+             *model.situation_head.parameters()]
     opt = torch.optim.AdamW(
         [
             {"params": decay, "lr": config.lr, "weight_decay": config.weight_decay},
@@ -431,30 +571,34 @@ def train_classifier(
     scam_loss = nn.CrossEntropyLoss(
         weight=_class_weights(y_scam, len(scam_types), config.class_weight_power),
         ignore_index=IGNORE)
+    situation_loss = nn.BCEWithLogitsLoss(reduction="none")
     top = _TopLayers(model, config.frozen_layers, ids, tokenizer.pad_token_id)
     if top.enabled:
         log.info("cached the bottom %d layers for %d examples (%.0fs)", config.frozen_layers,
                  len(ids), time.monotonic() - started)
+    lengths = [len(x) for x in ids]
     step = 0
     history = []
     model.train()
     for epoch in range(epochs):
-        perm = torch.randperm(len(ids), generator=gen).tolist()
         running, n = 0.0, 0
-        for start in range(0, len(perm), config.batch_size):
+        for idx in _length_batches(lengths, config.batch_size, config.bucket_batches, gen):
             if step >= total:
                 break
-            idx = perm[start : start + config.batch_size]
             if top.enabled:
-                li, ls = top.forward(idx)
+                li, ls, lz = top.forward(idx)
             else:
                 x, m = _pad([ids[i] for i in idx], tokenizer.pad_token_id)
-                li, ls = model(x, m)
+                li, ls, lz = model(x, m)
             yi = torch.tensor([y_int[i] for i in idx])
             ys = torch.tensor([y_scam[i] for i in idx])
             loss = config.intent_loss_weight * intent_loss(li, yi)
             if (ys != IGNORE).any() and config.scam_loss_weight:
                 loss = loss + config.scam_loss_weight * scam_loss(ls, ys)
+            wz = w_sit[idx]
+            if wz.sum() > 0 and config.situation_loss_weight:
+                per = situation_loss(lz, y_sit[idx]) * wz
+                loss = loss + config.situation_loss_weight * per.sum() / wz.sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -477,7 +621,7 @@ def train_classifier(
     # calibration on the validation split
     calib: dict = {}
     if val_items:
-        vi, vs = predict_logits(model, tokenizer, [it.text for it in val_items])
+        vi, vs, _ = predict_logits(model, tokenizer, [it.text for it in val_items])
         gold_i = np.array([intents.index(it.intent) for it in val_items])
         t_i = fit_temperature(vi, gold_i)
         scam_rows = [k for k, it in enumerate(val_items) if it.scam_type]
@@ -498,26 +642,47 @@ def train_classifier(
             "scam_ece_before": ece(vs[scam_rows], gold_s, 1.0) if scam_rows else None,
             "scam_ece_after": ece(vs[scam_rows], gold_s, t_s) if scam_rows else None,
         }
+    meta.situation_thresholds = {label: 0.5 for label in situations}
+    if sit_calib:
+        _, _, vz = predict_logits(model, tokenizer, [it.text for it in sit_calib])
+        gold_z = np.array([it.situation for it in sit_calib], dtype=float)
+        meta.situation_thresholds = choose_thresholds(_sigmoid(vz), gold_z, situations)
+        calib["situation_calibration_size"] = len(sit_calib)
+        calib["situation_thresholds"] = dict(meta.situation_thresholds)
+        calib["situation_on_calibration"] = situation_scores(
+            _sigmoid(vz), gold_z, situations, meta.situation_thresholds)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     save_model(model, tokenizer, out_dir)
     metrics = {
         "config": asdict(config),
         "train_examples": len(train_items),
+        "situation_train_examples": len(sit_train),
         "train_seconds": round(train_seconds, 1),
         "history": history,
         "calibration": calib,
-        "labels": {"intents": intents, "scam_types": scam_types},
+        "labels": {"intents": intents, "scam_types": scam_types, "situations": situations},
     }
     if heldout:
         metrics["heldout"] = evaluate(model, tokenizer, heldout, out_dir)
+    if situation_heldout:
+        metrics["situation_heldout"] = evaluate_situation(model, tokenizer, situation_heldout)
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return metrics
 
 
+def evaluate_situation(model: NluModel, tokenizer, items: list[LabelledText]) -> dict:
+    """Per-label precision/recall of the situation head at its saved thresholds."""
+    meta = model.meta
+    _, _, lz = predict_logits(model, tokenizer, [it.text for it in items])
+    gold = np.array([[v or 0 for v in it.situation] for it in items], dtype=float)
+    return situation_scores(_sigmoid(lz), gold, list(meta.situations),
+                            meta.situation_thresholds)
+
+
 def evaluate(model: NluModel, tokenizer, items: list[LabelledText], out_dir: Path | None) -> dict:
     meta = model.meta
-    li, ls = predict_logits(model, tokenizer, [it.text for it in items])
+    li, ls, _ = predict_logits(model, tokenizer, [it.text for it in items])
     pi = _softmax(li, meta.intent_temperature)
     ps = _softmax(ls, meta.scam_temperature)
     pred_i = [meta.intents[k] for k in pi.argmax(1)]

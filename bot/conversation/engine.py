@@ -36,6 +36,7 @@ from bot.conversation.evidence import (
     open_case_of,
     read_slip,
 )
+from bot.conversation.payloads import dialogue_text
 from bot.conversation.rasa_client import DialogueEngine, DialogueUnavailable
 from bot.conversation.redact import redact_credentials
 from bot.conversation.types import CaseCard, InboundMessage, QuickReply, Reply
@@ -91,6 +92,8 @@ class DialogueIntents:
     STICKER = "/sticker_received"  # metadata.attachments[0].meta.keywords, when LINE gives them
     LOCATION = "/location_received"  # metadata.attachments[0].meta: {latitude, longitude, ...}
 
+
+_SYNTHETIC_INTENTS = frozenset(v for k, v in vars(DialogueIntents).items() if k.isupper())
 
 _INTENT_BY_KIND = {
     "image": DialogueIntents.IMAGE, "file": DialogueIntents.FILE,
@@ -171,6 +174,19 @@ def message_view(message: Message) -> dict:
         "created_at": _iso(message.created_at),
         "delivered_at": _iso(message.delivered_at),
     }
+
+
+# What a victim's channel (widget history and live frames) may carry of a stored message: an
+# allow-list, so no staff identifier (sender_staff_id) ever reaches a victim. A staff id plus a
+# leaked signing key was enough to mint a console session (security review S3).
+VICTIM_MESSAGE_FIELDS = ("id", "conversation_id", "direction", "sender_kind", "text",
+                         "attachments", "payload", "channel_message_id", "created_at",
+                         "delivered_at")
+
+
+def victim_message_view(view: dict) -> dict:
+    """``message_view`` cut down to what the victim may see."""
+    return {key: view[key] for key in VICTIM_MESSAGE_FIELDS if key in view}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -308,7 +324,8 @@ class ConversationEngine:
             return await self._handle_inbound(msg)
 
     async def _handle_inbound(self, msg: InboundMessage) -> list[Reply]:
-        text, redacted = redact_credentials(msg.text)
+        # Regex work on a stranger's text stays off the event loop (issue 14, S1).
+        text, redacted = await asyncio.to_thread(redact_credentials, msg.text)
         if redacted:  # an OTP/PIN/password is never stored, logged or sent on
             log.warning("removed %d credential(s) from an inbound message", redacted)
             msg = dataclasses.replace(msg, text=text)
@@ -499,8 +516,8 @@ class ConversationEngine:
                                    "attached_to_case_id": stored.slip["case_id"]}
         if msg.postback is not None:
             return msg.postback, metadata
-        if msg.text:
-            return msg.text, metadata
+        if msg.text:  # typed (or a channel's synthetic intent): never a victim-made payload
+            return dialogue_text(msg.text, synthetic=_SYNTHETIC_INTENTS), metadata
         if stored.slip:
             return DialogueIntents.SLIP, metadata
         for attachment in msg.attachments:

@@ -42,6 +42,11 @@ class RasaRestDialogue:
 
     Only failures before Rasa processed the message are retried (connect errors and 502/503/
     504), so a message is not fed to the tracker twice; a read timeout is not retried.
+
+    ``nlu_ready_url``: the NLU service's readiness URL. Rasa answers even when its NLU service
+    is down or still loading the model (every message then parses as "no intent" and the victim
+    reads "I don't understand"), so the NLU service is asked first; unless it answers 200 the
+    message is not sent and DialogueUnavailable gives the victim the safe fallback.
     """
 
     def __init__(
@@ -51,14 +56,27 @@ class RasaRestDialogue:
         timeout: httpx.Timeout | None = None,
         attempts: int = 3,
         client: httpx.AsyncClient | None = None,
+        nlu_ready_url: str | None = None,
     ) -> None:
         self.url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.nlu_ready_url = nlu_ready_url
         self.attempts = attempts
         self._client = client or httpx.AsyncClient(
             timeout=timeout or httpx.Timeout(20.0, connect=2.0)
         )
 
+    async def _require_nlu(self) -> None:
+        if self.nlu_ready_url is None:
+            return
+        try:
+            response = await self._client.get(self.nlu_ready_url, timeout=2.0)
+        except httpx.HTTPError as exc:
+            raise DialogueUnavailable(f"NLU service unreachable: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise DialogueUnavailable(f"NLU service not ready (HTTP {response.status_code})")
+
     async def respond(self, *, sender: str, message: str, metadata: dict) -> list[dict]:
+        await self._require_nlu()
         body = {"sender": sender, "message": message, "metadata": metadata}
         try:
             async for attempt in AsyncRetrying(

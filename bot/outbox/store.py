@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -117,3 +117,21 @@ def mark_dead(sessions: sessionmaker[Session], message_id: int, *, error: str) -
             update(OutboxMessage).where(OutboxMessage.id == message_id)
             .values(status=OutboxStatus.DEAD, last_error=error[:2000])
         )
+
+
+@dataclass(frozen=True)
+class DeadMessages:
+    """Rows no retry will deliver: a person must look at them (the console shows a banner)."""
+
+    count: int
+    case_refs: list[str]  # the latest ones' Sakot case numbers, newest first
+
+
+def dead_messages(session: Session, *, topic: str, limit: int = 5) -> DeadMessages:
+    """How many rows of `topic` are dead, with the case numbers of the latest `limit`."""
+    dead = (OutboxMessage.topic == topic, OutboxMessage.status == OutboxStatus.DEAD)
+    count = session.scalar(select(func.count()).select_from(OutboxMessage).where(*dead)) or 0
+    payloads = session.scalars(select(OutboxMessage.payload).where(*dead)
+                               .order_by(OutboxMessage.id.desc()).limit(limit)).all()
+    refs = [str((payload or {}).get("source_case_ref") or "?") for payload in payloads]
+    return DeadMessages(count=count, case_refs=refs)

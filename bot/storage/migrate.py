@@ -1,4 +1,8 @@
-"""Bring a database to the newest schema with Alembic (used by `sakot migrate` and at start-up)."""
+"""Bring a database to the newest schema with Alembic (used by `sakot migrate` and at start-up).
+
+Every process that starts calls `upgrade`; a lock makes exactly one of them migrate while the
+others wait and then find the schema at head (see `bot.storage.migration_lock`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+
+from bot.storage.migration_lock import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -29,4 +35,5 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    with migration_lock(database_url, name="sakot"):
+        command.upgrade(alembic_config(database_url), revision)

@@ -28,13 +28,20 @@ __all__ = [
     "EntitySpan",
     "Example",
     "NluDataError",
+    "SITUATION_LABELS",
     "SPLITS",
     "load_examples",
+    "load_situation",
     "load_synonyms",
     "parse_annotated",
 ]
 
 SPLITS = ("train", "heldout")
+
+# The facts triage needs, learnt by the classifier's situation head (issue 12). Order matters:
+# it is the order of the head's outputs.
+SITUATION_LABELS = ("money_paid", "still_leaving", "on_line_now", "app_installed",
+                    "victim_in_distress")
 
 
 class NluDataError(ValueError):
@@ -63,6 +70,9 @@ class Example:
     scam_type: str | None
     entities: tuple[EntitySpan, ...]
     source: str  # "file.yml:lineno"
+    # Situation labels (``nlu_data/situation``): the subset of SITUATION_LABELS that is true;
+    # None where the file does not say (the ordinary intent/scam-type data).
+    situation: tuple[str, ...] | None = None
 
 
 # --- inline markup -------------------------------------------------------------------------
@@ -237,6 +247,22 @@ def _block_scam_type(meta: Any, file: str, line: int | None) -> str | None:
     return value
 
 
+def _situation(meta: Any, file: str, line: int | None) -> tuple[str, ...] | None:
+    """Per-example ``metadata: {situation: [money_paid, ...]}``; ``[]`` means none is true."""
+    if not isinstance(meta, dict) or "situation" not in meta:
+        return None
+    value = meta["situation"]
+    if value is None:
+        value = []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise NluDataError(file, line, "'situation' must be a list of labels")
+    unknown = sorted(set(value) - set(SITUATION_LABELS))
+    if unknown:
+        raise NluDataError(file, line, f"unknown situation labels {unknown}; "
+                                       f"known: {list(SITUATION_LABELS)}")
+    return tuple(label for label in SITUATION_LABELS if label in value)
+
+
 def _examples_in_block(
     block: dict[str, Any], block_node: yaml.Node, file: str
 ) -> list[Example]:
@@ -249,7 +275,8 @@ def _examples_in_block(
     if examples is None:
         raise NluDataError(file, _line(block_node), f"intent {intent!r} has no 'examples'")
 
-    items: list[tuple[str, int | None, str | None]] = []  # raw text, line, scam type
+    # raw text, line, scam type, situation labels
+    items: list[tuple[str, int | None, str | None, tuple[str, ...] | None]] = []
     if isinstance(examples, str):
         # Block scalar: line k of the string is file line (indicator line + 1 + k).
         first = ex_node.start_mark.line + 2 if ex_node is not None else None
@@ -262,7 +289,7 @@ def _examples_in_block(
             lineno = first + k if first is not None else None
             if not stripped.startswith("- "):
                 raise NluDataError(file, lineno, f"example line must start with '- ': {line!r}")
-            items.append((stripped[2:].strip(), lineno, scam_type))
+            items.append((stripped[2:].strip(), lineno, scam_type, None))
     elif isinstance(examples, list):
         # Rasa's list form: "- text: ...\n  metadata: {...}"
         sub_nodes = ex_node.value if isinstance(ex_node, yaml.SequenceNode) else [None] * len(
@@ -271,24 +298,25 @@ def _examples_in_block(
         for ex, sub in zip(examples, sub_nodes, strict=True):
             lineno = _line(sub)
             if isinstance(ex, str):
-                items.append((ex.strip(), lineno, scam_type))
+                items.append((ex.strip(), lineno, scam_type, None))
             elif isinstance(ex, dict) and isinstance(ex.get("text"), str):
                 own = _block_scam_type(ex.get("metadata"), file, lineno)
-                items.append((ex["text"].strip(), lineno, own or scam_type))
+                situation = _situation(ex.get("metadata"), file, lineno)
+                items.append((ex["text"].strip(), lineno, own or scam_type, situation))
             else:
                 raise NluDataError(file, lineno, "list examples need a 'text' string")
     else:
         raise NluDataError(file, _line(ex_node), "'examples' must be a block string or a list")
 
     out = []
-    for raw, lineno, st in items:
+    for raw, lineno, st, situation in items:
         if not raw:
             raise NluDataError(file, lineno, "empty example")
         try:
             text, spans = parse_annotated(raw)
         except ValueError as exc:
             raise NluDataError(file, lineno, f"malformed annotation: {exc}") from None
-        out.append(Example(text, intent.strip(), st, spans, f"{file}:{lineno}"))
+        out.append(Example(text, intent.strip(), st, spans, f"{file}:{lineno}", situation))
     return out
 
 
@@ -312,6 +340,26 @@ def load_examples(root: Path, split: str) -> list[Example]:
     out: list[Example] = []
     for path in _yaml_files(directory):
         out.extend(load_file(path))
+    return out
+
+
+def load_situation(root: Path, part: str = "train") -> list[Example]:
+    """The situation-head data, ``root/situation/<part>.yml`` (``train`` or ``heldout``).
+
+    Every example must carry ``metadata: {situation: [...]}`` (an empty list is a negative).
+    This folder is outside what Rasa and ``sakot data check`` read (``train/``, ``heldout/``).
+    """
+    if part not in SPLITS:
+        raise ValueError(f"part must be one of {SPLITS}, not {part!r}")
+    path = Path(root) / "situation" / f"{part}.yml"
+    if not path.is_file():
+        raise FileNotFoundError(f"no such situation data file: {path}")
+    out = load_file(path)
+    for ex in out:
+        if ex.situation is None:
+            file, _, line = ex.source.rpartition(":")
+            raise NluDataError(file, int(line) if line.isdigit() else None,
+                               "situation example without 'metadata: {situation: [...]}'")
     return out
 
 

@@ -24,10 +24,12 @@ and ``confidence``, plus kind-specific fields (``Account.bank/role/partial``,
   a day with no clock time is 00:00 with ``precision == "day"``.
 """
 
+from bot.understanding.amount_roles import paid_total
 from bot.understanding.analyzer import MAX_TEXT_CHARS, Extraction, analyze_text
 from bot.understanding.entities import (
     Account,
     Amount,
+    AmountRole,
     BankMention,
     Email,
     Entity,
@@ -47,8 +49,8 @@ from bot.understanding.identifiers import mask_national_id, thai_id_ok
 from bot.understanding.normalize import Normalized, normalize
 
 __all__ = [
-    "MAX_TEXT_CHARS", "Account", "Amount", "BankMention", "Email", "Entity", "Extraction",
+    "MAX_TEXT_CHARS", "Account", "Amount", "AmountRole", "BankMention", "Email", "Entity", "Extraction",
     "LineId", "NationalId", "Normalized", "Phone", "PromptPayId", "PromptPayIdType", "Role",
     "SocialHandle", "TimePrecision", "TransactionRef", "TransferTime", "Url", "analyze_text",
-    "mask_national_id", "normalize", "thai_id_ok",
+    "mask_national_id", "normalize", "paid_total", "thai_id_ok",
 ]

@@ -2,13 +2,15 @@
 
 A number counts as money when it carries a currency mark, a multiplier, or follows a money word
 (โอน, ยอด, ค่า, จ่าย, ...); never when a unit follows it (ครั้ง, นาที, %, ...) and never inside
-a span already taken by a phone, account, date or time.
+a span already taken by a phone, account, date or time. Each amount then gets its role (paid,
+requested, promised, balance) from ``amount_roles``.
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.understanding.amount_roles import assign_roles
 from bot.understanding.entities import Amount
 from bot.understanding.normalize import Normalized
 from bot.understanding.spans import Claims
@@ -26,7 +28,7 @@ _TOK = rf"(?:{DIGIT_NUMBER}|{THAI_NUMBER_WORD}|(?<=\d)\s?[kK](?![A-Za-z]))"
 _PHRASE = re.compile(rf"(?<![A-Za-z0-9.,])(?:฿\s?|thb\s?|THB\s?)?{_TOK}(?:\s?{_TOK})*")
 _CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|\.-|-\s?บาท|,-)", re.I)
 _MONEY_BEFORE = re.compile(
-    r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
+    r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า[\u0e01-\u0e4e]{0,14}|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
     r"กู้|ยืม|โดนไป|ไป|ได้|คืน|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb)\s*$"
 )
 _UNIT_AFTER = re.compile(
@@ -44,7 +46,7 @@ _YEAR_BEFORE = re.compile(r"(?:ปี|พ\.?ศ\.?|ค\.?ศ\.?|year|อาย�
 
 def find_amounts(n: Normalized, claims: Claims) -> list[Amount]:
     t = n.text
-    out: list[Amount] = []
+    out: list[tuple[int, int, Amount]] = []
     for m in _PHRASE.finditer(t):
         all_toks = tokenize(m.group())
         if claims.overlaps(m.start(), m.end()):
@@ -60,17 +62,17 @@ def find_amounts(n: Normalized, claims: Claims) -> list[Amount]:
             groups = [all_toks]
         for toks in groups:
             out.extend(_amounts_in(n, claims, m, toks))
-    return out
+    return assign_roles(t, out)
 
 
 def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
-                toks: list[tuple[Token, int, int]]) -> list[Amount]:
-    """Amounts among the number tokens of one phrase (offsets relative to ``m.start()``)."""
+                toks: list[tuple[Token, int, int]]) -> list[tuple[int, int, Amount]]:
+    """Amounts among the number tokens of one phrase, with their normalised spans."""
     t = n.text
     base = m.start()
     prefixed_phrase = m.group()[:1] in "฿tT"  # "฿300", "THB 300"
     values = [tk for tk, _, _ in toks]
-    out: list[Amount] = []
+    out: list[tuple[int, int, Amount]] = []
     for i, j in split_numbers(values):
         seg = toks[i:j]
         seg_values = values[i:j]
@@ -78,7 +80,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
         ns = base if prefixed else base + seg[0][1]
         ne = base + seg[-1][2]
         after = t[ne:ne + 12]
-        before = t[max(0, ns - 14):ns]
+        before = t[max(0, ns - 24):ns]  # "ค่าธรรมเนียม 500"
         cur = bool(_CURRENCY_AFTER.match(after))
         val = evaluate(seg_values, colloquial_tail=not cur)
         if val is None or val <= 0:
@@ -108,7 +110,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
             if mult_only and not (cur or _MONEY_BEFORE.search(before)):
                 continue  # "แสนดี"
         os_, oe = n.span(ns, ne)
-        out.append(Amount(raw=n.original[os_:oe], start=os_, end=oe,
-                          confidence=0.95 if cur else 0.8, value=float(val)))
+        out.append((ns, ne, Amount(raw=n.original[os_:oe], start=os_, end=oe,
+                                   confidence=0.95 if cur else 0.8, value=float(val))))
         claims.add(ns, ne)
     return out

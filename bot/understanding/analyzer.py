@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.banks import BY_CODE, BankCode, InstitutionKind, account_length_ok
+from bot.understanding.amount_roles import paid_total
 from bot.understanding.amounts import find_amounts
 from bot.understanding.bank_mentions import find_bank_mentions
 from bot.understanding.entities import (
@@ -80,6 +81,26 @@ class Extraction:
                                *self.transaction_refs]
         return sorted(every, key=lambda e: (e.start, e.end))
 
+    def latest_transfer(self) -> TransferTime | None:
+        """The time of the LATEST transfer the message names (a range counts by its end):
+        what the 72-hour clock runs from when a victim lists several transfers."""
+        timed = [x for x in self.transfer_times if x.latest is not None]
+        return max(timed, key=lambda x: x.latest) if timed else None  # type: ignore[arg-type,return-value]
+
+    def paid_total(self) -> float:
+        """Baht the victim paid according to this message (the sum of its PAID amounts, a
+        stated total not added to its parts); 0.0 when it says nothing was paid."""
+        return paid_total(self.amounts)
+
+    def victim_bank(self) -> BankCode | None:
+        """The victim's own bank or wallet as this message says it (the first mention with
+        role SOURCE), or None when the message does not say which bank is theirs."""
+        for b in self.banks:
+            kind = BY_CODE[b.value].kind
+            if b.role is Role.SOURCE and kind in (InstitutionKind.BANK, InstitutionKind.WALLET):
+                return b.value
+        return None
+
     def bank_codes(self) -> list[str]:
         """Distinct bank/wallet codes in order of first mention (incl. accounts' banks)."""
         seen: dict[str, None] = {}
@@ -97,7 +118,12 @@ class Extraction:
                 for a in self.accounts
             ],
             "banks": self.bank_codes(),
+            "bank_details": [{"bank": b.value.value, "role": b.role.value, "via_app": b.via_app}
+                             for b in self.banks],
             "amounts_thb": [_num(a.value) for a in self.amounts],
+            "amount_details": [{"thb": _num(a.value), "role": a.role.value,
+                                "is_total": a.is_total} for a in self.amounts],
+            "paid_total_thb": _num(self.paid_total()),
             "promptpay_ids": _unique(p.value for p in self.promptpay_ids),
             "promptpay": [
                 {"id": p.value, "id_type": p.id_type.value, "role": p.role.value,
@@ -114,13 +140,19 @@ class Extraction:
             "transfer_times": [t.value.isoformat() for t in self.transfer_times if t.value],
             "transfer_time_details": [
                 {"at": t.value.isoformat(), "precision": t.precision.value,
-                 "relative": t.relative} for t in self.transfer_times if t.value
+                 "relative": t.relative, "until": t.until.isoformat() if t.until else None,
+                 "since": t.since} for t in self.transfer_times if t.value
             ],
+            "latest_transfer_at": _iso(self.latest_transfer()),
         }
 
 
 def _unique(xs: Any) -> list[Any]:
     return list(dict.fromkeys(xs))
+
+
+def _iso(t: TransferTime | None) -> str | None:
+    return t.latest.isoformat() if t is not None and t.latest is not None else None
 
 
 def _num(v: float) -> int | float:
@@ -168,13 +200,20 @@ def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
             refs.append(e)
     payables = [f for f in idents if isinstance(f.entity, (Account, PromptPayId))]
     used_after: set[int] = set()
+    bank_roles: dict[int, Role] = {}  # mention index -> role of the account it belongs to
     for idx, f in enumerate(payables):
         prev_end = payables[idx - 1].ne if idx else 0
         next_start = payables[idx + 1].ns if idx + 1 < len(payables) else len(t)
         e = f.entity
         role = e.role if e.role is not Role.UNKNOWN else _role(t, f, prev_end, next_start)
         if isinstance(e, Account):
-            bank = e.bank or _bank_for(f, banks, prev_end, next_start, role, used_after)
+            bank = e.bank
+            if bank is None:
+                bi = _bank_for(f, banks, prev_end, next_start, role, used_after)
+                if bi is not None:
+                    bank = banks[bi][2].value
+                    if role is not Role.UNKNOWN:
+                        bank_roles.setdefault(bi, role)
             conf = e.confidence
             if bank is not None and not e.partial and not account_length_ok(bank, len(e.value)):
                 conf = min(conf, 0.5)
@@ -192,9 +231,10 @@ def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
         elif isinstance(e, NationalId):
             nids.append(e)
     refs.sort(key=lambda r: r.start)
+    mentions = _bank_roles([b for _, _, b in banks], bank_roles)
     return Extraction(
         text=text, received_at=ref, phones=tuple(phones), accounts=tuple(accounts),
-        banks=tuple(b for _, _, b in banks), promptpay_ids=tuple(pps), national_ids=tuple(nids),
+        banks=tuple(mentions), promptpay_ids=tuple(pps), national_ids=tuple(nids),
         amounts=tuple(amounts), transfer_times=tuple(times), urls=tuple(urls),
         line_ids=tuple(line_ids), social_handles=tuple(socials), emails=tuple(emails),
         transaction_refs=tuple(refs),
@@ -261,9 +301,22 @@ def _role(t: str, f: Found, prev_end: int, next_start: int) -> Role:
     return Role.UNKNOWN
 
 
+def _bank_roles(mentions: list[BankMention], from_accounts: dict[int, Role]) -> list[BankMention]:
+    """A bank named for an account takes the account's role; a bank whose role was not said
+    takes the role the same bank has elsewhere in the message ("ใช้ A-Mobile ของ ธ.ก.ส.")."""
+    out = [replace(b, role=from_accounts[i]) if i in from_accounts else b
+           for i, b in enumerate(mentions)]
+    known: dict[BankCode, Role] = {}
+    for b in out:
+        if b.role is not Role.UNKNOWN:
+            known.setdefault(b.value, b.role)
+    return [replace(b, role=known[b.value]) if b.role is Role.UNKNOWN and b.value in known
+            else b for b in out]
+
+
 def _bank_for(f: Found, banks: list[tuple[int, int, BankMention]], prev_end: int,
-              next_start: int, role: Role, used_after: set[int]) -> BankCode | None:
-    """The bank named next to an account: the nearest before it (after the previous
+              next_start: int, role: Role, used_after: set[int]) -> int | None:
+    """Index of the bank named next to an account: the nearest before it (after the previous
     identifier), else the nearest just after it (before the next identifier)."""
     def usable(b: BankMention) -> bool:
         info = BY_CODE.get(b.value)
@@ -274,11 +327,11 @@ def _bank_for(f: Found, banks: list[tuple[int, int, BankMention]], prev_end: int
     before = [(i, s, e, b) for i, (s, e, b) in enumerate(banks)
               if prev_end <= s and e <= f.ns and f.ns - e <= 45 and usable(b)]
     if before:
-        return before[-1][3].value
+        return before[-1][0]
     after = [(i, s, e, b) for i, (s, e, b) in enumerate(banks)
              if f.ne <= s and e <= next_start and s - f.ne <= 25 and usable(b)
              and i not in used_after]
     if after:
         used_after.add(after[0][0])
-        return after[0][3].value
+        return after[0][0]
     return None

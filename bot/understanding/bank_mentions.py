@@ -1,11 +1,21 @@
-"""Bank and wallet mentions -> canonical codes (names, nicknames, English names, apps, codes)."""
+"""Bank and wallet mentions -> canonical codes (names, nicknames, English names, apps, codes),
+each with a role: the victim's own bank (``Role.SOURCE``), the scammer's (``DESTINATION``) or
+not said (``UNKNOWN``).
+
+Whose bank it is comes from the words just before the mention on the same line ("โอนจากแอป",
+"บัญชีของฉันที่", "ผมใช้", "บัตร ATM" -> the victim's; "โอนเข้า", "ปลายทาง", "ไปยัง", "→" -> the
+scammer's), the nearest cue winning, else from a few words after it ("...ของฉัน", "...ของมิจ").
+A bank app (K PLUS, SCB EASY, MyMo...) is the victim's unless the words around it say otherwise.
+A bank someone claimed to be ("SMS อ้างว่าเป็นกสิกร", "เจ้าหน้าที่ธนาคาร...", "แอป ... ปลอม") is
+nobody's: ``UNKNOWN``. The analyzer then gives a bank the role of the account it belongs to.
+"""
 
 from __future__ import annotations
 
 import re
 
 from bot.banks import BANKS, BY_NUMBER, BankCode, InstitutionKind
-from bot.understanding.entities import BankMention
+from bot.understanding.entities import BankMention, Role
 from bot.understanding.normalize import Normalized
 from bot.understanding.spans import Claims
 
@@ -42,7 +52,7 @@ def _build() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None,
     thai: list[str] = []
     cs: list[str] = []
     for b in BANKS:
-        for alias in (*b.aliases, *b.apps):
+        for alias in (*b.aliases, *b.apps, *b.wallet_apps):
             key = alias.lower().replace(" ", "")
             is_app = alias in b.apps and b.kind is InstitutionKind.BANK
             if alias in b.case_sensitive_aliases:
@@ -62,13 +72,35 @@ _THAI_CONT_RX = re.compile(_THAI_CONT)
 _HAS_THAI = re.compile("[\u0e01-\u0e4e]")
 _HAS_LATIN = re.compile("[a-z]")
 _BANK_WORD_BEFORE = re.compile(
-    r"(?i)(?:ธนาคาร|แบงก์|แบงค์|ธ\.|บัญชี|บช\.?|โอนเข้า|โอนไป|เข้า|จาก|bank|ของ)\s*$")
+    r"(?i)(?:ธนาคาร|แบงก์|แบงค์|ธ\.|บัญชี|บช\.?|โอนเข้า|โอนไป|เข้า|จาก|bank|ของ|ใช้)\s*$")
 _DIGIT_NEAR = re.compile(r"^\s*\d|\d\s*$")
 # "ผ่าน kplus", "ทาง scb easy": the channel the victim used (but not "ปลายทาง", "ต้นทาง")
 _VIA_BEFORE = re.compile(
-    r"(?:ผ่าน|ใช้|ด้วย|(?<!ปลาย)(?<!ต้น)ทาง|via|using|ในแอป|แอป|app)\s*(?:แอป|แอพ|app)?\s*$",
+    r"(?:ผ่าน|ใช้|ด้วย|(?<!ปลาย)(?<!ต้น)ทาง|via|using|ในแอป|แอป|app)\s{0,8}(?:แอป|แอพ|app)?\s{0,8}$",
     re.IGNORECASE)
-_CODE = re.compile(r"(?i)(?:รหัสธนาคาร|bank\s?code|ธนาคาร|ธ\.|bank)\s*[:#]?\s*\(?(0\d{2})\)?(?!\d)")
+# Whose bank: cues before a mention (the last one in the window wins) and just after it.
+_ROLE_BEFORE = re.compile(
+    r"(?i)(?P<fake>อ้าง|ปลอม|(?<![a-z])sms(?![a-z])|เอสเอ็มเอส|ข้อความจาก|เจ้าหน้าที่|พนักงาน|"
+    r"โทรมา|(?<![a-z])(?:officer|staff|pretend\w{0,3}|fake|claim\w{0,3}|impersonat\w{0,4})"
+    r"(?![a-z]))|"
+    r"(?P<dest>โอนเข้า|โอนไป|โอนให้|เข้าบัญชี|ปลายทาง|ไปยัง|ไปที่|ไปเข้า|ไปบัญชี|บัญชีม้า|"
+    r"ของมิจ|ของคนร้าย|ของคนขาย|ของแม่ค้า|ของร้าน|ของสแกมเมอร์|ของเขา|บัญชีเขา|ผู้รับ|"
+    r"บัญชีคนร้าย|บัญชีมิจ|→|->|=>|(?<![a-z])(?:to|into|recipient|payee|beneficiary|"
+    r"scammer'?s?)(?![a-z]))|"
+    r"(?P<src>โอนจาก|จากบัญชี|ออกจาก|จาก|ผ่าน|ใช้|ด้วย|(?<!ปลาย)(?<!ต้น)ทาง|ต้นทาง|ผู้โอน|"
+    r"ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง|แม่|พ่อ|ยาย|ตา|กู)|บัญชี(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง)|"
+    r"บัตร|(?<![a-z])(?:from|my|use[sd]?|using|via|with)(?![a-z]))"
+)
+# "โอนเงิน 25,000 เข้ากสิกร", "โอนไป scb": a bare เข้า / ไป right before the name
+_DEST_ADJACENT = re.compile(r"(?:เข้า|ไป)\s?$")
+_ROLE_AFTER = re.compile(
+    r"[^\n\d]{0,12}?(?:(?P<fake>ปลอม)|"
+    r"(?P<src>ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง|แม่|พ่อ|ยาย|ตา))|"
+    r"(?P<dest>ของมิจ|ของคนร้าย|ของคนขาย|ของร้าน|ของแม่ค้า|ของเขา|ของสแกมเมอร์|ปลายทาง))"
+)
+_ROLE_WINDOW = 30  # characters looked back for a cue (and never past the previous mention)
+_FAKE_NEAR = 12  # a "claimed to be" cue this close before the name wins over any other cue
+_CODE = re.compile(r"(?i)(?:รหัสธนาคาร|bank\s?code|ธนาคาร|ธ\.|bank)\s{0,8}[:#]?\s{0,8}\(?(0\d{2})\)?(?!\d)")
 
 
 def find_bank_mentions(n: Normalized, claims: Claims) -> list[tuple[int, int, BankMention]]:
@@ -107,10 +139,37 @@ def find_bank_mentions(n: Normalized, claims: Claims) -> list[tuple[int, int, Ba
             claims.add(m.start(1), m.end(1))
     found.sort()
     out: list[tuple[int, int, BankMention]] = []
+    prev_end = 0
     for s, e, code, is_app in found:
         via = is_app or bool(_VIA_BEFORE.search(t[max(0, s - 12):s]))
+        role = _mention_role(t, s, e, prev_end, is_app)
+        prev_end = e
         os_, oe = n.span(s, e)
         out.append((s, e, BankMention(raw=n.original[os_:oe], start=os_, end=oe,
                                       confidence=0.85 if is_app else 0.95, value=code,
-                                      via_app=via)))
+                                      via_app=via, role=role)))
     return out
+
+
+def _mention_role(t: str, s: int, e: int, prev_end: int, is_app: bool) -> Role:
+    """Whose bank the mention at [s, e) is, from the words around it (see module doc)."""
+    line_start = t.rfind("\n", 0, s) + 1
+    ws = max(line_start, prev_end, s - _ROLE_WINDOW)
+    last = None
+    fake_near = False
+    for m in _ROLE_BEFORE.finditer(t, ws, s):
+        last = m
+        if m.lastgroup == "fake" and s - m.end() <= _FAKE_NEAR:
+            fake_near = True
+    line_end = t.find("\n", e)
+    after = _ROLE_AFTER.match(t, e, line_end if line_end >= 0 else len(t))
+    if fake_near or (last is not None and last.lastgroup == "fake") or (
+            after is not None and after.lastgroup == "fake"):
+        return Role.UNKNOWN
+    if last is not None:
+        return Role.SOURCE if last.lastgroup == "src" else Role.DESTINATION
+    if _DEST_ADJACENT.search(t, max(ws, s - 6), s):
+        return Role.DESTINATION
+    if after is not None:
+        return Role.SOURCE if after.lastgroup == "src" else Role.DESTINATION
+    return Role.SOURCE if is_app else Role.UNKNOWN

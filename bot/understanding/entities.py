@@ -23,6 +23,16 @@ class PromptPayIdType(StrEnum):
     EWALLET = "ewallet"
 
 
+class AmountRole(StrEnum):
+    """What a sum of money in the story is. Only PAID is money the victim lost."""
+
+    PAID = "paid"  # "โอนไป 5,000", "จ่ายค่าธรรมเนียม 500 ไปแล้ว", "เสียไป", "lost"
+    REQUESTED = "requested"  # asked for and not (yet) paid: "เขาให้โอน 2,000", "ยังไม่ได้โอน"
+    PROMISED = "promised"  # the bait: "อนุมัติวงเงิน 50,000", "ได้รางวัล 100,000", "กำไร"
+    BALANCE = "balance"  # what is in an account: "เงินในบัญชีเหลือ 300", "ยอดเงินคงเหลือ"
+    UNKNOWN = "unknown"  # nothing near it says which
+
+
 class TimePrecision(StrEnum):
     MINUTE = "minute"  # a clock time or "N minutes ago"
     DAY = "day"  # a date or "yesterday" with no clock time (time set to 00:00)
@@ -63,6 +73,9 @@ class Account(Entity):
 class BankMention(Entity):
     value: BankCode = BankCode.OTHER
     via_app: bool = False  # named by an app ("เคพลัส") or as the channel ("ผ่าน ...")
+    # whose bank: SOURCE = the victim's own ("โอนจากแอป SCB EASY", "ผมใช้กรุงเทพ"),
+    # DESTINATION = the scammer's ("โอนเข้ากสิกรไทย 123..."), UNKNOWN = not said / impersonated
+    role: Role = Role.UNKNOWN
     kind: ClassVar[str] = "bank"
 
     @property
@@ -89,15 +102,25 @@ class NationalId(Entity):
 @dataclass(frozen=True, slots=True)
 class Amount(Entity):
     value: float = 0.0  # baht
+    role: AmountRole = AmountRole.UNKNOWN
+    is_total: bool = False  # "รวม 15,000", "ทั้งหมด", "total": the sum of other amounts
     kind: ClassVar[str] = "amount"
 
 
 @dataclass(frozen=True, slots=True)
 class TransferTime(Entity):
-    value: datetime | None = None  # aware, Asia/Bangkok
+    value: datetime | None = None  # aware, Asia/Bangkok; a range's first day
     precision: TimePrecision = TimePrecision.MINUTE
-    relative: bool = False  # resolved from "10 นาทีที่แล้ว", "เมื่อวาน", ...
+    relative: bool = False  # resolved from "10 นาทีที่แล้ว", "เมื่อวาน", "วันที่ 26", ...
+    until: datetime | None = None  # a range's last day ("วันที่ 3-5", "ตั้งแต่…ถึง…")
+    since: bool = False  # "ตั้งแต่…", "since…": ``value`` starts a period still going on
     kind: ClassVar[str] = "transfer_time"
+
+    @property
+    def latest(self) -> datetime | None:
+        """The latest moment this time names: a range's end, else ``value``. For ``since`` it
+        is the start: the latest transfer is at least that recent, maybe more."""
+        return self.until or self.value
 
 
 @dataclass(frozen=True, slots=True)

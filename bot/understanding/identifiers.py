@@ -51,14 +51,14 @@ _CTX = re.compile(
     r"(?P<ref>เลขที่รายการ|เลขอ้างอิง|อ้างอิง|(?<![a-z])ref(?![a-z])|transaction)|"
     r"(?P<transfer>โอนเข้า|โอนไป|โอนให้|โอนมาที่|โอนที่|transfer(?:red)?\s?to|sent\s?to)"
 )
-_NUMBER_WORDS = r"(?:ของ\S{0,8}\s*)?(?:เบอร์(?:โทร(?:ศัพท์)?)?|หมายเลข|เลข)\s*(?:นี้)?\s*:?\s*$"
+_NUMBER_WORDS = r"(?:ของ\S{0,8}\s{0,8})?(?:เบอร์(?:โทร(?:ศัพท์)?)?|หมายเลข|เลข)\s{0,8}(?:นี้)?\s{0,8}:?\s{0,8}$"
 # "พร้อมเพย์เบอร์ 08...", "ทรูมันนี่ เบอร์ 09...": the phone number is the payment id
 _PP_PHONE = re.compile(r"(?i)(?:พร้อมเพ(?:ย์)?|promptpay|prompt\s?pay)\s*" + _NUMBER_WORDS)
 _WALLET_PHONE = re.compile(
-    r"(?i)(?:ทรูมันนี่?|truemoney|true\s?money|ทรูวอลเล็[ทต])\s*(?:wallet|วอลเล็[ทต])?\s*"
+    r"(?i)(?:ทรูมันนี่?|truemoney|true\s?money|ทรูวอลเล็[ทต])\s{0,8}(?:wallet|วอลเล็[ทต])?\s{0,8}"
     + _NUMBER_WORDS)
 # "โอนไปเบอร์ 08..." : money sent to a phone number goes over PromptPay
-_TO_PHONE = re.compile(r"โอน\S{0,8}\s?(?:ที่|ให้|เข้า)?\s?เบอร์(?:โทร)?\s*(?:นี้)?\s*:?\s*$")
+_TO_PHONE = re.compile(r"โอน\S{0,8}\s?(?:ที่|ให้|เข้า)?\s?เบอร์(?:โทร)?\s{0,8}(?:นี้)?\s{0,8}:?\s{0,8}$")
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ What changes (character classes come from pythainlp):
 - every dash-like character becomes "-", every space-like character " ", and runs of spaces
   collapse to one (newlines are kept: they separate clauses);
 - a Thai vowel or tone mark typed twice or more is kept once (``remove_repeat_vowels``), and a
-  Thai consonant typed three or more times in a row ("มากกกก") is kept once;
+  Thai consonant other than อ typed three or more times in a row ("มากกกก") is kept once;
 - a run of eight or more spelled-out Thai digit words ("ศูนย์แปดหนึ่ง…") becomes those digits.
 """
 
@@ -33,7 +33,8 @@ _SPACES = frozenset(" \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u
                     "\u200a\u202f\u205f\u3000\r\f\v")
 _MARKS = frozenset(thai_tonemarks + thai_above_vowels + thai_below_vowels + thai_follow_vowels
                    + "\u0e4c\u0e47")  # thanthakhat, maitaikhu
-_CONSONANTS = frozenset(thai_consonants)
+# อ is left out: it carries vowels, so three in a row are ordinary words ("คือ" + "ออมสิน")
+_CONSONANTS = frozenset(thai_consonants) - {"อ"}
 
 _CHAR_MAP: dict[str, str] = {t: str(i) for i, t in enumerate(thai_digits)}
 _CHAR_MAP.update({chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)})  # full-width ASCII

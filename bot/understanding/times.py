@@ -3,6 +3,13 @@ resolved against the message time in Asia/Bangkok.
 
 A clock time with no day is taken as today, or yesterday when today's would be more than 30
 minutes after the message. A date with no clock time gets 00:00 and precision "day".
+
+Nothing a victim reports lies in the future: a day of the month alone ("วันที่ 26", "26 นี้",
+"เมื่อ 26") is this month's unless that is still to come, then last month's; a weekday
+("วันจันทร์", "จันทร์ที่ผ่านมา", "last Monday") is the latest one on or before the message's day
+(and last week's when its clock time is still to come); a day and month without a year is last
+year's when this year's is to come. "ตั้งแต่…"/"since…" marks the start of an open period
+(``TransferTime.since``); "วันที่ 3-5", "ตั้งแต่วันที่ 20 ถึงวันที่ 25" are one range (``until``).
 """
 
 from __future__ import annotations
@@ -56,17 +63,45 @@ _MONTH_TH_RE = "|".join(re.escape(m).replace(r"\.", r"\.?") for m in
 _MONTH_EN_RE = (r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 _YEAR = r"(?:(?:พ\.?ศ\.?|ค\.?ศ\.?)\s*)?(\d{4}|\d{2})(?!\d)"
 
+_YEAR_N = r"(?:(?:พ\.?ศ\.?|ค\.?ศ\.?)\s*)?(?P<y>\d{4}|\d{2})(?!\d)"
+_ORD = r"(?:st|nd|rd|th)"
+
 _DATE_TH = re.compile(rf"(?<!\d)(\d{{1,2}})\s*({_MONTH_TH_RE})(?:\s*{_YEAR})?")
 _DATE_NUM = re.compile(r"(?<![\d/.:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_DATE_EN = re.compile(rf"(?i)(?<!\d)(\d{{1,2}})\s*{_MONTH_EN_RE}(?:\s*,?\s*(\d{{4}}))?"
-                      rf"|(?<![A-Za-z]){_MONTH_EN_RE}\s*(\d{{1,2}})(?!\d)(?:\s*,?\s*(\d{{4}}))?")
+_DATE_EN = re.compile(rf"(?i)(?<!\d)(\d{{1,2}}){_ORD}?\s*{_MONTH_EN_RE}(?:\s*,?\s*(\d{{4}}))?"
+                      rf"|(?<![A-Za-z]){_MONTH_EN_RE}\s*(\d{{1,2}})(?!\d){_ORD}?"
+                      rf"(?:\s*,?\s*(\d{{4}}))?")
+# "วันที่ 3-5", "วันที่ 20 ถึง 25", "3-5 ต.ค. 69": a range needs วันที่ before it or a month after it
+_RANGE = re.compile(
+    rf"(?i)(?P<pre>(?:เมื่อ\s?)?วันที่\s?)?(?<!\d)(?P<d1>\d{{1,2}})\s?(?:-|ถึง(?:วันที่)?|to)\s?"
+    rf"(?P<d2>\d{{1,2}})(?![\d/.:,-])(?:\s?(?P<mon>{_MONTH_TH_RE})(?:\s*{_YEAR_N})?)?"
+)
+# a day of the month alone (the month comes from the message time)
+_NO_DAY_AFTER = (r"(?:นาที|ชั่วโมง|ชม|โมง|ทุ่ม|น\.|นาฬิกา|บาท|พัน|หมื่น|แสน|ล้าน|ร้อย|ครั้ง|รอบ|คน|"
+                 r"ชิ้น|%|k(?![a-z]))")
+_DOM = re.compile(
+    r"(?i)(?:เมื่อ\s?)?วันที่\s?(?P<d>\d{1,2})(?![\d/.:,])(?!\s?(?:บาท|%))"
+    r"(?:\s?(?:ของ)?เดือน(?P<lm>ที่แล้ว|ก่อน|ที่ผ่านมา)|(?P<tm>\s?เดือนนี้))?|"
+    rf"เมื่อ\s?(?P<db>\d{{1,2}})(?![\d/.:,])(?!\s?(?:{_NO_DAY_AFTER}|วัน|เดือน|ปี|อาทิตย์|"
+    r"สัปดาห์))|"
+    r"(?<![\d,.])(?P<dc>\d{1,2})\s?(?:นี้|ที่ผ่านมา)|"
+    rf"(?<![a-z0-9])(?:on\s(?:the\s)?|the\s)?(?P<dd>\d{{1,2}}){_ORD}(?![a-z])"
+)
 
+_EN_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20,
+             "thirty": 30, "forty": 40, "half an": 30}
+_EN_N = r"(?:\d{1,3}|half\san|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|" \
+        r"twenty|thirty|forty)"
 _REL_DAY = re.compile(
-    r"(?i)เมื่อวานซืน|วานซืน|เมื่อวานนี้|เมื่อวาน|วานนี้|yesterday|เมื่อคืนนี้|เมื่อคืน|last night|"
+    r"(?i)เมื่อวานซืน|วานซืน|เมื่อวานนี้|เมื่อวาน|วานนี้|the\sday\sbefore\syesterday|"
+    r"(?P<yday>yesterday\s(?:evening|night|afternoon|morning))|yesterday|"
+    r"เมื่อคืนนี้|เมื่อคืน|last night|"
+    rf"(?P<endays>{_EN_N})\s(?P<enunit>days?|weeks?)\sago|"
     r"วันนี้|today|เมื่อเช้านี้|เมื่อเช้า|เช้านี้|this morning|เมื่อตอนเช้า|"
     rf"(?:เมื่อ\s*)?(?P<days>\d{{1,2}}|{_TH_SMALL})\s*วัน\s*(?:ที่แล้ว|ก่อน)|"
-    r"(?:เมื่อ\s*)?(?:อาทิตย์|สัปดาห์)\s*(?:ที่แล้ว|ก่อน)|last week"
+    r"(?:เมื่อ\s*)?(?:อาทิตย์|สัปดาห์)\s*(?:ที่แล้ว|ก่อน|ที่ผ่านมา)|last week"
 )
 _WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "พฤหัสบดี": 3, "พฤหัส": 3, "ศุกร์": 4, "เสาร์": 5,
              "อาทิตย์": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
@@ -74,16 +109,20 @@ _WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "
 _WEEKDAY = re.compile(
     r"(?i)(?:เมื่อ\s*)?วัน\s?(?P<th>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)"
     r"(?P<last>\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา))?|"
+    # without วัน only with a "that passed" word ("จันทร์ที่ผ่านมา"); bare อาทิตย์ is "week"
+    r"(?:เมื่อ\s?)?(?P<th2>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์)"
+    r"\s?(?:ที่แล้ว|ที่ผ่านมา|ก่อน|นี้)|"
     r"(?P<en_last>last\s)?(?<![a-z])(?P<en>monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)(?![a-z])"
 )
-_REL_DAY_OFFSET = {"เมื่อวานซืน": -2, "วานซืน": -2, "เมื่อวานนี้": -1, "เมื่อวาน": -1,
+_REL_DAY_OFFSET = {"เมื่อวานซืน": -2, "วานซืน": -2, "the day before yesterday": -2,
+                   "เมื่อวานนี้": -1, "เมื่อวาน": -1,
                    "วานนี้": -1, "yesterday": -1, "เมื่อคืนนี้": -1, "เมื่อคืน": -1,
                    "last night": -1}
 _AGO = re.compile(
     r"(?i)(?:เมื่อ\s*)?(?:(?P<n>\d{1,3}|" + _TH_SMALL + r"|ครึ่ง)\s*)?"
     r"(?P<unit>นาที|ชั่วโมง|ชม\.?)\s*(?:กว่า\s*)?(?:ที่แล้ว|ก่อน)|"
-    r"(?P<en>\d{1,3})\s*(?P<enunit>min(?:ute)?s?|hours?|hrs?)\s*ago"
+    rf"(?P<en>{_EN_N})\s*(?P<enunit>min(?:ute)?s?|hours?|hrs?)\s*ago"
 )
 _JUST_NOW = re.compile(r"(?i)เมื่อกี้นี้|เมื่อกี๊นี้|เมื่อกี้|เมื่อกี๊|เมื่อกี|ตะกี้|ตะกี๊|เมื่อครู่|just now")
 
@@ -95,7 +134,7 @@ _CLOCKS = [re.compile(x) for x in (
         rf"(?P<c1h>\d{{1,2}})\s*:\s*(?P<c1m>\d{{2}})(?!\d)(?:\s*(?:น\.|นาฬิกา))?",
         rf"(?P<c2h>\d{{1,2}})\.(?P<c2m>\d{{2}})(?!\d)(?=\s*(?:น\.|นาฬิกา))(?:\s*(?:น\.|นาฬิกา))",
         rf"(?P<c2bh>\d{{1,2}})\s*(?:น\.|นาฬิกา)(?!\w)",
-        rf"บ่าย\s*(?P<bh>{_N})?\s*(?:โมง)?{_HALF}{_MIN_TAIL}",
+        rf"บ่าย\s{{0,8}}(?P<bh>{_N})?\s{{0,8}}(?:โมง)?{_HALF}{_MIN_TAIL}",
         rf"(?P<th>{_N})\s*ทุ่ม{_HALF}{_MIN_TAIL}",
         rf"ทุ่ม\s*(?:นึง|หนึ่ง)?{_HALF}",
         rf"ตี\s*(?P<ti>{_N}){_HALF}{_MIN_TAIL}",
@@ -111,6 +150,8 @@ _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[a-z]")
 _CLOCK_DOT_CUE = re.compile(r"(?:เวลา|ตอน|ประมาณ|ราว|ช่วง|เมื่อ|at)\s*(\d{1,2})\.(\d{2})(?!\d)")
 _DATE_DM = re.compile(r"(?:วันที่|date)\s*(\d{1,2})/(\d{1,2})(?![\d/])")
+_SINCE = re.compile(r"(?i)(?:ตั้งแต่|(?<![a-z])(?:since|starting))\s?(?:เมื่อ\s?)?$")
+_UNTIL_BETWEEN = re.compile(r"(?i)\s?(?:จน\s?)?(?:ถึง|until|till|to|-)\s?")
 
 
 @dataclass(slots=True)
@@ -123,6 +164,22 @@ class _Piece:
     minute: int = 0
     moment: datetime | None = None
     evening: bool = False  # "เมื่อคืน"
+    back: str | None = None  # "month"/"week": moved back that much if it would be in the future
+    until: datetime | None = None  # a range's last day
+    rel: bool = False  # resolved against the message time (a day of the month alone)
+
+
+@dataclass(slots=True)
+class _Found:
+    """One resolved time in normalised coordinates, before it becomes a ``TransferTime``."""
+
+    start: int
+    end: int
+    at: datetime
+    precision: TimePrecision
+    relative: bool
+    until: datetime | None = None
+    since: bool = False
 
 
 def _year(y: str | None, ref: datetime) -> int | None:
@@ -148,6 +205,39 @@ def _mkdate(y: int | None, mo: int, d: int, ref: datetime) -> datetime | None:
         return datetime(y, mo, d, tzinfo=BANGKOK)
     except ValueError:
         return None
+
+
+def _months_back(dt: datetime, k: int) -> datetime | None:
+    """The same day ``k`` months earlier, or None when that month has no such day."""
+    y, mo = dt.year, dt.month - k
+    while mo < 1:
+        y, mo = y - 1, mo + 12
+    try:
+        return dt.replace(year=y, month=mo)
+    except ValueError:
+        return None
+
+
+def _day_of_month(d: int, ref: datetime, months_back: int, strict: bool) -> datetime | None:
+    """Day ``d`` of the message's month (``months_back`` earlier): the latest such day that is
+    not after the message's day. ``strict``: the month was named ("เดือนนี้"), never move it."""
+    if not 1 <= d <= 31:
+        return None
+    base = ref.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for k in range(months_back, months_back + 3):
+        first = _months_back(base, k)
+        assert first is not None  # day 1 exists in every month
+        try:
+            dt = first.replace(day=d)
+        except ValueError:
+            if strict:
+                return None
+            continue  # "วันที่ 31" in a 30-day month: the month before
+        if dt.date() <= ref.date():
+            return dt
+        if strict:
+            return None
+    return None
 
 
 def _clock(m: re.Match[str]) -> tuple[int, int] | None:
@@ -242,15 +332,13 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
         d = _mkdate(None, int(m.group(2)), int(m.group(1)), ref)
         if d and free(m.start(1), m.end()):
             add_piece(_Piece(m.start(1), m.end(), "date", date=d))
+    for m in scan(_RANGE, digit and ("-" in t or "ถึง" in t or "to" in low)
+                  and ("วันที่" in t or _MONTH_HINT.search(t) is not None)):
+        p = _range_piece(m, ref)
+        if p is not None and free(m.start(), m.end()):
+            add_piece(p)
     for m in scan(_DATE_TH, digit):
-        mo = _MONTHS_TH.get(m.group(2).replace(" ", ""))
-        if mo is None:
-            mo = _MONTHS_TH.get(m.group(2).replace(".", ""))
-        if mo is None:
-            for k, v in _MONTHS_TH.items():
-                if k.replace(".", "") == m.group(2).replace(".", ""):
-                    mo = v
-                    break
+        mo = _month_th(m.group(2))
         d = _mkdate(_year(m.group(3), ref), mo, int(m.group(1)), ref) if mo else None
         if d and free(m.start(), m.end()):
             add_piece(_Piece(m.start(), m.end(), "date", date=d))
@@ -270,8 +358,11 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
         if not free(m.start(), m.end()):
             continue
         if m.group("en"):
-            k = int(m.group("en"))
+            en = m.group("en").lower()
+            k = int(en) if en.isdigit() else _EN_COUNT[re.sub(r"\s+", " ", en)]
             unit = "h" if m.group("enunit").lower().startswith("h") else "m"
+            if en.startswith("half"):
+                k, unit = 30, "m"
         else:
             raw_n = m.group("n")
             unit = "m" if m.group("unit") == "นาที" else "h"
@@ -281,31 +372,41 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
                 k = 1 if raw_n is None else (small_number(raw_n) or 0)
         delta = timedelta(hours=k) if unit == "h" else timedelta(minutes=k)
         add_piece(_Piece(m.start(), m.end(), "moment", moment=ref - delta))
-    for m in scan(_WEEKDAY, "วัน" in t or "day" in low):
+    for m in scan(_WEEKDAY, _WEEKDAY_HINT.search(low) is not None):
         if not free(m.start(), m.end()):
             continue
-        wd = _WEEKDAYS[(m.group("th") or m.group("en")).lower()]
+        wd = _WEEKDAYS[(m.group("th") or m.group("th2") or m.group("en")).lower()]
         back = (ref.weekday() - wd) % 7
         if back == 0 and (m.group("last") or m.group("en_last")):
             back = 7
-        add_piece(_Piece(m.start(), m.end(), "reld", date=today - timedelta(days=back)))
+        add_piece(_Piece(m.start(), m.end(), "reld", date=today - timedelta(days=back),
+                         back="week" if back == 0 else None))
     for m in scan(_REL_DAY, any(w in low for w in (
             "วัน", "วาน", "คืน", "เช้า", "อาทิตย์", "สัปดาห์", "yesterday", "today", "night",
-            "week", "morning"))):
+            "week", "morning", "ago"))):
         if not free(m.start(), m.end()):
             continue
-        g = m.group().lower()
+        g = re.sub(r"\s+", " ", m.group().lower())
+        evening = "คืน" in g or "night" in g or "evening" in g
         if m.group("days"):
             k = small_number(m.group("days"))
             if k is None:
                 continue
             off = -k
+        elif m.group("endays"):
+            en = m.group("endays").lower()
+            if en.startswith("half"):
+                continue
+            k = int(en) if en.isdigit() else _EN_COUNT[en]
+            off = -k * (7 if m.group("enunit").lower().startswith("w") else 1)
+        elif m.group("yday"):
+            off = -1
         elif "อาทิตย์" in g or "สัปดาห์" in g or "week" in g:
             off = -7
         else:
             off = _REL_DAY_OFFSET.get(g, 0)
         add_piece(_Piece(m.start(), m.end(), "reld", date=today + timedelta(days=off),
-                             evening=("คืน" in g or "night" in g)))
+                         evening=evening))
     for m in scan(_CLOCK_DOT_CUE, digit and "." in t):
         h, mi = int(m.group(1)), int(m.group(2))
         if h <= 23 and mi <= 59 and free(m.start(1), m.end(2)):
@@ -321,25 +422,88 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
             while end > m.start() and t[end - 1] == " ":
                 end -= 1
             add_piece(_Piece(m.start(), end, "clock", hour=hm[0], minute=hm[1]))
+    # a day of the month alone goes last: "เมื่อ 10 นาที", "เมื่อ 2 ทุ่ม" are taken by now
+    for m in scan(_DOM, digit and _DOM_HINT.search(low) is not None):
+        p = _dom_piece(m, ref)
+        if p is not None and free(p.start, p.end):
+            add_piece(p)
 
-    pieces.sort(key=lambda p: p.start)
-    out: list[TransferTime] = []
+    found = _resolve(sorted(pieces, key=lambda p: p.start), claims, ref, today)
+    _ranges_and_since(t, found)
+    for p in pieces:
+        claims.add(p.start, p.end)
+    return [_entity(n, f) for f in found]
+
+
+# cheap checks before the costlier patterns run
+_WEEKDAY_HINT = re.compile("วัน|day|จันทร์|อังคาร|พุธ|พฤหัส|ศุกร์|เสาร์")
+_DOM_HINT = re.compile(r"วันที่|เมื่อ|นี้|ที่ผ่านมา|\d(?:st|nd|rd|th)")
+_MONTH_HINT = re.compile(r"[ก-ฮ]\.[ก-ฮ]|คม|ยน|พันธ์|[มกสตพธ]ค|[กมพ]ย|กพ")
+
+
+def _month_th(name: str) -> int | None:
+    mo = _MONTHS_TH.get(name.replace(" ", ""))
+    if mo is None:
+        mo = _MONTHS_TH.get(name.replace(".", ""))
+    if mo is None:
+        for k, v in _MONTHS_TH.items():
+            if k.replace(".", "") == name.replace(".", ""):
+                return v
+    return mo
+
+
+def _dom_piece(m: re.Match[str], ref: datetime) -> _Piece | None:
+    """"วันที่ 26", "26 นี้", "เมื่อ 26", "on the 26th": this month's, or last month's."""
+    g = m.group("d") or m.group("db") or m.group("dc") or m.group("dd")
+    lm = m.group("lm")
+    date = _day_of_month(int(g), ref, 1 if lm else 0, strict=bool(lm or m.group("tm")))
+    if date is None:
+        return None
+    return _Piece(m.start(), m.end(), "date", date=date, back="month", rel=True)
+
+
+def _range_piece(m: re.Match[str], ref: datetime) -> _Piece | None:
+    d1, d2 = int(m.group("d1")), int(m.group("d2"))
+    if not (m.group("pre") or m.group("mon")) or not 1 <= d1 < d2 <= 31:
+        return None
+    if m.group("mon"):
+        mo = _month_th(m.group("mon"))
+        if mo is None:
+            return None
+        y = _year(m.group("y"), ref)
+        end = _mkdate(y, mo, d2, ref)
+        start = end.replace(day=d1) if end else None
+        rel = False
+    else:
+        end = _day_of_month(d2, ref, 0, strict=False)
+        start = end.replace(day=d1) if end else None
+        rel = True
+    if start is None or end is None:
+        return None
+    return _Piece(m.start(), m.end(), "date", date=start, until=end, rel=rel)
+
+
+def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
+             today: datetime) -> list[_Found]:
+    """Pair each day with a clock time next to it; resolve the rest alone."""
+    out: list[_Found] = []
     used: set[int] = set()
+    soon = ref + timedelta(minutes=30)
     for i, p in enumerate(pieces):
         if i in used:
             continue
         used.add(i)
         if p.kind == "moment":
-            out.append(_entity(n, p.start, p.end, p.moment, TimePrecision.MINUTE, True))
+            assert p.moment is not None
+            out.append(_Found(p.start, p.end, p.moment, TimePrecision.MINUTE, True))
             continue
         # pair a day with a clock time (either order) when close together
         partner = None
-        for j in (i + 1,):
-            if j < len(pieces) and j not in used:
-                q = pieces[j]
-                if ({p.kind, q.kind} in ({"clock", "date"}, {"clock", "reld"})
-                        and q.start - p.end <= 16 and not claims.between(p.end, q.start)):
-                    partner = j
+        if i + 1 < len(pieces) and p.until is None:
+            q = pieces[i + 1]
+            if ({p.kind, q.kind} in ({"clock", "date"}, {"clock", "reld"}) and q.until is None
+                    and q.start - p.end <= 16 and not claims.between(p.end, q.start)):
+                partner = i + 1
         if partner is not None:
             used.add(partner)
             q = pieces[partner]
@@ -349,24 +513,47 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
             if day.evening and clock.hour < 6:
                 base = base + timedelta(days=1)
             dt = base.replace(hour=clock.hour, minute=clock.minute)
-            out.append(_entity(n, min(p.start, q.start), max(p.end, q.end), dt,
-                               TimePrecision.MINUTE, day.kind == "reld"))
+            if dt > soon and day.back == "week":
+                dt -= timedelta(days=7)  # "วันเสาร์ตอนสองทุ่ม" said on Saturday afternoon
+            elif dt > soon and day.back == "month":
+                dt = _months_back(dt, 1) or _months_back(dt, 2) or dt
+            out.append(_Found(min(p.start, q.start), max(p.end, q.end), dt,
+                              TimePrecision.MINUTE, day.kind == "reld" or day.rel))
         elif p.kind == "clock":
             dt = today.replace(hour=p.hour, minute=p.minute)
-            if dt > ref + timedelta(minutes=30):
+            if dt > soon:
                 dt -= timedelta(days=1)
-            out.append(_entity(n, p.start, p.end, dt, TimePrecision.MINUTE, True))
+            out.append(_Found(p.start, p.end, dt, TimePrecision.MINUTE, True))
         else:
             assert p.date is not None
-            out.append(_entity(n, p.start, p.end, p.date, TimePrecision.DAY, p.kind == "reld"))
-    for p in pieces:
-        claims.add(p.start, p.end)
+            out.append(_Found(p.start, p.end, p.date, TimePrecision.DAY,
+                              p.kind == "reld" or p.rel, until=p.until))
     return out
 
 
-def _entity(n: Normalized, s: int, e: int, dt: datetime | None, prec: TimePrecision,
-            relative: bool) -> TransferTime:
-    os_, oe = n.span(s, e)
+def _ranges_and_since(t: str, found: list[_Found]) -> None:
+    """"ตั้งแต่X ถึงY" -> one range X..Y; "ตั้งแต่X" / "since X" alone -> X starts an open period."""
+    i = 0
+    while i < len(found):
+        f = found[i]
+        if f.until is None and i + 1 < len(found):
+            g = found[i + 1]
+            if (g.until is None and g.at >= f.at
+                    and _UNTIL_BETWEEN.fullmatch(t, f.end, g.start)
+                    and (_SINCE.search(t, max(0, f.start - 16), f.start)
+                         or t.startswith("วันที่", g.start))):
+                found[i] = _Found(f.start, g.end, f.at, f.precision, f.relative or g.relative,
+                                  until=g.at)
+                del found[i + 1]
+                f = found[i]
+        if f.until is None and _SINCE.search(t, max(0, f.start - 16), f.start):
+            f.since = True
+        i += 1
+
+
+def _entity(n: Normalized, f: _Found) -> TransferTime:
+    os_, oe = n.span(f.start, f.end)
     return TransferTime(raw=n.original[os_:oe], start=os_, end=oe,
-                        confidence=0.8 if relative else 0.9, value=dt, precision=prec,
-                        relative=relative)
+                        confidence=0.8 if f.relative else 0.9, value=f.at,
+                        precision=f.precision, relative=f.relative, until=f.until,
+                        since=f.since)

@@ -9,7 +9,9 @@ from bot.understanding.normalize import Normalized
 from bot.understanding.spans import Claims
 
 _THAI = "\u0e00-\u0e7f"
-_DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\[\s?\.\s?\])"
+# "[.]" is covered by "[\s?.\s?]": two alternatives matching the same text made the repeated
+# label group below backtrack 2^n ways (issue 14, S2).
+_DOT = r"(?:\.|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\[\s?\.\s?\])"
 _TLDS = (
     "com|net|org|info|biz|xyz|app|shop|store|top|vip|online|site|link|club|asia|live|icu|pro|"
     "win|bet|cc|co|th|ly|io|me|to|gl|gg|tk|ml|ga|cf|ws|page|cloud|tech|fun|buzz|run|one|in|sg|"
@@ -20,7 +22,9 @@ _URL_SCHEME = re.compile(
     rf"(?i)\b(?:h[xt]{{2}}ps?|https?|ftp)(?:\[:\]|:)//[^\s<>\"'{_THAI}]+"
 )
 _URL_BARE = re.compile(
-    rf"(?i)(?<![A-Za-z0-9@._%+-])(?:[a-z0-9](?:[a-z0-9-]{{0,62}}[a-z0-9])?{_DOT})+"
+    # A match starts only where a chain of labels starts (never after a label or a dot form
+    # ")", "]", "}"), and a host has at most 12 labels: linear in the text's length.
+    rf"(?i)(?<![A-Za-z0-9@._%+\-)\]}}])(?:[a-z0-9](?:[a-z0-9-]{{0,62}}[a-z0-9])?{_DOT}){{1,12}}"
     rf"(?:{_TLDS})(?![A-Za-z0-9-])(?:[/?#][^\s<>\"'{_THAI}]*)?"
 )
 _EMAIL = re.compile(r"(?i)(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -32,7 +36,7 @@ _ID = r"[A-Za-z0-9][A-Za-z0-9._\-]{1,31}"
 # "ไอดีไลน์ x", "ID line: x", "line id x", "แอดไลน์ @x", "ไลน์: x"
 _LINE_KEYED = re.compile(
     r"(?i)(?:ไอดี\s?ไลน์|ไลน์\s?ไอดี|ไอดีไลน|ไลน\s?ไอดี|line\s?id|id\s?line|ไลน์\s?id|id\s?ไลน์)"
-    rf"\s*(?:คือ|ชื่อ|:|=|-|>)?\s*(@?{_ID})"
+    rf"\s{{0,8}}(?:คือ|ชื่อ|:|=|-|>)?\s{{0,8}}(@?{_ID})"
 )
 _LINE_LOOSE = re.compile(
     rf"(?i)(?:แอด\s?ไลน์|add\s?line|ไลน์|ไลน|line|แอด)\s*(?:(?:คือ|:|=|-)\s*(@?{_ID})|(@{_ID}))"
@@ -53,7 +57,7 @@ _PLATFORM_NAMES = {
 _REF = re.compile(
     r"(?i)(?:เลข(?:ที่)?อ้างอิง|รหัสอ้างอิง|อ้างอิง|เลขที่รายการ|รหัสรายการ|หมายเลขรายการ|"
     r"ref(?:erence)?\.?\s?(?:no\.?|number|id|code)?|txn\s?(?:id)?|transaction\s?(?:id|no\.?)?)"
-    r"\s*(?:คือ|:|#|=|-)?\s*([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){5,40})"
+    r"\s{0,8}(?:คือ|:|#|=|-)?\s{0,8}([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){5,40})"
 )
 
 

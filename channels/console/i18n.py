@@ -47,6 +47,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "p0_alert": {"th": "มีเรื่อง P0 ที่ยังไม่มีผู้รับเกิน {minutes} นาที!",
                  "en": "P0 chat unclaimed for over {minutes} minutes!"},
     "empty_queue": {"th": "ไม่มีเรื่องในคิว", "en": "The queue is empty"},
+    "dead_packets_alert": {
+        "th": "คำขออายัด {count} รายการส่งไม่ถึงระบบแลกเปลี่ยนข้อมูลของ AOC และระบบจะไม่ส่งซ้ำเอง "
+              "ต้องให้เจ้าหน้าที่ตรวจสอบ:",
+        "en": "{count} freeze request(s) could not be delivered to the AOC exchange and will not "
+              "be retried; a person must check them:"},
     "cases_by_type": {"th": "เคสตามประเภท", "en": "Cases by type"},
     "cases_by_day": {"th": "เคสรายวัน", "en": "Cases by day"},
     "lost_vs_held": {"th": "เงินที่แจ้งสูญเสีย เทียบกับที่อายัดได้", "en": "Money reported lost vs held"},

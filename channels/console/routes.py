@@ -5,6 +5,7 @@ the read models in views.py; the conversation engine sends staff messages to the
 import asyncio
 import contextlib
 from datetime import timedelta
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +23,31 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from bot import desk
+from bot import audit, desk
+from bot.cases import packet
 from bot.conversation.events import STAFF_TOPIC, conversation_topic
-from bot.handoff import HandoffAction, InvalidHandoff
-from bot.staff import InvalidCredentials, LockedOut, StaffError, authenticate, create_staff
+from bot.conversation.evidence import EVIDENCE_EXTENSIONS, served_content_type
+from bot.handoff import HandoffAction, InvalidHandoff, StaffAction
+from bot.outbox import store as outbox_store
+from bot.staff import (
+    InvalidCredentials,
+    LockedOut,
+    LoginThrottle,
+    StaffError,
+    authenticate,
+    create_staff,
+    spend_hash_time,
+)
 from bot.storage.db import session_scope
-from bot.storage.models import AuditLog, Evidence, StaffRole, StaffUser
+from bot.storage.models import (
+    AuditLog,
+    Evidence,
+    Identifier,
+    ProcessedEvent,
+    StaffRole,
+    StaffUser,
+    utcnow,
+)
 from channels.console import views
 from channels.console.canned import canned_replies
 from channels.console.charts import bar_chart
@@ -35,6 +55,7 @@ from channels.console.i18n import translator
 from channels.console.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    SESSION_REVOKED,
     ConsoleAuthError,
     SessionSigner,
     StaffSession,
@@ -42,6 +63,7 @@ from channels.console.security import (
     provided_csrf,
     require_role,
 )
+from channels.limits import client_ip
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LANG_COOKIE = "sakot_console_lang"
@@ -52,6 +74,9 @@ def build_router(context, runtime) -> APIRouter:
     signer = SessionSigner(settings.secret_key.get_secret_value(),
                            secure=settings.public_base_url.startswith("https"))
     router = APIRouter(prefix="/console", include_in_schema=False)
+    throttle = LoginThrottle(per_user_ip=settings.staff_lockout_attempts,
+                             per_ip=settings.staff_login_ip_attempts,
+                             lockout=timedelta(minutes=settings.staff_lockout_minutes))
 
     # ------------------------------------------------------------------ dependencies
     def current_session(request: Request) -> tuple[StaffUser, StaffSession]:
@@ -60,7 +85,7 @@ def build_router(context, runtime) -> APIRouter:
             raise ConsoleAuthError()
         with context.sessions() as session:
             staff = session.get(StaffUser, staff_session.staff_id)
-            if staff is None or not staff.is_active:
+            if staff is None or not staff.is_active or _revoked(session, staff_session):
                 raise ConsoleAuthError()
             session.expunge(staff)
         return staff, staff_session
@@ -91,7 +116,10 @@ def build_router(context, runtime) -> APIRouter:
 
     # ------------------------------------------------------------------ login
     @router.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, error: str | None = None):
+    def login_form(request: Request):
+        return _login_page(request, error=None)  # no ?error=: nothing a link can put on it
+
+    def _login_page(request: Request, error: str | None) -> HTMLResponse:
         raw, signed = signer.login_token()
         response = render(request, "login.html", login_csrf=raw, error=error)
         response.set_cookie(LOGIN_CSRF_COOKIE, signed, max_age=3600, httponly=True,
@@ -104,17 +132,22 @@ def build_router(context, runtime) -> APIRouter:
         if not signer.check_login_token(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "CSRF token missing or wrong")
         t = translator(request.cookies.get(LANG_COOKIE, "th"))
+        ip = client_ip(request)
+        # Unknown user, wrong password, locked account or locked address: one answer, after
+        # the same argon2 work (bot.staff.LoginThrottle explains the limits)
+        if throttle.reserve(username, ip, utcnow()) is not None:
+            spend_hash_time(password)
+            return _login_again(request, t("bad_login"), 401)
         try:
             with session_scope(context.sessions) as session:
                 staff = authenticate(
                     session, username=username, password=password,
-                    max_attempts=settings.staff_lockout_attempts,
+                    max_attempts=settings.staff_lockout_account_attempts,
                     lockout=timedelta(minutes=settings.staff_lockout_minutes))
                 staff_id = staff.id
-        except LockedOut as exc:
-            return _login_again(request, t("locked", until=exc.until.strftime("%H:%M UTC")), 423)
-        except InvalidCredentials:
+        except (LockedOut, InvalidCredentials):
             return _login_again(request, t("bad_login"), 401)
+        throttle.succeeded(username, ip)
         cookie, _ = signer.issue(staff_id)
         response = RedirectResponse("/console/", status.HTTP_303_SEE_OTHER)
         signer.set_cookie(response, cookie)
@@ -122,12 +155,19 @@ def build_router(context, runtime) -> APIRouter:
         return response
 
     def _login_again(request: Request, error: str, code: int) -> HTMLResponse:
-        response = login_form(request, error=error)
+        response = _login_page(request, error=error)
         response.status_code = code
         return response
 
     @router.post("/logout")
-    def logout(staff: Checked):
+    def logout(request: Request, staff: Checked):
+        staff_session = signer.read(request.cookies.get(SESSION_COOKIE))
+        if staff_session is not None:  # the cookie is dead server-side, wherever it was copied
+            with session_scope(context.sessions) as session:
+                session.add(ProcessedEvent(source=SESSION_REVOKED,
+                                           event_id=staff_session.session_id))
+                audit.record(session, actor=f"staff:{staff.id}", action="staff_logout",
+                             target_type="staff", target_id=staff.id)
         response = RedirectResponse("/console/login", status.HTTP_303_SEE_OTHER)
         response.delete_cookie(SESSION_COOKIE, path="/console")
         return response
@@ -146,8 +186,9 @@ def build_router(context, runtime) -> APIRouter:
         with context.sessions() as session:
             rows = views.queue(session, p0_alert_minutes=settings.p0_alert_minutes)
             staff_list = _staff_list(session)
+            dead_packets = outbox_store.dead_messages(session, topic=packet.TOPIC)
         return render(request, "queue.html", current, rows=rows, staff_list=staff_list,
-                      p0_alert_minutes=settings.p0_alert_minutes)
+                      p0_alert_minutes=settings.p0_alert_minutes, dead_packets=dead_packets)
 
     @router.get("/api/queue")
     def queue_json(current: Current):
@@ -236,14 +277,13 @@ def build_router(context, runtime) -> APIRouter:
 
         def may_write() -> None:
             with context.sessions() as session:
-                conv = session.get(desk.Conversation, conversation_id)
-                if conv is None:
-                    raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
-                owned_by_other = (conv.handoff_state == "staff"
-                                  and conv.assigned_staff_id not in (None, staff.id))
-                if owned_by_other and staff.role != StaffRole.SUPERVISOR:
-                    raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                        "this chat belongs to another staff member")
+                try:
+                    desk.authorize_on(session, conversation_id=conversation_id, staff=staff,
+                                      action=StaffAction.WRITE)
+                except desk.NotAllowed as exc:
+                    raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
+                except desk.DeskError as exc:
+                    raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
         await asyncio.to_thread(may_write)
         return await runtime.engine.send_staff_message(conversation_id, staff.id, text)
@@ -284,12 +324,19 @@ def build_router(context, runtime) -> APIRouter:
         form = await request.form()
         try:
             with session_scope(context.sessions) as session:
+                ident = session.get(Identifier, identifier_id)
+                if ident is None:
+                    raise LookupError("no such identifier")
+                desk.authorize_on(session, conversation_id=ident.case.conversation_id,
+                                  staff=staff, action=StaffAction.CORRECT_IDENTIFIER)
                 new = views.correct_identifier(
                     session, identifier_id=identifier_id, staff=staff,
                     value=str(form.get("value") or ""),
                     bank_code=str(form.get("bank_code") or "") or None,
                     role=str(form.get("role") or "") or None)
                 new_id, conversation_id = new.id, new.case.conversation_id
+        except desk.NotAllowed as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
         except LookupError as exc:
@@ -305,17 +352,25 @@ def build_router(context, runtime) -> APIRouter:
             item = session.get(Evidence, evidence_id)
             if item is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such evidence")
-            from bot import audit
-
             audit.record(session, actor=f"staff:{staff.id}", action="view_evidence",
                          target_type="evidence", target_id=item.id)
-            path, content_type = Path(item.storage_path), item.content_type
+            path = Path(item.storage_path)
         if not path.is_absolute():
             path = settings.var_dir / path
-        if not path.exists():
-            raise HTTPException(status.HTTP_410_GONE, "evidence file missing")
-        return FileResponse(path, media_type=content_type,
-                            headers={"Cache-Control": "no-store"})
+        try:
+            with path.open("rb") as file:
+                head = file.read(16)
+        except OSError:
+            raise HTTPException(status.HTTP_410_GONE, "evidence file missing") from None
+        # Never the type a channel declared: the bytes decide, and only an allow-listed image
+        # type or octet-stream goes out, as a download that may not run anything.
+        content_type = served_content_type(head)
+        extension = EVIDENCE_EXTENSIONS.get(content_type, ".bin")
+        return FileResponse(path, media_type=content_type, headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="evidence-{evidence_id}{extension}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox"})
 
     # ------------------------------------------------------------------ supervisors
     @router.get("/audit", response_class=HTMLResponse)
@@ -367,12 +422,16 @@ def build_router(context, runtime) -> APIRouter:
     async def live(websocket: WebSocket):
         staff_session = signer.read(websocket.cookies.get(SESSION_COOKIE))
 
-        def active(staff_id: str) -> bool:
+        def active(staff_session: StaffSession) -> bool:
             with context.sessions() as session:
-                staff = session.get(StaffUser, staff_id)
-                return staff is not None and staff.is_active
+                staff = session.get(StaffUser, staff_session.staff_id)
+                return (staff is not None and staff.is_active
+                        and not _revoked(session, staff_session))
 
-        if staff_session is None or not await asyncio.to_thread(active, staff_session.staff_id):
+        if not same_origin(websocket.headers, settings.public_base_url):
+            await websocket.close(code=4403)  # another site (or port) using the staff cookie
+            return
+        if staff_session is None or not await asyncio.to_thread(active, staff_session):
             await websocket.close(code=4401)
             return
         conversation_id = websocket.query_params.get("conversation")
@@ -382,7 +441,10 @@ def build_router(context, runtime) -> APIRouter:
 
         async def forward() -> None:
             async for event in subscription:
-                await websocket.send_text(event.to_json())
+                # the transcript's masking, off the event loop: full values only through
+                # the audited reveal
+                masked = await asyncio.to_thread(views.masked_live_event, event)
+                await websocket.send_text(masked.to_json())
 
         forwarder = asyncio.create_task(forward())
         try:
@@ -396,6 +458,28 @@ def build_router(context, runtime) -> APIRouter:
                 await forwarder
 
     return router
+
+
+def _revoked(session, staff_session: StaffSession) -> bool:
+    return session.scalar(select(ProcessedEvent.id).where(
+        ProcessedEvent.source == SESSION_REVOKED,
+        ProcessedEvent.event_id == staff_session.session_id)) is not None
+
+
+def same_origin(headers, public_base_url: str) -> bool:
+    """A browser's WebSocket from our own pages: its Origin is the public URL's origin or the
+    origin of the host it connected to. No Origin header: not a browser (no ambient cookie
+    risk), allowed."""
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/").lower()
+    public = urlsplit(public_base_url)
+    allowed = {f"{public.scheme}://{public.netloc}".lower()}
+    host = headers.get("host")
+    if host:
+        allowed |= {f"http://{host}".lower(), f"https://{host}".lower()}
+    return origin in allowed
 
 
 def _staff_list(session) -> list[StaffUser]:

@@ -1,7 +1,8 @@
 """Staff sessions and CSRF for the console.
 
-The session is a signed, time-limited cookie (itsdangerous) holding the staff id and a CSRF
-token; it is HttpOnly, SameSite=Strict and Secure whenever the public URL is https. Every
+The session is a signed, time-limited cookie (itsdangerous) holding the staff id, a CSRF
+token and a random session id that logout revokes server-side; it is HttpOnly,
+SameSite=Strict and Secure whenever the public URL is https. Every
 state-changing request must echo the CSRF token (form field `csrf_token` or header
 `X-CSRF-Token`). The login form has its own double-submit token, since there is no session yet.
 """
@@ -20,6 +21,9 @@ from bot.storage.models import StaffRole, StaffUser
 SESSION_COOKIE = "sakot_staff"
 LOGIN_CSRF_COOKIE = "sakot_login_csrf"
 SESSION_MAX_AGE = 12 * 3600
+# Logged-out sessions, as rows of processed_events (source, event_id=session id): a signed
+# cookie stays valid until it expires, so logout must be remembered by the server.
+SESSION_REVOKED = "staff_logout"
 LOGIN_CSRF_MAX_AGE = 3600
 
 
@@ -27,6 +31,7 @@ LOGIN_CSRF_MAX_AGE = 3600
 class StaffSession:
     staff_id: str
     csrf: str
+    session_id: str  # revoked server-side at logout (see SESSION_REVOKED)
 
 
 class ConsoleAuthError(HTTPException):
@@ -44,8 +49,10 @@ class SessionSigner:
 
     # -- staff sessions
     def issue(self, staff_id: str) -> tuple[str, StaffSession]:
-        session = StaffSession(staff_id=staff_id, csrf=secrets.token_urlsafe(24))
-        return self._sessions.dumps({"sid": staff_id, "csrf": session.csrf}), session
+        session = StaffSession(staff_id=staff_id, csrf=secrets.token_urlsafe(24),
+                               session_id=secrets.token_urlsafe(18))
+        return self._sessions.dumps({"sid": staff_id, "csrf": session.csrf,
+                                     "jti": session.session_id}), session
 
     def read(self, cookie: str | None) -> StaffSession | None:
         if not cookie:
@@ -54,7 +61,9 @@ class SessionSigner:
             data = self._sessions.loads(cookie, max_age=SESSION_MAX_AGE)
         except (BadSignature, SignatureExpired):
             return None
-        return StaffSession(staff_id=data["sid"], csrf=data["csrf"])
+        if not isinstance(data, dict) or not data.get("jti"):
+            return None  # a cookie from before sessions could be revoked: log in again
+        return StaffSession(staff_id=data["sid"], csrf=data["csrf"], session_id=data["jti"])
 
     def set_cookie(self, response, value: str) -> None:
         response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_MAX_AGE, httponly=True,

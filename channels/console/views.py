@@ -6,6 +6,7 @@ Identifier values leave here masked; only `reveal_identifier` (audited) returns 
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.conversation.events import EventType, LiveEvent
 from bot.masking import mask_identifier, mask_text
 from bot.scam_types import SCAM_TYPES, ScamType
 from bot.storage.models import (
@@ -144,6 +146,23 @@ def message_view(message: Message) -> dict:
         "text": mask_text(message.text), "attachments": message.attachments or [],
         "created_at": _aware(message.created_at).isoformat(),
     }
+
+
+def masked_live_event(event: LiveEvent) -> LiveEvent:
+    """A live event as staff sockets may see it: a stored message carries the transcript's
+    masked text (the same `mask_text`), never the raw one; full values only through the audited
+    reveal. CPU work on a stranger's text: call it off the event loop."""
+    if event.type != EventType.MESSAGE_STORED:
+        return event
+    data = event.data
+    masked = {key: data.get(key) for key in (
+        "id", "conversation_id", "direction", "sender_kind", "sender_staff_id", "created_at",
+        "delivered_at", "bot_silent")}
+    masked["text"] = mask_text(data.get("text"))
+    masked["attachments"] = [
+        {k: v for k, v in a.items() if k in ("kind", "content_type", "evidence_id")}
+        for a in data.get("attachments") or () if isinstance(a, dict)]
+    return dataclasses.replace(event, data=masked)
 
 
 def is_control_message(message: Message) -> bool:

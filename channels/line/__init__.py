@@ -29,4 +29,5 @@ def install(app, context) -> None:
                               channel_secret=settings.line_channel_secret.get_secret_value(),
                               output=output)
     app.state.line_channel = channel
-    app.include_router(make_router(lambda: app.state.line_channel))
+    app.include_router(make_router(lambda: app.state.line_channel,
+                                   max_body_bytes=settings.max_body_bytes))

@@ -26,6 +26,13 @@ class LineApiError(Exception):
         self.body = body
 
 
+class ContentTooLarge(LineApiError):
+    """A message's content is larger than we keep: not downloaded further."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"content over {max_bytes} bytes", "content")
+
+
 class InvalidReplyToken(LineApiError):
     """The reply token is used, expired or unknown: fall back to push."""
 
@@ -83,14 +90,26 @@ class LineApi:
         except httpx.HTTPError as exc:
             log.info("loading animation failed: %s", type(exc).__name__)
 
-    async def get_content(self, message_id: str) -> tuple[bytes, str | None]:
-        response = await self._client.get(
-            f"{self.data_api_base}/v2/bot/message/{message_id}/content", headers=self._headers,
-            timeout=httpx.Timeout(30.0, connect=3.0),
-        )
-        if response.status_code != 200:
-            raise LineApiError(response.status_code, _body(response), "content")
-        return response.content, response.headers.get("content-type")
+    async def get_content(self, message_id: str, *,
+                          max_bytes: int | None = None) -> tuple[bytes, str | None]:
+        """The content of an image/video/audio/file message, streamed and abandoned as soon
+        as it passes `max_bytes` (ContentTooLarge)."""
+        async with self._client.stream(
+            "GET", f"{self.data_api_base}/v2/bot/message/{message_id}/content",
+            headers=self._headers, timeout=httpx.Timeout(30.0, connect=3.0),
+        ) as response:
+            if response.status_code != 200:
+                await response.aread()
+                raise LineApiError(response.status_code, _body(response), "content")
+            declared = response.headers.get("content-length", "")
+            if max_bytes is not None and declared.isdigit() and int(declared) > max_bytes:
+                raise ContentTooLarge(max_bytes)
+            data = bytearray()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if max_bytes is not None and len(data) > max_bytes:
+                    raise ContentTooLarge(max_bytes)
+            return bytes(data), response.headers.get("content-type")
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -1,7 +1,7 @@
 """The web widget channel: one `<script src=".../widget.js">` adds the chat to any page.
 
 Routes: `/widget.js`, the demo page `/`, the privacy notice `/privacy`, the WebSocket
-`/web/ws?visitor=<id>` and `POST /web/upload` (slips and screenshots).
+`/web/ws` and `POST /web/upload` (slips and screenshots).
 
 Protocol on the WebSocket (JSON text frames):
   server -> client
@@ -10,13 +10,18 @@ Protocol on the WebSocket (JSON text frames):
     {"type": "handoff", "state": "bot|waiting_for_staff|staff|closed"}
     {"type": "typing", "on": true|false}
     {"type": "error", "message": "..."}
+    {"type": "error", "client_id", "retry_after": seconds, "message"}   rate-limited: not
+                                                   stored, the client sends it again later
   client -> server
+    {"type": "hello", "visitor": "<id>"}           first frame, within 10 s (the id is the
+                                                   chat's credential: never in the URL)
     {"type": "message", "text": "...", "client_id": "<uuid>"}
     {"type": "postback", "payload": "...", "label": "...", "session_id": "...",
      "client_id": "<uuid>"}
 `message` is `bot.conversation.engine.message_view`. The client keys messages by `id` and
 resends unacknowledged ones after a reconnect with the same `client_id` (the engine is
-idempotent on it), so nothing is lost and nothing is shown twice.
+idempotent on it), so nothing is lost and nothing is shown twice. Limits (sakot/settings.py):
+frame size, messages per visitor and per address, open and new sockets per address.
 """
 
 from __future__ import annotations

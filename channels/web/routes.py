@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, UploadFile, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, File, Form, Request, UploadFile, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
-from bot.conversation.engine import DialogueIntents
+from bot.conversation.engine import DialogueIntents, victim_message_view
 from bot.conversation.events import EventType, conversation_topic
-from bot.conversation.evidence import MAX_EVIDENCE_BYTES
+from bot.conversation.evidence import image_pixels
 from bot.conversation.types import Attachment, InboundMessage, Reply
 from channels.base import OutputChannel
+from channels.limits import ConnectionCounter, RateLimiter, client_ip
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ STATIC = Path(__file__).parent / "static"
 VISITOR_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_TEXT = 4000
+HELLO_TIMEOUT = 10.0  # seconds a new socket has to say which visitor it is
 UPLOAD_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf")
 
 
@@ -63,18 +66,39 @@ def make_router(runtime, settings) -> APIRouter:
                             headers={"Cache-Control": "no-cache",
                                      "Access-Control-Allow-Origin": "*"})
 
+    upload_per_visitor = RateLimiter(settings.uploads_per_visitor_per_hour, 3600)
+    upload_per_ip = RateLimiter(settings.uploads_per_ip_per_hour, 3600)
+    messages_per_visitor = RateLimiter(settings.web_messages_per_visitor_per_minute, 60)
+    messages_per_ip = RateLimiter(settings.web_messages_per_ip_per_minute, 60)
+    connects_per_ip = RateLimiter(settings.web_ws_connects_per_ip_per_minute, 60)
+    sockets_per_ip = ConnectionCounter(settings.web_ws_connections_per_ip)
+    upload_limit_mb = settings.upload_max_bytes // (1024 * 1024)
+    max_bytes = settings.web_ws_max_message_bytes
+
     @router.post("/web/upload")
-    async def upload(visitor: str = Form(...), file: UploadFile = File(...),
+    async def upload(request: Request, visitor: str = Form(...), file: UploadFile = File(...),
                      client_id: str | None = Form(None)) -> JSONResponse:
+        # The body was already refused past the upload limit (channels.limits) before it was
+        # spooled; this checks the file itself, then what it claims to be.
         if not VISITOR_RE.match(visitor) or (client_id and not CLIENT_ID_RE.match(client_id)):
             return JSONResponse({"detail": "bad visitor or client id"}, status_code=400)
         content_type = (file.content_type or "").split(";")[0].strip().lower()
         if content_type not in UPLOAD_TYPES:
             return JSONResponse({"detail": "รองรับเฉพาะรูปภาพ (JPG, PNG, WEBP, GIF) และ PDF"},
                                 status_code=415)
-        data = await file.read(MAX_EVIDENCE_BYTES + 1)
-        if len(data) > MAX_EVIDENCE_BYTES:
-            return JSONResponse({"detail": "ไฟล์ใหญ่เกินไป (ไม่เกิน 15 MB)"}, status_code=413)
+        if not (upload_per_visitor.allow(visitor)
+                and upload_per_ip.allow(client_ip(request))):
+            return JSONResponse({"detail": "ส่งไฟล์ถี่เกินไป กรุณารอสักครู่แล้วส่งใหม่"},
+                                status_code=429, headers={"Retry-After": "60"})
+        data = await file.read(settings.upload_max_bytes + 1)
+        if len(data) > settings.upload_max_bytes:
+            return JSONResponse({"detail": f"ไฟล์ใหญ่เกินไป (ไม่เกิน {upload_limit_mb} MB)"},
+                                status_code=413)
+        if content_type.startswith("image/"):
+            pixels = await asyncio.to_thread(image_pixels, data)  # the header only
+            if pixels is not None and pixels > settings.image_max_pixels:
+                return JSONResponse({"detail": "รูปภาพมีขนาดใหญ่เกินไป กรุณาส่งภาพหน้าจอหรือ"
+                                               "ย่อรูปก่อนส่งใหม่"}, status_code=413)
         kind = "image" if content_type.startswith("image/") else "file"
         inbound = InboundMessage(
             channel="web", channel_user_id=visitor, text=None,
@@ -87,11 +111,32 @@ def make_router(runtime, settings) -> APIRouter:
 
     @router.websocket("/web/ws")
     async def widget_socket(websocket: WebSocket) -> None:
-        visitor = websocket.query_params.get("visitor", "")
-        if not VISITOR_RE.match(visitor):
+        # No Origin check here on purpose: any site may embed the widget. Limits instead:
+        # open sockets and new sockets per address, frame size, messages per visitor and IP.
+        ip = client_ip(websocket)
+        if not connects_per_ip.allow(ip) or not sockets_per_ip.acquire(ip):
+            await websocket.close(code=1013)  # try again later
+            return
+        try:
+            await _widget_session(websocket, ip)
+        finally:
+            sockets_per_ip.release(ip)
+
+    async def _widget_session(websocket: WebSocket, ip: str) -> None:
+        await websocket.accept()
+        # The visitor id is the chat's only credential: it comes in the first frame, never in
+        # the URL (which proxies and uvicorn's access log record).
+        try:
+            first = await asyncio.wait_for(_receive_frame(websocket, max_bytes), HELLO_TIMEOUT)
+        except (TimeoutError, WebSocketDisconnect, RuntimeError, ValueError):
+            with contextlib.suppress(Exception):
+                await websocket.close(code=4400)
+            return
+        visitor = first.get("visitor") if isinstance(first, dict) else None
+        if (not isinstance(visitor, str) or first.get("type") != "hello"
+                or not VISITOR_RE.match(visitor)):
             await websocket.close(code=4400)
             return
-        await websocket.accept()
         conversation = await asyncio.to_thread(engine.ensure_conversation, "web", visitor)
         subscription = runtime.events.subscribe([conversation_topic(conversation["id"])])
         await subscription.start()
@@ -101,7 +146,8 @@ def make_router(runtime, settings) -> APIRouter:
             async with send_lock:
                 await websocket.send_json(data)
 
-        history = await asyncio.to_thread(engine.history, conversation["id"])
+        history = [victim_message_view(m)  # no staff ids to victims (security review S3)
+                   for m in await asyncio.to_thread(engine.history, conversation["id"])]
         await send({"type": "hello", "conversation_id": conversation["id"],
                     "session_id": conversation["session_id"],
                     "handoff_state": conversation["handoff_state"], "history": history})
@@ -109,7 +155,7 @@ def make_router(runtime, settings) -> APIRouter:
         async def forward() -> None:
             async for event in subscription:
                 if event.type == EventType.MESSAGE_STORED:
-                    message = {k: v for k, v in event.data.items() if k != "bot_silent"}
+                    message = victim_message_view(event.data)  # no staff ids, no bot_silent
                     await send({"type": "message", "message": message})
                 elif event.type == EventType.HANDOFF_CHANGED:
                     await send({"type": "handoff", "state": event.data.get("to")})
@@ -122,14 +168,23 @@ def make_router(runtime, settings) -> APIRouter:
                 channel_message_id=f"greet-{conversation['id']}")), name="web-greet")
         try:
             while True:
-                data = await websocket.receive_json()
+                data = await _receive_frame(websocket, max_bytes)
                 inbound = _inbound(visitor, data)
                 if inbound is None:
                     await send({"type": "error", "message": "unsupported message"})
                     continue
+                if not (messages_per_visitor.allow(visitor) and messages_per_ip.allow(ip)):
+                    # not stored: the widget keeps it and sends it again after retry_after
+                    await send({"type": "error", "client_id": inbound.channel_message_id,
+                                "retry_after": 10,
+                                "message": "ส่งข้อความถี่เกินไป ระบบจะส่งให้อีกครั้งในไม่กี่วินาที"})
+                    continue
                 runtime.spawn(_handle(send, engine, inbound), name="web-message")
         except (WebSocketDisconnect, RuntimeError):
             pass
+        except FrameTooLarge:
+            with contextlib.suppress(Exception):
+                await websocket.close(code=1009)  # "message too big"
         except ValueError:  # not JSON
             with contextlib.suppress(Exception):
                 await websocket.close(code=4400)
@@ -140,6 +195,26 @@ def make_router(runtime, settings) -> APIRouter:
             await subscription.aclose()
 
     return router
+
+
+class FrameTooLarge(ValueError):
+    pass
+
+
+async def _receive_frame(websocket: WebSocket, max_bytes: int):
+    """One JSON text frame, refused past `max_bytes` (uvicorn's own cap, ws_max_size, is set to
+    the same value by `sakot serve`; this holds for any server)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    raw = message.get("text")
+    if raw is None:
+        raw = (message.get("bytes") or b"").decode("utf-8", errors="replace")
+    if len(raw) > max_bytes:  # characters >= bytes/4: a cheap bound before parsing
+        raise FrameTooLarge()
+    if len(raw.encode("utf-8")) > max_bytes:
+        raise FrameTooLarge()
+    return json.loads(raw)
 
 
 async def _handle(send, engine, inbound: InboundMessage) -> None:

@@ -29,4 +29,11 @@ app.command("line-sim")(line.line_sim)
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except ValidationError as exc:  # settings refused (e.g. a weak secret outside development)
+        for error in exc.errors():
+            typer.echo(f"error: {error['msg'].removeprefix('Value error, ')}", err=True)
+        raise SystemExit(2) from None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 
 from sakot.settings import get_settings
@@ -11,18 +9,19 @@ from sakot.settings import get_settings
 
 def actions(
     port: int = typer.Option(None, help="Port (default SAKOT_ACTION_PORT, 5055)."),
-    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    host: str = typer.Option(None, help="Interface (default SAKOT_SIDECAR_HOST, 127.0.0.1)."),
 ) -> None:
-    """Run the Rasa action server (actions/ -> bot/) that Rasa calls through endpoints.yml."""
-    from rasa_sdk.endpoint import run
+    """Run the Rasa action server (actions/ -> bot/) that Rasa calls through endpoints.yml.
+
+    Only calls carrying SAKOT_SIDECAR_TOKEN (header X-Sakot-Token) are served."""
     from rasa_sdk.executor import ActionExecutor
 
+    from sakot.action_server import run_action_server
     from sakot.logging import configure_from_settings
 
     settings = get_settings()
     configure_from_settings(settings)
-    os.environ.setdefault("SANIC_HOST", host)
-    os.environ.setdefault("ACTION_SERVER_SANIC_WORKERS", "1")
     executor = ActionExecutor()
     executor.register_package("actions")
-    run(executor, port=port or settings.action_port)
+    run_action_server(executor, token=settings.sidecar_token.get_secret_value(),
+                      host=host or settings.sidecar_host, port=port or settings.action_port)

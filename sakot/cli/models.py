@@ -114,7 +114,8 @@ def _summary(model_dir: Path) -> None:
 
 @app.command("serve-nlu")
 def serve_nlu_cmd(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    host: Annotated[str | None, typer.Option(
+        help="Interface to bind (default SAKOT_SIDECAR_HOST, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default SAKOT_NLU_PORT, 5056).")] = None,
 ) -> None:
     """Serve models/classifier as Rasa's NLU endpoint (POST /model/parse)."""

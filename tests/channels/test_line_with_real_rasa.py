@@ -68,7 +68,7 @@ def test_p0_report_on_line_with_the_real_dialogue(stack, tmp_path):
                                       if c["kind"] in ("reply", "push")])
         messages = [m for c in replies for m in c["messages"]]
         texts = "\n".join(m.get("text") or m.get("altText") for m in messages)
-        assert "02-777-7777" in texts and "1441" in texts  # the victim's own bank first
+        assert "02-777-7575" in texts and "1441" in texts  # the victim's own bank first
         assert replies[0]["kind"] == "reply"
         sessions = app.state.context.sessions
         with sessions() as db:

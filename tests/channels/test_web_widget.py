@@ -41,8 +41,8 @@ class Widget:
     """A scripted widget client: the same protocol widget.js speaks."""
 
     def __init__(self, base_url: str, visitor: str) -> None:
-        self.ws = connect(base_url.replace("http", "ws") + f"/web/ws?visitor={visitor}",
-                          open_timeout=5)
+        self.ws = connect(base_url.replace("http", "ws") + "/web/ws", open_timeout=5)
+        self.ws.send(json.dumps({"type": "hello", "visitor": visitor}))
         self.hello = json.loads(self.ws.recv(timeout=5))
         self.frames: list[dict] = []
 
@@ -184,7 +184,8 @@ def test_staff_takeover_is_visible_and_staff_messages_arrive(web_app, fake_rasa)
 
 def test_a_bad_visitor_id_is_refused(web_app):
     with pytest.raises((ConnectionClosed, InvalidStatus)):
-        ws = connect(web_app.url.replace("http", "ws") + "/web/ws?visitor=../../x", open_timeout=5)
+        ws = connect(web_app.url.replace("http", "ws") + "/web/ws", open_timeout=5)
+        ws.send(json.dumps({"type": "hello", "visitor": "../../x"}))
         ws.recv(timeout=5)
 
 

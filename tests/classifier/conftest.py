@@ -60,13 +60,63 @@ nlu:
 """
 
 
+SITUATION_TRAIN = """\
+version: "3.1"
+nlu:
+- intent: report_scam
+  examples:
+  - text: เมื่อกี้โอนไป 3,000 ค่ะ
+    metadata:
+      situation: [money_paid]
+  - text: โอนไปแล้วห้าพัน
+    metadata:
+      situation: [money_paid]
+  - text: ยังไม่ได้โอนค่ะ
+    metadata:
+      situation: []
+  - text: เขายังอยู่ในสาย ให้โอนเดี๋ยวนี้
+    metadata:
+      situation: [on_line_now]
+  - text: ลงแอปแล้ว เงินไหลออกเรื่อยๆ
+    metadata:
+      situation: [money_paid, still_leaving, app_installed]
+  - text: ไม่ได้ลงแอปค่ะ
+    metadata:
+      situation: []
+  - text: he is still on the phone with me
+    metadata:
+      situation: [on_line_now]
+- intent: greet
+  examples:
+  - text: สวัสดีครับ โอนแล้ว
+    metadata:
+      situation: [money_paid]
+"""
+
+SITUATION_HELDOUT = """\
+version: "3.1"
+nlu:
+- intent: report_scam
+  examples:
+  - text: โอนไปแล้วค่ะ
+    metadata:
+      situation: [money_paid]
+  - text: ยังไม่โอน
+    metadata:
+      situation: []
+"""
+
+
 @pytest.fixture
 def tiny_data(tmp_path: Path) -> Path:
     root = tmp_path / "nlu_data"
     (root / "train").mkdir(parents=True)
     (root / "heldout").mkdir()
+    (root / "situation").mkdir()
     (root / "train" / "tiny.yml").write_text(TRAIN, encoding="utf-8")
     (root / "heldout" / "tiny.yml").write_text(HELDOUT, encoding="utf-8")
+    (root / "situation" / "train.yml").write_text(SITUATION_TRAIN, encoding="utf-8")
+    (root / "situation" / "heldout.yml").write_text(SITUATION_HELDOUT, encoding="utf-8")
     return root
 
 
@@ -101,5 +151,6 @@ def make_tiny_base(out: Path, texts: list[str]) -> Path:
 
 @pytest.fixture
 def tiny_base(tmp_path: Path) -> Path:
-    texts = TRAIN.splitlines() + HELDOUT.splitlines() + ["query: ", "จ้า กระเป๋า"]
+    texts = (TRAIN.splitlines() + HELDOUT.splitlines() + SITUATION_TRAIN.splitlines()
+             + SITUATION_HELDOUT.splitlines() + ["query: ", "จ้า กระเป๋า"])
     return make_tiny_base(tmp_path / "base", texts)

@@ -185,3 +185,30 @@ async def test_button_payloads_name_their_own_intent_and_entities() -> None:
     assert {(e["entity"], e["value"]) for e in body["entities"]} == {
         ("victim_bank", "KBANK"), ("money_lost", "yes")}
     assert plain.json()["intent"]["name"] != "not"  # malformed: classified like text
+
+
+class SituationClassifier(FakeClassifier):
+    """A scam report whose situation head says money was paid and the scammer is on the line."""
+
+    def classify(self, texts: list[str]) -> list[Prediction]:
+        from dataclasses import replace
+
+        scores = (("money_paid", 0.93), ("still_leaving", 0.2), ("on_line_now", 0.71),
+                  ("app_installed", 0.05), ("victim_in_distress", 0.01))
+        return [replace(p, situation=("money_paid", "on_line_now"), situation_scores=scores)
+                for p in super().classify(texts)]
+
+
+async def test_situation_labels_are_entities_for_the_action_server() -> None:
+    text = "โอนไปแล้ว เขายังอยู่ในสาย ให้ลงแอป"
+    async with client(create_nlu_app(SituationClassifier())) as c:
+        body = (await c.post("/model/parse", json={"text": text})).json()
+    situation = [e for e in body["entities"] if e["entity"] == "situation"]
+    assert situation == [
+        {"entity": "situation", "value": "money_paid", "start": 0, "end": len(text),
+         "confidence_entity": 0.93, "extractor": "SakotClassifier"},
+        {"entity": "situation", "value": "on_line_now", "start": 0, "end": len(text),
+         "confidence_entity": 0.71, "extractor": "SakotClassifier"},
+    ]
+    assert body["entities"][0]["entity"] == "scam_type"  # still first, as before
+    assert body["sakot"]["situation_scores"]["app_installed"] == 0.05

@@ -28,6 +28,7 @@ from bot.storage.db import make_engine, make_session_factory, session_scope
 from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, Direction, Message, SenderKind
 from sakot.dialogue_model import build, rasa_env
+from sakot.processes import rasa_argv
 from sakot.settings import PROJECT_ROOT, Settings
 
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -64,6 +65,9 @@ class Stack:
     procs: list[subprocess.Popen] = field(default_factory=list)
     rasa_url: str = ""
     nlu_used: str = ""
+    nlu_url: str = ""
+    action_url: str = ""
+    token: str = ""  # the sidecar token Rasa's API, the NLU service and the actions require
 
     def _spawn(self, name: str, argv: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
@@ -100,15 +104,16 @@ class Stack:
             if saved is not None:
                 os.environ["SAKOT_RASA_TRACKER_URL"] = saved
         self.tracker_dialect = env["SAKOT_RASA_TRACKER_DIALECT"]
-        rasa_proc, rasa_log = self._spawn("rasa", [
-            str(RASA), "run", "--enable-api", "--model", str(PROJECT_ROOT / "models" / "rasa"),
-            "--endpoints", str(PROJECT_ROOT / "dialogue" / "endpoints.yml"),
-            "--credentials", str(PROJECT_ROOT / "dialogue" / "credentials.yml"),
-            "--port", str(rasa_port), "--interface", "127.0.0.1"], env)
+        self.token = settings.sidecar_token.get_secret_value()
+        rasa_proc, rasa_log = self._spawn("rasa", rasa_argv(
+            settings, port=rasa_port, model_dir=PROJECT_ROOT / "models" / "rasa"), env)
         _wait(f"http://127.0.0.1:{nlu_port}/", nlu_proc, "nlu", 180, nlu_log)
         _wait(f"http://127.0.0.1:{action_port}/health", action_proc, "actions", 60, action_log)
-        _wait(f"http://127.0.0.1:{rasa_port}/status", rasa_proc, "rasa", 240, rasa_log)
+        _wait(f"http://127.0.0.1:{rasa_port}/status?token={self.token}", rasa_proc, "rasa", 240,
+              rasa_log)
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        self.nlu_url = f"http://127.0.0.1:{nlu_port}"
+        self.action_url = f"http://127.0.0.1:{action_port}"
         return self
 
     def _start_nlu(self, port: int, env: dict) -> tuple[subprocess.Popen, Path]:
@@ -217,4 +222,5 @@ class Chat:
 
     def tracker(self) -> dict:
         return httpx.get(f"{self.stack.rasa_url}/conversations/{self.id}/tracker",
+                         params={"token": self.stack.token},
                          timeout=30).json()

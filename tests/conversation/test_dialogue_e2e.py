@@ -57,7 +57,7 @@ def test_p0_first_reply_is_the_victims_bank_hotline_then_escalation(chat, db):
     turn = chat.send("สั่งของในเฟซแล้วโอนไป 2,500 บาท เมื่อ 20 นาทีที่แล้ว เข้าบัญชีกสิกร "
                      "123-4-56789-0 จากบัญชีไทยพาณิชย์ของฉัน ร้านบล็อกเลย")
     first = turn.texts[0]
-    assert "02-777-7777" in first and "1441" in first  # SCB: the victim's own bank
+    assert "02-777-7575" in first and "1441" in first  # SCB's fraud line
     case = _case(db, chat)
     assert case.priority == "P0" and case.status == "escalated"
     assert case.case_number in turn.joined
@@ -246,5 +246,5 @@ def test_an_unsure_classifier_does_not_lose_a_report_of_money_lost(chat, db):
     assert "1441" in t.texts[0]  # urgent first, as for any report
     assert "ธนาคารหรือวอลเล็ตไหน" in t.joined  # and the intake started
     t = chat.send("ไทยพาณิชย์")
-    assert "02-777-7777" in t.texts[0] and t.custom("handoff") == ["waiting_for_staff"]
+    assert "02-777-7575" in t.texts[0] and t.custom("handoff") == ["waiting_for_staff"]
     assert _case(db, chat).priority == "P0"

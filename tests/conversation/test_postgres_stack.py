@@ -45,7 +45,7 @@ def test_p0_conversation_on_postgresql_with_redis_lock_store(postgres_stack):
     chat = postgres_stack.chat()
     turn = chat.send("สั่งของในเฟซแล้วโอนไป 2,500 บาท เมื่อ 20 นาทีที่แล้ว เข้าบัญชีกสิกร "
                      "123-4-56789-0 จากบัญชีไทยพาณิชย์ของฉัน")
-    assert "02-777-7777" in turn.texts[0]
+    assert "02-777-7575" in turn.texts[0]
     events = chat.tracker()["events"]
     assert any(e["event"] == "user" for e in events)
     with postgres_stack.sessions()() as db:

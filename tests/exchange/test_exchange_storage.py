@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -36,7 +38,8 @@ def test_fresh_database_migrates_from_nothing(tmp_path):
 def test_placeholder_secrets_are_refused_outside_development():
     with pytest.raises(ValueError, match="SAKOT_EXCHANGE_MASTER_SECRET"):
         ExchangeSettings(env="production")
-    ok = ExchangeSettings(env="production", master_secret="m" * 40, callback_secret="c" * 40)
+    ok = ExchangeSettings(env="production", master_secret=secrets.token_urlsafe(32),
+                          callback_secret=secrets.token_urlsafe(32))
     assert not ok.is_development
 
 
@@ -46,8 +49,8 @@ def test_production_start_does_not_seed_dev_keys(tmp_path):
     from exchange.app import create_app
     from exchange.models import Agency
 
-    settings = ExchangeSettings(env="production", master_secret="m" * 40,
-                                callback_secret="c" * 40,
+    settings = ExchangeSettings(env="production", master_secret=secrets.token_urlsafe(32),
+                                callback_secret=secrets.token_urlsafe(32),
                                 database_url=f"sqlite:///{tmp_path / 'prod.db'}")
     app = create_app(settings, start_worker=False)
     with app.state.session_factory() as s:

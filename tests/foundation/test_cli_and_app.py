@@ -46,15 +46,17 @@ def test_doctor_reports_each_check(tmp_path, monkeypatch):
 
 def test_serve_answers_healthz_over_http(tmp_path):
     port = free_port()
+    # nothing listens on the sidecar ports: the app is alive but not ready
     env = {**os.environ, "SAKOT_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
-           "SAKOT_PORT": str(port)}
+           "SAKOT_PORT": str(port), "SAKOT_RASA_URL": f"http://127.0.0.1:{free_port()}",
+           "SAKOT_NLU_PORT": str(free_port()), "SAKOT_ACTION_PORT": str(free_port())}
     proc = subprocess.Popen([sys.executable, "-m", "sakot", "serve"], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                response = httpx.get(f"http://127.0.0.1:{port}/livez", timeout=2)
                 break
             except httpx.TransportError:
                 assert proc.poll() is None, proc.stdout.read()
@@ -62,6 +64,10 @@ def test_serve_answers_healthz_over_http(tmp_path):
                 time.sleep(0.3)
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "database": "ok"}
+        ready = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json() == {"status": "degraded", "database": "ok", "rasa": "unreachable",
+                                "nlu": "unreachable", "actions": "unreachable"}
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -76,10 +82,11 @@ def test_healthz_reports_unreachable_database(tmp_path):
     db = tmp_path / "h.db"
     app = create_app(Settings(database_url=f"sqlite:///{db}"))
     with TestClient(app) as client:
-        assert client.get("/healthz").status_code == 200
+        assert client.get("/livez").status_code == 200
         app.state.context.sessions.kw["bind"].dispose()
         db.unlink()
         (tmp_path / "h.db").mkdir()  # a directory where the file was: SQLite cannot open it
-        response = client.get("/healthz")
+        response = client.get("/livez")
+        assert client.get("/healthz").json()["database"] == "unreachable"
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

@@ -19,9 +19,11 @@ def test_production_refuses_placeholders():
 
 
 def test_production_with_real_secrets(monkeypatch):
-    monkeypatch.setenv("SAKOT_SECRET_KEY", "k" * 40)
-    monkeypatch.setenv("SAKOT_EXCHANGE_API_SECRET", "e" * 40)
-    monkeypatch.setenv("SAKOT_EXCHANGE_CALLBACK_SECRET", "c" * 40)
+    import secrets
+
+    for name in ("SECRET_KEY", "EXCHANGE_API_SECRET", "EXCHANGE_CALLBACK_SECRET",
+                 "SIDECAR_TOKEN"):
+        monkeypatch.setenv(f"SAKOT_{name}", secrets.token_urlsafe(32))
     monkeypatch.setenv("SAKOT_DATABASE_URL", "postgresql+psycopg://u@db/sakot")
     settings = Settings(env="production")
     assert settings.database_url.startswith("postgresql")

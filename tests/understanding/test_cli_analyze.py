@@ -30,7 +30,7 @@ def _out(result_output: str) -> list[dict]:
 
 
 def test_good_line_via_stdin() -> None:
-    r = runner.invoke(app, ["analyze"], input=_lines(GOOD))
+    r = runner.invoke(app, ["analyze", "--entities-only"], input=_lines(GOOD))
     assert r.exit_code == 0, r.output
     [o] = _out(r.output)
     assert o["id"] == "a1"
@@ -45,7 +45,7 @@ def test_good_line_via_stdin() -> None:
 def test_files_in_and_out(tmp_path: Path) -> None:
     src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text(_lines(GOOD, {"id": 2, "text": "เบอร์ 0812345678"}), encoding="utf-8")
-    r = runner.invoke(app, ["analyze", "--in", str(src), "--out", str(dst)])
+    r = runner.invoke(app, ["analyze", "--entities-only", "--in", str(src), "--out", str(dst)])
     assert r.exit_code == 0, r.output
     out = _out(dst.read_text(encoding="utf-8"))
     assert [o["id"] for o in out] == ["a1", 2]
@@ -63,7 +63,7 @@ def test_bad_lines_do_not_stop_the_run() -> None:
         [1, 2],
         {"id": "last", "text": "โอน 5 พัน"},
     )
-    r = runner.invoke(app, ["analyze"], input=text)
+    r = runner.invoke(app, ["analyze", "--entities-only"], input=text)
     assert r.exit_code == 0, r.output
     out = _out(r.output)
     assert [o["id"] for o in out] == ["a1", None, "no-text", "num-text", "huge", "bad-time",
@@ -84,14 +84,14 @@ def test_exactly_max_length_is_accepted() -> None:
 
 def test_order_preserved_for_many_lines() -> None:
     recs = [{"id": i, "text": f"โอนไป {i + 1},000 บาท"} for i in range(300)]
-    r = runner.invoke(app, ["analyze"], input=_lines(*recs))
+    r = runner.invoke(app, ["analyze", "--entities-only"], input=_lines(*recs))
     out = _out(r.output)
     assert [o["id"] for o in out] == list(range(300))
     assert [o["entities"]["amounts_thb"] for o in out] == [[(i + 1) * 1000] for i in range(300)]
 
 
 def test_blank_lines_skipped() -> None:
-    r = runner.invoke(app, ["analyze"], input="\n" + _lines(GOOD) + "\n\n")
+    r = runner.invoke(app, ["analyze", "--entities-only"], input="\n" + _lines(GOOD) + "\n\n")
     assert [o["id"] for o in _out(r.output)] == ["a1"]
 
 
@@ -103,7 +103,7 @@ def test_streams_lazily() -> None:
             seen.append(i)
             yield json.dumps({"id": i, "text": "x"}) + "\n"
 
-    it = analyze_lines(source())
+    it = analyze_lines(source(), ExtractionAnalyzer())
     first = next(it)
     assert first["id"] == 0 and seen == [0]
 
@@ -121,27 +121,30 @@ def test_analyzer_seam_merges_extra_fields() -> None:
 
 def test_output_is_utf8_not_escaped() -> None:
     buf = io.StringIO()
-    r = runner.invoke(app, ["analyze"], input=_lines({"id": "ไทย", "text": "ไลน์ @abc"}))
+    r = runner.invoke(app, ["analyze", "--entities-only"],
+                      input=_lines({"id": "ไทย", "text": "ไลน์ @abc"}))
     buf.write(r.output)
     assert '"ไทย"' in buf.getvalue()
 
 
 def test_national_id_never_in_output_unmasked() -> None:
-    r = runner.invoke(app, ["analyze"], input=_lines({"id": 1, "text": "บัตร 1101700123456"}))
+    r = runner.invoke(app, ["analyze", "--entities-only"],
+                      input=_lines({"id": 1, "text": "บัตร 1101700123456"}))
     assert "1101700123456" not in r.output
 
 
 def test_invalid_utf8_line_does_not_stop_the_run(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_bytes(b'{"id": 1, "text": "\xff\xfe bad"}\n' + _lines(GOOD).encode("utf-8"))
-    r = runner.invoke(app, ["analyze", "--in", str(src)])
+    r = runner.invoke(app, ["analyze", "--entities-only", "--in", str(src)])
     assert r.exit_code == 0, r.output
     out = _out(r.output)
     assert [o["id"] for o in out] == [1, "a1"] and "entities" in out[1]
 
 
 def test_invalid_utf8_on_stdin() -> None:
-    r = runner.invoke(app, ["analyze"], input=b'not json \xff\n' + _lines(GOOD).encode())
+    r = runner.invoke(app, ["analyze", "--entities-only"],
+                      input=b'not json \xff\n' + _lines(GOOD).encode())
     assert r.exit_code == 0, r.output
     out = _out(r.output)
     assert out[0]["error"].startswith("invalid JSON") and out[1]["id"] == "a1"
@@ -152,7 +155,8 @@ def test_real_process_streams_stdin_to_stdout() -> None:
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from sakot.cli import main; main()", "analyze"],
+        [sys.executable, "-c", "from sakot.cli import main; main()", "analyze",
+         "--entities-only"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
         cwd=Path(__file__).resolve().parents[2],
     )

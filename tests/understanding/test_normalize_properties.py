@@ -29,6 +29,7 @@ THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
     ("ศูนย์แปดหนึ่งสองสามสี่ห้าหกเจ็ดแปด", "0812345678"),
     ("สองสาม", "สองสาม"),
     ("555555", "555555"),
+    ("คือออมสิน", "คือออมสิน"),  # อ ends คือ and starts ออมสิน: no stretched letter
 ])
 def test_normalize(text: str, expected: str) -> None:
     assert normalize(text).text == expected

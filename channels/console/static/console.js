@@ -89,7 +89,7 @@ const Console = (() => {
     const list = document.getElementById("messages");
     const shown = document.getElementById("handoff-state").dataset.sync;
     list.scrollTop = list.scrollHeight;
-    // The live event carries the raw text; re-read the masked view from the server.
+    // The live event carries only masked text; the page shows the server's transcript view.
     const sync = async () => {
       const view = await getJSON(`/console/api/c/${conversationId}`);
       if (`${view.state}:${view.assigned_staff_id || ""}` !== shown) return location.reload();
@@ -119,6 +119,12 @@ const Console = (() => {
     setInterval(() => location.reload(), 30000);  // SLA timers move even without events
   }
 
-  document.addEventListener("DOMContentLoaded", () => bindActions(document));
+  // No inline scripts (the pages' CSP allows only this file): each page says what it is.
+  document.addEventListener("DOMContentLoaded", () => {
+    bindActions(document);
+    const conversation = document.getElementById("conversation");
+    if (conversation) watchConversation(conversation.dataset.conversation);
+    else if (document.getElementById("queue")) watchQueue();
+  });
   return { watchConversation, watchQueue, post };
 })();

@@ -3,7 +3,8 @@
  *   <script src="http://localhost:8000/widget.js" defer></script>
  * Optional attributes: data-open="true" (start open), data-title="...".
  *
- * - The visitor id lives in localStorage, so a reload or a new tab resumes the same chat.
+ * - The visitor id lives in localStorage, so a reload or a new tab resumes the same chat. It
+ *   is sent in the socket's first frame, never in a URL, and not exposed to the host page.
  * - One WebSocket to /web/ws; reconnects with backoff; the server replays the history and the
  *   widget keys every message by id, so nothing shows twice. Messages typed while offline are
  *   kept and resent with the same client id (the server ignores repeats).
@@ -22,9 +23,12 @@
   var title = (script && script.getAttribute("data-title")) || "สกัด · ผู้ช่วยเมื่อถูกหลอกออนไลน์";
   var STORE = "sakot.visitor", OPEN = "sakot.open", STARTED = "sakot.started";
 
+  // The visitor id is the chat's only credential: 128 random bits from the browser's CSPRNG
+  // (every browser that runs this widget has crypto.getRandomValues; never Math.random).
   function uid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
-    var s = ""; for (var i = 0; i < 32; i++) s += Math.floor(Math.random() * 16).toString(16);
+    var bytes = new Uint8Array(16); crypto.getRandomValues(bytes);
+    var s = ""; for (var i = 0; i < bytes.length; i++) s += (bytes[i] + 256).toString(16).slice(1);
     return s;
   }
   function store(kind, key, value) {
@@ -291,8 +295,8 @@
   });
 
   function connect() {
-    ws = new WebSocket(wsBase + "/web/ws?visitor=" + encodeURIComponent(visitor));
-    ws.onopen = function () { retry = 0; };
+    ws = new WebSocket(wsBase + "/web/ws");
+    ws.onopen = function () { retry = 0; ws.send(JSON.stringify({ type: "hello", visitor: visitor })); };
     ws.onmessage = function (event) {
       var data; try { data = JSON.parse(event.data); } catch (e) { return; }
       if (data.type === "hello") {
@@ -305,6 +309,12 @@
       } else if (data.type === "message") { render(data.message); }
       else if (data.type === "handoff") { setState(data.state); }
       else if (data.type === "typing") { typingBox.textContent = data.on ? "สกัดกำลังพิมพ์…" : ""; }
+      else if (data.type === "error" && data.client_id && pending[data.client_id]) {
+        // sent too fast: the server did not store it; send the same frame again a bit later
+        var later = pending[data.client_id];
+        setTimeout(function () { if (connected && later.frame && pending[data.client_id]) ws.send(JSON.stringify(later.frame)); },
+                   1000 * (data.retry_after || 10));
+      }
     };
     ws.onclose = function () {
       connected = false; typingBox.textContent = "";
@@ -321,5 +331,5 @@
     else if (store("localStorage", STARTED) === "1") connect();
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
-  window.SakotWidget = { open: open, close: close, visitor: function () { return visitor; } };
+  window.SakotWidget = { open: open, close: close };
 })();

@@ -1,0 +1,96 @@
+"""Reading one message (bot.cases.facts + the keyword net in bot.triage): amounts by role,
+negations, the victim's bank vs the scammer's, the transfer time among several times. Each
+case here was wrong before issue 12 (the old reading is kept in benchmarks/intake_scenarios.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from bot.cases.facts import facts_from_text
+from bot.triage import urgency_signals
+
+BKK = timezone(timedelta(hours=7))
+NOW = datetime(2026, 3, 10, 14, 0, tzinfo=BKK)
+
+
+@pytest.mark.parametrize("text", [
+    "ไม่ได้ลงแอปค่ะ เงินยังอยู่ครบ", "ยังไม่ได้กดลิงก์", "I didn't install any app",
+])
+def test_a_negated_app_is_not_an_installed_app(text):
+    s = urgency_signals(text)
+    assert not s.app_may_be_installed and not s.clicked_link
+
+
+@pytest.mark.parametrize("text, on_line, leaving", [
+    ("เขายังถือสายอยู่ บอกให้โอนภายใน 1 ชั่วโมง", True, False),
+    ("ตอนนี้ผมรับสายอยู่ เขาขู่จะออกหมายจับ", True, False),
+    ("he's still on the phone with me right now", True, False),
+    ("ยอดเงินในแอปลดลงเรื่อยๆ ไม่หยุดเลย", False, True),
+    ("หน้าจอมันขยับเอง เปิดแอปธนาคารเอง", False, True),
+    ("ผมวางสายไปแล้วครับ", False, False),
+    ("เมื่อวานเงินหายไป 3,000", False, False),
+])
+def test_on_the_line_and_still_leaving(text, on_line, leaving):
+    s = urgency_signals(text)
+    assert (s.scammer_on_line, s.money_still_leaving) == (on_line, leaving)
+
+
+def test_several_transfers_add_up_not_the_largest():
+    f = facts_from_text("วันนี้โอนไปสามรอบ รอบแรก 1,500 รอบสอง 4,500 รอบสุดท้าย 12,000 "
+                        "เข้ากรุงเทพ 226-0-73914-8", NOW)
+    assert f.amount == Decimal("18000.00")
+
+
+def test_a_total_is_not_added_to_its_parts():
+    f = facts_from_text("โอนไป 3 ครั้ง 5,000 + 5,000 + 5,000 รวม 15,000 บาท", NOW)
+    assert f.amount == Decimal("15000.00")
+
+
+@pytest.mark.parametrize("text, paid, other", [
+    ("แอปเงินกู้อนุมัติ 80,000 ให้โอนค่าเปิดบัญชี 1,990 ไปเมื่อคืนสี่ทุ่ม เข้าไทยพาณิชย์ "
+     "627-3-40185-9", ["1990.00"], ["80000.00"]),
+    ("ได้ SMS ถูกรางวัล ให้โอน 500 บาท แต่ยังไม่ได้โอน", [], ["500.00"]),
+    ("ให้โอนค่าประกันก่อน 2,500 ซึ่งโอนไปแล้วเมื่อกี้ เข้าบัญชีออมสิน 031-4-70926-158 "
+     "ตอนนี้เขาให้โอนค่าภาษีอีก 4,000 ยังไม่ได้โอน", ["2500.00"], ["4000.00"]),
+    ("ยอดเงินเหลือ 31,000 จาก 84,000", [], ["31000.00"]),
+])
+def test_only_paid_amounts_are_the_loss(text, paid, other):
+    f = facts_from_text(text, NOW)
+    assert [str(v) for v in f.paid_amounts] == paid
+    assert all(v in [str(x) for _, x in f.other_amounts] for v in other)
+
+
+def test_requested_not_paid_denies_the_loss():
+    f = facts_from_text("เขาให้โอนค่ามัดจำ 5,000 ก่อนพาดูห้อง ยังไม่ได้โอนค่ะ", NOW)
+    assert f.denies_loss and not f.mentions_money_sent and f.amount is None
+
+
+def test_the_victims_bank_by_app_not_the_scammers():
+    f = facts_from_text("โอนจากแอป SCB EASY ไปเข้ากสิกรไทย 052-3-71846-9 จำนวน 15,000 เมื่อกี้",
+                        NOW)
+    assert f.victim_bank == "SCB" and f.amount == Decimal("15000.00")
+
+
+def test_the_transfer_time_is_the_one_next_to_the_transfer():
+    f = facts_from_text("วันจันทร์ที่แล้วโอนเงินให้คนที่อ้างเป็นน้องชาย 7,000 เข้ากสิกร "
+                        "580-1-46273-9 เพิ่งรู้วันนี้ว่าน้องไม่ได้ขอ", NOW)
+    assert f.transfer_at is not None and f.transfer_at.date() < NOW.date()  # not "วันนี้"
+
+
+def test_a_deadline_is_not_a_transfer_time():
+    f = facts_from_text("เขาให้โอน 50,000 เข้ากรุงไทย 482-0-71536-9 ภายในสิบโมง", NOW)
+    assert f.transfer_at is None and f.amount is None
+
+
+def test_a_loss_placed_long_ago_without_a_date():
+    assert facts_from_text("ปีที่แล้วเคยโอนค่าเช่าพระ 4,500 เข้าไทยพาณิชย์ 207-8-54136-2",
+                           NOW).long_ago
+    assert not facts_from_text("โอนไป 4,500 เมื่อกี้", NOW).long_ago
+
+
+def test_a_question_about_scams_is_not_a_report():
+    assert not facts_from_text("วิธีสังเกตว่าเพจขายของเป็นมิจฉาชีพ ดูยังไงบ้างคะ", NOW).reports_scam
+    assert facts_from_text("โดนหลอกซื้อของค่ะ", NOW).reports_scam
