@@ -97,7 +97,8 @@ def chosen_type(turn: Turn) -> str | None:
 
 
 def situation(turn: Turn) -> Situation | None:
-    """The classifier's situation head, when the NLU service gives it."""
+    """The classifier's situation head, when the NLU service gives it: one ``situation``
+    entity per label the model asserts (its own thresholds), the probability as confidence."""
     probs: dict[str, float] = {}
     for ent in (turn.tracker.latest_message or {}).get("entities") or []:
         if ent.get("entity") == "situation" and ent.get("value") in Situation.LABELS:
@@ -105,7 +106,7 @@ def situation(turn: Turn) -> Situation | None:
                 probs[str(ent["value"])] = float(ent.get("confidence_entity") or 0.0)
             except (TypeError, ValueError):
                 continue
-    return Situation(**probs) if probs else None
+    return Situation(**probs, labels=frozenset(probs)) if probs else None
 
 
 def build_facts(turn: Turn, state: CaseState) -> MessageFacts:

@@ -4,7 +4,9 @@ For each variant (fp32, dynamic int8) it measures, one message at a time as the 
 sees them:
 - ``classify``: the whole call (tokenise, forward, two heads, softmax, ranking);
 - ``encoder``: the bare encoder forward pass on the same, already tokenised, input;
-for held-out messages up to 64 tokens and for a fixed 64-token message; and scores both variants
+for held-out messages up to 64 tokens, for fixed 64-, 128- and 256-token messages and for a
+2,000-character report (read in pooled 256-token windows; the encoder column is then its first
+256 tokens only); and scores both variants
 on the held-out split (equal accuracy check). Writes benchmarks/results/classifier_latency.json.
 
     .venv/bin/python benchmarks/classifier_latency.py [--runs 300]
@@ -60,26 +62,37 @@ def main() -> None:
         pool = [t for t, n in zip(texts, lengths, strict=True) if n <= 64]
         rng = np.random.default_rng(0)
         sample = [pool[i] for i in rng.integers(0, len(pool), args.runs)]
-        long_text = (" ".join(texts))[:2000]
-        ids = tok(meta.text_prefix + long_text, truncation=True, max_length=64)["input_ids"]
-        long64 = tok.decode(ids[1:-1]).replace(meta.text_prefix, "", 1)
+        long_text = (" ".join(texts))[:6000]
+
+        def first_tokens(n: int) -> str:
+            ids = tok(meta.text_prefix + long_text, truncation=True, max_length=n)["input_ids"]
+            return tok.decode(ids[1:-1]).replace(meta.text_prefix, "", 1)
+
+        long64, long128, long256 = first_tokens(64), first_tokens(128), first_tokens(256)
+        report2000 = long_text[:2000]  # several windows of 256 tokens, pooled
 
         for t in sample[:20]:  # warm-up
             clf.classify([t])
         res = {}
-        for label, msgs in (("heldout_le64", sample), ("fixed_64_tokens", [long64] * args.runs)):
+        long_runs = max(20, args.runs // 3)
+        for label, msgs in (("heldout_le64", sample), ("fixed_64_tokens", [long64] * args.runs),
+                            ("fixed_128_tokens", [long128] * long_runs),
+                            ("fixed_256_tokens", [long256] * long_runs),
+                            ("report_2000_chars", [report2000] * max(10, args.runs // 10))):
             full, bare = [], []
             for t in msgs:
                 s = time.perf_counter()
                 clf.classify([t])
                 full.append(time.perf_counter() - s)
-                enc = tok([meta.text_prefix + t], return_tensors="pt")
+                enc = tok([meta.text_prefix + t], return_tensors="pt", truncation=True,
+                          max_length=256)
                 with torch.inference_mode():
                     s = time.perf_counter()
                     clf.model.encoder(input_ids=enc["input_ids"],
                                       attention_mask=enc["attention_mask"])
                     bare.append(time.perf_counter() - s)
             res[label] = {"classify": summary(full), "encoder_forward": summary(bare),
+                          "windows": len(clf.windows(msgs[0])),
                           "mean_tokens": round(statistics.mean(
                               len(tok(meta.text_prefix + t)["input_ids"]) for t in msgs), 1)}
         # batched throughput (8 messages at once, as the micro-batcher sends them)

@@ -46,7 +46,7 @@ def main() -> None:
     if metrics is None or base is None:
         sys.exit("need models/classifier/metrics.json and benchmarks/results/classifier_baselines.json")
     h = metrics["heldout"]
-    systems = {"transformer (e5-small, 2 heads)": h, "TF-IDF + LR": base["tfidf_lr"],
+    systems = {"transformer (e5-small, 3 heads)": h, "TF-IDF + LR": base["tfidf_lr"],
                "keyword rules": base["keyword_rules"]}
     cfg = metrics["config"]
     cal = metrics.get("calibration") or {}
@@ -143,7 +143,10 @@ def main() -> None:
                   "bare encoder p95 | mean tokens |",
                   "|---|---|---:|---:|---:|---:|---:|"]
         for vname, v in lat["variants"].items():
-            for inp in ("heldout_le64", "fixed_64_tokens"):
+            for inp in ("heldout_le64", "fixed_64_tokens", "fixed_128_tokens",
+                        "fixed_256_tokens", "report_2000_chars"):
+                if inp not in v:
+                    continue
                 r = v[inp]
                 lines.append(
                     f"| {vname} | {inp} | {r['classify']['p50_ms']} ms | "
@@ -174,6 +177,24 @@ def main() -> None:
                 "the ranking add about 1 ms. The NLU service batches messages that arrive "
                 "together (see batch-of-8 cost per message).",
             ]
+        lines += ["", "Long messages: up to 256 tokens are one forward pass; longer ones are "
+                      "cut into 256-token windows overlapping by 64 tokens, and the windows' "
+                      "probabilities pooled (mean for intent and scam type, max for the "
+                      "situation labels); `report_2000_chars` is such a message (its encoder "
+                      "column is the first window only)."]
+    sit = metrics.get("situation_heldout")
+    if sit:
+        cal_sit = (metrics.get("calibration") or {}).get("situation_thresholds", {})
+        lines += ["", "## Situation head (multi-label, same encoder)", "",
+                  f"Held-out situation split: {sit['n']} messages "
+                  "(`nlu_data/situation/heldout.yml`); thresholds chosen per label on 15 % of "
+                  "`nlu_data/situation/train.yml`. Keyword-rule comparison: "
+                  "`benchmarks/results/situation.md`.", "",
+                  "| label | threshold | precision | recall | F1 | support |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for label, r in sit["per_label"].items():
+            lines.append(f"| {label} | {cal_sit.get(label, 0.5):.3f} | {f(r['precision'])} | "
+                         f"{f(r['recall'])} | {f(r['f1'])} | {r['support']} |")
     (RES / "classifier.md").write_text("\n".join(lines) + "\n")
     print((RES / "classifier.md").read_text())
 

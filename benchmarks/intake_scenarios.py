@@ -257,12 +257,34 @@ class Figures:
                 ("every expectation met", r(self.all_expect_met, self.n))]
 
 
-def measure(scenarios: list[Scenario]) -> tuple[Figures, Figures]:
+def measure(scenarios: list[Scenario], facts_of=None) -> tuple[Figures, Figures]:
     after, before = Figures(), Figures()
     for s in scenarios:
-        after.add(s, replay(s.turns))
+        after.add(s, replay(s.turns, facts_of=facts_of))
         before.add(s, legacy_replay(s.turns))
     return after, before
+
+
+def classifier_facts(model_dir: Path):
+    """facts_of with what the NLU service would add: intent, scam type, situation head."""
+    from dataclasses import replace
+
+    from bot.cases.facts import Situation
+    from bot.classifier import load_classifier
+
+    clf = load_classifier(model_dir)
+
+    def facts_of(text: str, at: datetime, state: CaseState):
+        base = default_facts(text, at, state)
+        pred = clf.classify([text])[0]
+        situation = None
+        if pred.situation_scores:
+            situation = Situation(**dict(pred.situation_scores),
+                                  labels=frozenset(pred.situation))
+        return replace(base, intent=pred.intent, intent_confidence=pred.intent_confidence,
+                       scam_type=pred.scam_type, scam_type_confidence=pred.scam_type_confidence,
+                       situation=situation)
+    return facts_of
 
 
 def speed(scenarios: list[Scenario], seconds: float = 3.0) -> tuple[float, float]:
@@ -299,6 +321,8 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--show", action="store_true", help="dev only: list the failing scenarios")
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--with-classifier", action="store_true",
+                    help="also run with models/classifier (intent, scam type, situation head)")
     args = ap.parse_args()
     splits = ("dev", "heldout") if args.split == "all" else (args.split,)
     scenarios = [s for split in splits for s in load(split)]
@@ -318,6 +342,14 @@ def main() -> None:
               "| tag | conversations | accuracy |", "|---|---|---|"]
     for tag, (n, ok) in sorted(after.by_tag.items()):
         lines.append(f"| {tag} | {n} | {ok / n:.2f} |")
+    if args.with_classifier:
+        model_dir = ROOT / "models" / "classifier"
+        with_model, _ = measure(scenarios, classifier_facts(model_dir))
+        has_head = "situation" in (model_dir / "config.json").read_text(encoding="utf-8")
+        lines += ["", "With the classifier (intent, scam type"
+                  + (", situation head" if has_head else "; this model has no situation head")
+                  + ") feeding the same core:", "", "| figure | after + classifier |", "|---|---|"]
+        lines += [f"| {name} | {value} |" for name, value in with_model.rows()]
     report = "\n".join(lines)
     print(report)
     if args.show and splits == ("dev",):

@@ -24,6 +24,10 @@ TEXTS: dict[str, str] = {
         "If a strange app may be on your phone, turn off Wi-Fi and mobile data first "
         "(airplane mode), then call your bank from another phone."
     ),
+    "cut_internet_now": (
+        "Money is leaving now: turn off Wi-Fi and mobile data on this phone right away "
+        "(airplane mode), then call your bank from another phone, not this one."
+    ),
     "call_bank_known": (
         "Urgent: call {bank_name} on {bank_hotline} now to hold the money you sent, and ask "
         "for the Bank Case ID.\n"

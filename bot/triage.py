@@ -118,38 +118,63 @@ def police_deadline(last_transfer_at: datetime | None, reported_at: datetime) ->
 # be one a victim who is NOT in that situation would hardly write. A phrase right after a
 # negation ("ไม่ได้ลงแอป", "ยังไม่ได้กดลิงก์", "didn't install") does not count.
 
+# Read as: [a call / video call / chat] that is [still going on], or [a demand] that is [for
+# now]. Gaps between the parts are bounded (linear time); a negation right before cancels.
+_CALL = (r"(?:สาย|โทรศัพท์|มือถือ|คอล|วิดีโอคอล|วีดีโอคอล|วิดิโอคอล|ไลน์คอล|เฟซไทม์|กล้อง|call|video ?call"
+         r"|phone|facetime|line call|zoom)")
+_ONGOING = r"(?:อยู่|ค้าง|ไม่วาง|still|right now|now|ongoing)"
 _ON_LINE = re.compile(
-    r"(ยัง(?:อยู่|อยุ่|อยู)ในสาย|(?:รับ|คุย)สายอยู่|(?:อยู่|อยุ่)ในสาย|ยังคุยสาย|ยังไม่วางสาย|ยังไม่ยอมวางสาย|ไม่ยอมวางสาย"
-    r"|(?:ห้าม|ไม่ให้|อย่า)[^\s\d]{0,10}วางสาย|รอสายอยู่|ยังรอสาย|ถือสายรอ|ถือสายอยู่|ยังถือสาย"
-    r"|กำลังคุย(?:โทรศัพท์|สาย)?กับ|คุยสายอยู่|คุยโทรศัพท์อยู่กับ|(?:วิดีโอ|วีดีโอ|วิดีโอ)คอลอยู่"
-    r"|ยัง(?:วิดีโอ|วีดีโอ)คอล|ยังเปิดกล้อง|เปิดกล้อง(?:รอ|คุย)?อยู่|คอลอยู่กับ|ยังคอลอยู่"
-    r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|กำลังจะ(?:กด)?โอน|ให้โอนตอนนี้|ให้โอนภายใน"
-    r"|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง) ?(?:ชั่วโมง|ชม|นาที)"
-    r"|(?:ตอนนี้)?(?:อยู่|ยืน)(?:ที่|หน้า)?ตู้ ?(?:atm|เอทีเอ็ม)|(?:at|in front of) the atm (?:right )?now"
+    r"(ยัง(?:อยู่|อยุ่|อยู)ในสาย|(?:รับ|คุย)สายอยู่|(?:อยู่|อยุ่)ในสาย|ยังคุยสาย|ยังไม่วางสาย|ยังไม่ยอมวางสาย"
+    r"|ไม่ยอมวางสาย|(?:ห้าม|ไม่ให้|อย่า)[^\s\d]{0,10}วาง(?:สาย|โทรศัพท์)|รอสายอยู่|ยังรอสาย|ถือสาย"
+    r"|กำลังคุย(?:โทรศัพท์|สาย)?กับ|คุยสายอยู่|คุยโทรศัพท์อยู่|(?:วิดีโอ|วีดีโอ|วิดิโอ)คอลอยู่"
+    r"|ยัง(?:วิดีโอ|วีดีโอ|วิดิโอ)คอล|ยังเปิดกล้อง|เปิดกล้อง(?:รอ|คุย)?(?:อยู่|ไว้)|คอลอยู่|ยังคอล"
+    r"|ยัง(?:โทร|คุย|แชท|ทัก)(?:มา)?(?:อยู่|ไม่หยุด|เรื่อยๆ)|(?:โทร|คอล)(?:มา)?(?:ไม่หยุด|ซ้ำๆ|รัวๆ)"
+    r"|แชร์หน้าจอ|share (?:my |the )?screen|screen ?shar|ยังอยู่ใน(?:ไลน์|แชท|คอล|ซูม)"
+    r"|สายยัง(?:ไม่ตัด|ไม่วาง|ค้าง|อยู่)|(?:ตอนนี้|ขณะนี้)(?:เขา|มัน|คนร้าย|มิจ|แก๊ง|ตำรวจ|คนนั้น)[^\n]{0,12}?(?:โทร|คุย|คอล|แชท)[^\n]{0,10}?อยู่"
+    r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|กำลังจะ(?:กด)?โอน|ให้โอน(?:ตอนนี้|เดี๋ยวนี้|ทันที|ด่วน)"
+    r"|ให้โอนภายใน|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง|สอง|สาม) ?(?:ชั่วโมง|ชม|นาที)"
+    r"|(?:เร่ง|ขู่|บังคับ|กดดัน)(?:ให้)?(?:รีบ)?โอน|(?:เขา)?รอ(?:ให้)?(?:ฉัน|หนู|ผม|เรา|ยาย|แม่|พ่อ)?โอน"
+    r"|(?:ขอ|ถาม|รอ)(?:เลข)?\s?otp(?:อยู่|ตอนนี้)|ให้(?:บอก|อ่าน)\s?otp"
+    r"|(?:ตอนนี้)?(?:อยู่|ยืน)(?:ที่|หน้า)?ตู้ ?(?:atm|เอทีเอ็ม)|(?:at|in front of) the atm"
     r"|guiding me step by step|(?:บอก|สอน)ให้กด(?:ทีละขั้น|ตาม)"
-    r"|(?:still |now |currently )?on the (?:phone|line|call)(?: with (?:them|him|her|me))?"
-    r" (?:right )?now|(?:still|yet) on the (?:phone|line|call)|on the line (?:อยู่|now)"
-    r"|(?:they|he|she) (?:is|are|'s|'re) (?:still )?on the (?:phone|line)"
-    r"|still (?:on )?(?:a |the )?video ?call|telling me to transfer|won'?t let me hang up"
-    r"|(?:told|tells|telling) me not to hang up|wants? me to transfer (?:now|within))",
+    r"|(?:ตอนนี้|ขณะนี้)[^\n]{0,12}?" + _CALL + r"[^\n]{0,8}?" + _ONGOING +
+    r"|on the (?:phone|line|call)|on (?:a|the) (?:video )?call|on (?:a )?video ?call"
+    r"|(?:still|keeps?) (?:calling|talking|texting|video ?calling)"
+    r"|(?:they|he|she) (?:is|are|'s|'re) (?:still )?(?:on the|waiting)"
+    r"|telling me to (?:transfer|pay|send)|won'?t let me hang up|not to hang up|stay on the line"
+    r"|wants? me to (?:transfer|pay) (?:now|within|right)|waiting for me to (?:transfer|pay|send)"
+    r"|(?:pressur|rush|threaten)\w{0,6} me to (?:transfer|pay))",
     re.IGNORECASE,
 )
+_OWN_BANK_CALL = re.compile(r"\s?(?:ธนาคาร|แบงก์|แบงค์|1441|aoc|the bank|my bank)", re.IGNORECASE)
+# The call is over: "วางสายไปแล้ว", "I hung up" (then the on-the-line words told the past).
+_HUNG_UP = re.compile(r"(วางสาย(?:ไป)?แล้ว|วางไปแล้ว|ตัดสาย(?:ไป)?แล้ว|บล็อก(?:เบอร์)?(?:ไป)?แล้ว"
+                      r"|hung up|ended the call|blocked (?:the|his|her|their) number)",
+                      re.IGNORECASE)
+_MONEY_OUT = r"(?:เงิน|เงน|ยอด|บัญชี|ตัด|หัก|ถอน|โอนออก|เงินออก|แจ้งเตือน|เด้ง|รายการ|sms|debit|withdraw)"
 _STILL_LEAVING = re.compile(
     r"(เงิน(?:ยัง)?(?:ไหล|ถูกโอน|ถูกดูด|หาย|ออก)ออก(?:อยู่|เรื่อยๆ|เรื่อย ๆ|ไม่หยุด)"
-    r"|ยัง(?:ถูก|โดน)(?:ดูด|ตัด|โอน|หัก)(?:เงิน)?(?:ออก)?(?:อยู่)?|(?:ตัด|ดูด|หัก)เงินรัว"
+    r"|ยัง(?:ถูก|โดน)(?:ดูด|ตัด|โอน|หัก|ถอน)(?:เงิน)?(?:ออก)?(?:อยู่)?|(?:ตัด|ดูด|หัก)เงินรัว"
     r"|(?:ถูก|โดน)(?:ตัด|หัก)เงินรัว|เงินยังหาย|ยังหายอยู่|ยังโดนดูด|กำลังโดนดูด|กำลังถูกดูด"
-    r"|(?:ยัง|กำลัง)(?:ถูก|โดน)?(?:โอนออก|ดูดออก|ดูดเงิน|(?:ลด|หาย|ตัด|หัก)(?:ลง)?(?:อยู่|ออก))"
+    r"|(?:ยัง|กำลัง)(?:ถูก|โดน)?(?:โอนออก|ถอนออก|ดูดออก|ดูดเงิน|(?:ลด|หาย|ตัด|หัก)(?:ลง)?(?:อยู่|ออก))"
     r"|ยังมี[^\n]{0,20}?(?:เงินออก|ตัดเงิน|หักเงิน|โอนออก|รายการถอน|รายการโอน)"
-    r"|(?:เงิน|เงน|ยอด|ตัด|หัก|ถอน|โอนออก|แจ้งเตือน|เด้ง|รายการ)[^\n]{0,40}?"
-    r"(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ)"
-    r"|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|เครื่องค้าง|มีคน(?:คุม|ควบคุม)|โดน ?(?:remote|รีโมท)"
-    r"|(?:ขยับ|เลื่อน|กด|พิมพ์)(?:ไป)?เอง|(?:เปิด|ปิด)(?:แอป|แอพ)[^\n]{0,30}?เอง|เปิดขึ้นมาเอง"
-    r"|money (?:is )?still (?:leaving|going out|being taken|disappearing)"
-    r"|(?:keeps?|keep on|still) (?:getting )?(?:debited|taken|withdrawn|being debited|being withdrawn)"
-    r"|(?:debit|withdrawal|transfer) (?:alerts|notifications|sms|messages) keep"
+    r"|ยัง(?:มี)?(?:แจ้งเตือน|เด้ง|sms|ข้อความ)[^\n]{0,12}?(?:อยู่|เข้ามา)|ค่อยๆ ?(?:หาย|ลด|ถูก|โดน)"
+    r"|(?:หาย|ลด|ถอน|ตัด|หัก)(?:ไป|ออก)?ทีละ|(?:กำลัง|ตอนนี้)(?:โดน|ถูก)?ดูด|โดนดูดเงิน(?:อยู่|ตอนนี้)"
+    r"|(?:เครื่อง|มือถือ|โทรศัพท์)(?:ถูก|โดน)(?:ควบคุม|คุม|รีโมท)"
+    r"|" + _MONEY_OUT + r"[^\n]{0,40}?(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ|ทีละรายการ|อีกแล้ว"
+    r"|ต่อเนื่อง|ทุก ?\d{1,2} ?นาที)"
+    r"|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|จอมืด|เครื่องค้าง|จอค้าง|หน้าจอค้าง|มีคน(?:คุม|ควบคุม|ใช้)(?:เครื่อง|มือถือ)?"
+    r"|โดน ?(?:remote|รีโมท)|(?:คุม|ควบคุม|ใช้)(?:เครื่อง|มือถือ)ไม่ได้|กดอะไรไม่ได้|จอขึ้น(?:ว่า)?(?:กำลัง)?อัป"
+    r"|(?:ขยับ|เลื่อน|กด|พิมพ์|ทำงาน)(?:ไป)?เอง|(?:เปิด|ปิด)(?:แอป|แอพ)[^\n]{0,30}?เอง|เปิดขึ้นมาเอง"
+    r"|money (?:is )?(?:still )?(?:leaving|going out|being taken|disappearing|draining)"
+    r"|(?:keeps?|keep on|still) (?:getting )?(?:debited|taken|withdrawn|being debited|being withdrawn"
+    r"|going down|dropping|disappearing)|being drained|draining my|being emptied"
+    r"|keep (?:getting|receiving) (?:withdrawal|debit|transfer|transaction) (?:alerts|notifications|sms)"
+    r"|(?:debit|withdrawal|transfer|bank) (?:alerts|notifications|sms|messages) (?:keep|are still)"
     r"|balance (?:keeps?|is still) (?:dropping|going down|falling)"
-    r"|screen (?:went|is|goes) black|(?:phone|screen|cursor|app) (?:is )?(?:moving|opening|typing)"
-    r" (?:by itself|on its own)|(?:they|someone) (?:is|are) controlling my phone)",
+    r"|screen (?:went|is|goes) (?:black|dark|frozen)|(?:phone|screen|cursor|app) (?:is )?"
+    r"(?:moving|opening|typing|tapping)(?: things)? (?:by itself|on its own)"
+    r"|(?:they|someone) (?:is|are) (?:controlling|using) my (?:phone|banking)|can'?t control my phone)",
     re.IGNORECASE,
 )
 _APP_INSTALLED = re.compile(
@@ -168,6 +193,20 @@ _NEGATED = re.compile(
     r"|didn'?t|did not|haven'?t|have not|hasn'?t|never|not|no)\s?$",
     re.IGNORECASE,
 )
+
+
+def _on_line(text: str) -> bool:
+    """On the line now, unless the message says the call is over after that."""
+    last = None
+    for m in _ON_LINE.finditer(text):
+        if _NEGATED.search(text[max(0, m.start() - 14):m.start()]):
+            continue
+        if _OWN_BANK_CALL.match(text, m.end()):
+            continue  # "รอสายธนาคารอยู่": the victim holding for their own bank
+        last = m
+    if last is None:
+        return False
+    return not _HUNG_UP.search(text, last.end())
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
@@ -207,7 +246,7 @@ class Signals:
 def urgency_signals(text: str) -> Signals:
     text = text or ""
     return Signals(
-        scammer_on_line=_affirmed(_ON_LINE, text),
+        scammer_on_line=_on_line(text),
         money_still_leaving=_affirmed(_STILL_LEAVING, text),
         app_may_be_installed=_affirmed(_APP_INSTALLED, text),
         distress=bool(_DISTRESS.search(text)),  # "ไม่อยากอยู่" carries its own negation

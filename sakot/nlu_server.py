@@ -50,8 +50,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from bot.classifier import Classifier, Prediction
-from sakot.sidecar_auth import TOKEN_HEADER, token_matches
 from bot.conversation.payloads import domain_intents, payload_allowed
+from sakot.sidecar_auth import TOKEN_HEADER, token_matches
 
 log = logging.getLogger(__name__)
 

@@ -45,11 +45,16 @@ class Situation:
     on_line_now: float | None = None
     app_installed: float | None = None
     victim_in_distress: float | None = None
+    # The labels the model asserts (it applies its own per-label thresholds, chosen on a
+    # calibration split); None: decide from the probabilities with the caller's threshold.
+    labels: frozenset[str] | None = None
 
     LABELS = ("money_paid", "still_leaving", "on_line_now", "app_installed",
               "victim_in_distress")
 
     def says(self, label: str, threshold: float = 0.5) -> bool:
+        if self.labels is not None:
+            return label in self.labels
         p = getattr(self, label)
         return p is not None and p >= threshold
 
@@ -89,6 +94,7 @@ class MessageFacts:
     chosen_scam_type: str | None = None  # a type picked from the list / its label typed
     is_payload: bool = False
     long_ago: bool = False  # no date read, but "เดือนที่แล้ว", "last year": over 72 h ago
+    time_is_transfer: bool = False  # the time sits next to a money verb or is a clock time
 
     @property
     def destinations(self) -> tuple[FoundIdentifier, ...]:
@@ -119,9 +125,14 @@ _NOT_DONE_AFTER = re.compile(r"^\S{0,12}?(?:ไหม|มั้ย|หรือ�
 _NOT_SENT = re.compile(
     r"(ยังไม่ได้โอน|ไม่ได้โอน|ยังไม่โอน|ไม่ได้จ่าย|ยังไม่จ่าย|ยังไม่เสีย|ไม่เสียเงิน|ไม่ได้เสีย|ยังไม่ได้จ่าย"
     r"|เงินยังอยู่ครบ|เงินยังอยู่|ยังไม่ได้เสีย|ไม่ได้โอนเงิน|เกือบโอน|เกือบจะโอน|เกือบเสีย"
+    r"|ไม่ทันโอน|ไม่ทันได้โอน|ยังไม่ทัน(?:ได้)?(?:โอน|จ่าย)|ไม่ได้ให้(?:เงิน|ไป)|ไม่ได้ทำตาม"
+    r"|ไม่ได้เสียอะไร|ไม่เสียอะไร|ยังไม่เสียอะไร|เงินไม่(?:ได้)?หาย|เงินยังไม่หาย|ไม่ได้สูญเสีย|ไม่ได้ชำระ"
+    r"|ปฏิเสธ(?:ไป)?แล้ว|ไม่ได้เติม|ยกเลิกทัน"
     r"|didn'?t (?:transfer|pay|send)|did not (?:transfer|pay|send)|haven'?t (?:transferred|paid|sent)"
     r"|have not (?:transferred|paid|sent)|no money (?:was )?lost|not lost any|nothing (?:was )?lost"
-    r"|almost (?:transferred|paid)|didn'?t lose)",
+    r"|almost (?:transferred|paid)|didn'?t lose|nothing (?:sent|transferred|paid)|not sent"
+    r"|haven'?t sent|didn'?t send|refused to (?:pay|transfer)|didn'?t give them|not a single baht"
+    r"|still have (?:all )?my money|money is (?:still )?safe)",
     re.IGNORECASE,
 )
 # The cue nearest before an amount says whose money it is (bot.understanding's Amount.role
@@ -179,7 +190,8 @@ _SCAM_WORDS = re.compile(
 _GREETING = re.compile(r"^\s*(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|hello|hi|hey|good (?:morning|afternoon|evening))"
                        r"[^\d]{0,20}$", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
-    r"(?:ไม่ได้|ยังไม่ได้|ยังไม่|ไม่|ไม่เคย|เกือบ|เกือบจะ|didn'?t|did not|haven'?t|have not|never|not)\s?$",
+    r"(?:ไม่ได้|ยังไม่ได้|ยังไม่|ไม่|ไม่เคย|เกือบ|เกือบจะ|ไม่ทัน|ไม่ทันได้|didn'?t|did not|haven'?t|have not"
+    r"|never|not)\s?$",
     re.IGNORECASE)
 
 
@@ -359,7 +371,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     sent = _money_sent(lowered, tricked_counts=bool(ex.amounts) or has_dest)
     not_sent = bool(_NOT_SENT.search(lowered))
     correction = bool(_CORRECTION.search(lowered))
-    transfer_at = _transfer_time(ex, correction)
+    transfer_at, time_is_transfer = _transfer_time(ex, correction)
     # "ให้โอนค่าภาษี 20,000 เมื่อ 3 ชั่วโมงก่อน เข้าบัญชี ...": asked for, with when and where
     # it went and no denial, is a transfer that happened (unless it is a further demand, "อีก")
     happened = (transfer_at is not None and has_dest and not not_sent
@@ -429,7 +441,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             (signals.scammer_on_line, signals.money_still_leaving, signals.app_may_be_installed,
              signals.clicked_link, signals.recovery_offer)),
         greeting_only=bool(_GREETING.match(text)) and not found,
-        long_ago=long_ago,
+        long_ago=long_ago, time_is_transfer=time_is_transfer,
     )
 
 
@@ -455,7 +467,7 @@ _MONTH_INDEX = {**{m: i + 1 for i, m in enumerate(
 _DEADLINE_BEFORE = re.compile(r"(?:ภายใน|ไม่เกิน|ก่อน|within|by|before)\s?$", re.IGNORECASE)
 
 
-def _transfer_time(ex: Extraction, correction: bool) -> datetime | None:
+def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, bool]:
     """The latest time said next to a money verb (else the latest time said), and any clock
     time (a victim who gives a clock time gives the transfer's); in a correction, not the time
     it takes back ("ไม่ใช่เมื่อวาน ... โอนวันที่ 3")."""
@@ -477,7 +489,10 @@ def _transfer_time(ex: Extraction, correction: bool) -> datetime | None:
         if _MONEY_VERB.search(before) or _MONEY_VERB.search(text[t.end:t.end + 20]):
             near.append(t.value)
     pool = (near or every) + clocks
-    return max(pool) if pool else None
+    if not pool:
+        return None, False
+    best = max(pool)
+    return best, best in near or best in clocks
 
 
 def _long_ago(lowered: str, received_at: datetime) -> bool:

@@ -135,7 +135,11 @@ def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseSt
     if paid != state.paid:
         changed["amount"] = sum(paid)
     times = state.transfer_times
-    if facts.transfer_at is not None:
+    # a later message's time counts when it is said with the transfer ("โอนไปเมื่อวาน"), not
+    # any day the story mentions ("เขาบล็อกไปเมื่อวาน")
+    time_counts = (facts.time_is_transfer or not state.transfer_times or facts.is_correction
+                   or state.asked == "transfer_time")
+    if facts.transfer_at is not None and time_counts:
         if facts.is_correction or state.asked == "transfer_time":
             times = (facts.transfer_at,)
         elif facts.transfer_at not in times:
@@ -344,7 +348,9 @@ def _urgent_first(state: CaseState, result: Triage, out: _Out,
     if result.call_bank_now:
         contact = bank_contact(state.victim_bank)
         if told in (None, "hang_up"):
-            if state.app_installed or state.still_leaving or state.scam_type == "remote_app" \
+            if state.still_leaving:
+                out.say("cut_internet_now", urgent=True)
+            elif state.app_installed or state.scam_type == "remote_app" \
                     or (facts.signals.clicked_link and state.money_lost):
                 out.say("cut_internet", urgent=True)
             name = contact.bank_name_en if state.lang == "en" else contact.bank_name_th

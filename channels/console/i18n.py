@@ -10,7 +10,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "logout": {"th": "ออกจากระบบ", "en": "Log out"},
     "username": {"th": "ชื่อผู้ใช้", "en": "Username"},
     "password": {"th": "รหัสผ่าน", "en": "Password"},
-    "bad_login": {"th": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "en": "Wrong username or password"},
+    # one answer for every refusal (issue 14 S7): it must not tell whether the account exists
+    "bad_login": {"th": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง หรือถูกระงับชั่วคราวเพราะลองผิดหลายครั้ง "
+                        "กรุณารอ {minutes} นาทีแล้วลองใหม่",
+                  "en": "Wrong username or password, or temporarily blocked after repeated "
+                        "failures; wait {minutes} minutes and try again"},
     "locked": {"th": "บัญชีถูกล็อกชั่วคราวจนถึง {until}", "en": "Account locked until {until}"},
     "queue": {"th": "คิวเรื่อง", "en": "Queue"},
     "dashboard": {"th": "แดชบอร์ด", "en": "Dashboard"},

@@ -132,12 +132,13 @@ def build_router(context, runtime) -> APIRouter:
         if not signer.check_login_token(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "CSRF token missing or wrong")
         t = translator(request.cookies.get(LANG_COOKIE, "th"))
+        refused = t("bad_login", minutes=settings.staff_lockout_minutes)
         ip = client_ip(request)
         # Unknown user, wrong password, locked account or locked address: one answer, after
         # the same argon2 work (bot.staff.LoginThrottle explains the limits)
         if throttle.reserve(username, ip, utcnow()) is not None:
             spend_hash_time(password)
-            return _login_again(request, t("bad_login"), 401)
+            return _login_again(request, refused, 401)
         try:
             with session_scope(context.sessions) as session:
                 staff = authenticate(
@@ -146,7 +147,7 @@ def build_router(context, runtime) -> APIRouter:
                     lockout=timedelta(minutes=settings.staff_lockout_minutes))
                 staff_id = staff.id
         except (LockedOut, InvalidCredentials):
-            return _login_again(request, t("bad_login"), 401)
+            return _login_again(request, refused, 401)
         throttle.succeeded(username, ip)
         cookie, _ = signer.issue(staff_id)
         response = RedirectResponse("/console/", status.HTTP_303_SEE_OTHER)
@@ -174,7 +175,8 @@ def build_router(context, runtime) -> APIRouter:
 
     @router.get("/lang/{code}")
     def set_language(code: str, request: Request):
-        response = RedirectResponse(request.headers.get("referer") or "/console/",
+        back = urlsplit(request.headers.get("referer") or "").path  # our own pages only
+        response = RedirectResponse(back if back.startswith("/console/") else "/console/",
                                     status.HTTP_303_SEE_OTHER)
         response.set_cookie(LANG_COOKIE, "en" if code == "en" else "th", max_age=365 * 86400,
                             samesite="strict", path="/console")

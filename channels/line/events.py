@@ -49,6 +49,7 @@ LEGACY_MESSAGE_DEFAULTS = {
 }
 DERIVED_ID_PREFIX = "derived-"
 MAX_EVENT_ID_LENGTH = 128  # ProcessedEvent.event_id
+MAX_TIMESTAMP_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z, datetime's last second
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def model_event(raw: object) -> Modelled | Skipped:
         return Skipped(kind, event_id, f"not modelled ({type(exc).__name__})")
     if event is None:
         return Skipped(kind, event_id, "not modelled")
+    if not 0 <= event.timestamp <= MAX_TIMESTAMP_MS:
+        return Skipped(kind, event_id, "timestamp out of range")
     redelivery = bool(getattr(event.delivery_context, "is_redelivery", False))
     key = filled["webhookEventId"]
     if not isinstance(key, str) or len(key) > MAX_EVENT_ID_LENGTH:  # not one of LINE's ULIDs

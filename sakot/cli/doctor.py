@@ -70,6 +70,25 @@ def _line(settings: Settings) -> Check:
                  "<public url>/line/webhook")
 
 
+def _secrets(settings: Settings) -> Check:
+    """Settings that loaded passed the fail-closed check; in development, say whether the
+    public placeholders are still in use."""
+    from bot.secret_policy import secret_problem, secrets_file
+    from sakot.settings import OWN_SECRETS
+
+    weak = [f"SAKOT_{name.upper()}" for name in OWN_SECRETS
+            if secret_problem(getattr(settings, name).get_secret_value())]
+    source = secrets_file()
+    where = f"{source} present" if source and source.exists() else "no generated secrets file"
+    if not weak:
+        return Check("secrets", True, f"env={settings.env}; strong ({where})")
+    return Check("secrets", True, f"env={settings.env}; development placeholders in "
+                 f"{', '.join(weak)} ({where})",
+                 "fine in development only, refused anywhere else (scripts/local_secrets.sh "
+                 "writes strong local secrets; SAKOT_EXCHANGE_API_SECRET matches the local "
+                 "exchange's seeded development key)")
+
+
 def run_checks(settings: Settings) -> list[Check]:
     checks: list[Callable[[], Check]] = [
         _python_version,
@@ -78,6 +97,7 @@ def run_checks(settings: Settings) -> list[Check]:
         lambda: _path_check("classifier", "classifier", "sakot models train", settings),
         lambda: _path_check("dialogue model", "rasa", "make setup (trains Rasa)", settings),
         lambda: _database(settings),
+        lambda: _secrets(settings),
         lambda: _line(settings),
     ]
     return [check() for check in checks]

@@ -18,6 +18,7 @@ USER = "U4af4980629a1b2c3d4e5f60718293a4b"
 OTHER_USER = "Ub1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6"
 GROUP = "Ca56f94637c1b2d3e4f5a6b7c8d9e0f1a"
 ROOM = "Ra8dc3a1b2c3d4e5f6a7b8c9d0e1f2a3b"
+IMAGE_SET_ID = "7A3F0C12D4E5B6978A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F6071"
 
 
 def event_id() -> str:
@@ -102,8 +103,7 @@ def image(content_id: str | None = None, *, external: bool = False, **kw) -> dic
     message = {"id": content_id or message_id(), "type": "image",
                "quoteToken": "yHAz4Ua2wx7" + str(next(_counter)),
                "contentProvider": provider,
-               "imageSet": {"id": "E005D41A7288F41B65593ED38FF6E9834B046AB36A37921A56BC236F13A91855",
-                            "index": 1, "total": 2}}
+               "imageSet": {"id": IMAGE_SET_ID, "index": 1, "total": 2}}
     return _base("message", message=message, **kw)
 
 

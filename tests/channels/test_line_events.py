@@ -109,6 +109,8 @@ def test_an_over_long_event_id_is_replaced_by_a_derived_one():
      "unknown source type"),
     ({**ev.text("x"), "timestamp": "yesterday"}, "not valid: MessageEvent timestamp"),
     ({**ev.postback("x"), "postback": None}, "not valid: PostbackEvent postback"),
+    ({**ev.text("x"), "timestamp": 10 ** 20}, "timestamp out of range"),
+    ({**ev.text("x"), "timestamp": -1}, "timestamp out of range"),
     ({"type": ["message"]}, "unknown event type"),
     ("message", "not a JSON object"),
     (None, "not a JSON object"),

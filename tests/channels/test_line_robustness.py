@@ -16,7 +16,7 @@ import httpx
 import line_documented_events as ev
 import pytest
 from sqlalchemy import select
-from test_line_webhook import SECRET, TOKEN, line_stack, wait_until  # noqa: F401  (fixture)
+from test_line_webhook import SECRET, line_stack, wait_until  # noqa: F401  (fixture)
 
 from bot.storage.models import Conversation, Evidence, Message, ProcessedEvent
 from channels.line import simulator as sim

@@ -177,14 +177,16 @@ def test_real_uvicorn_server() -> None:
 
 async def test_button_payloads_name_their_own_intent_and_entities() -> None:
     async with client(create_nlu_app(FakeClassifier(), fake_analyzer)) as c:
-        r = await c.post("/model/parse",
-                         json={"text": '/inform{"victim_bank": "KBANK", "money_lost": "yes"}'})
+        r = await c.post("/model/parse", json={"text": '/inform{"scam_type": "romance"}'})
         plain = await c.post("/model/parse", json={"text": "/not a payload {"})
+        # issue 14 S13: only what our buttons send (a domain intent, a known scam type id)
+        forged = await c.post("/model/parse",
+                              json={"text": '/inform{"victim_bank": "KBANK", "money_lost": "yes"}'})
     body = r.json()
     assert body["intent"] == {"name": "inform", "confidence": 1.0}
-    assert {(e["entity"], e["value"]) for e in body["entities"]} == {
-        ("victim_bank", "KBANK"), ("money_lost", "yes")}
+    assert {(e["entity"], e["value"]) for e in body["entities"]} == {("scam_type", "romance")}
     assert plain.json()["intent"]["name"] != "not"  # malformed: classified like text
+    assert forged.json()["intent"]["confidence"] != 1.0  # classified like text
 
 
 class SituationClassifier(FakeClassifier):

@@ -103,3 +103,44 @@ def test_base_model_from_a_local_checkpoint(tiny_base: Path, tmp_path: Path) -> 
     mtime = (out / "config.json").stat().st_mtime_ns
     assert build_base(out, BaseSpec(source=str(tiny_base))) == out  # skipped: same inputs
     assert (out / "config.json").stat().st_mtime_ns == mtime
+
+
+def test_situation_head_is_trained_thresholded_saved_and_evaluated(
+        tiny_data: Path, tiny_base: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clf"
+    metrics = train_classifier(data_root=tiny_data, base_dir=tiny_base, out_dir=out,
+                               config=smoke_config(max_steps=4, situation_calib_fraction=0.5))
+    labels = ["money_paid", "still_leaving", "on_line_now", "app_installed",
+              "victim_in_distress"]
+    assert metrics["labels"]["situations"] == labels
+    assert metrics["situation_train_examples"] > 0
+    sakot = json.loads((out / "config.json").read_text())["sakot"]
+    assert sakot["situations"] == labels and set(sakot["situation_thresholds"]) == set(labels)
+    assert all(0.15 <= t <= 0.85 for t in sakot["situation_thresholds"].values())
+    held = metrics["situation_heldout"]
+    assert held["n"] == 2 and held["per_label"]["money_paid"]["support"] == 1
+
+    clf = load_classifier(out)
+    (p,) = clf.classify(["โอนไปแล้วค่ะ"])
+    assert [label for label, _ in p.situation_scores] == labels
+    assert all(0.0 <= s <= 1.0 for _, s in p.situation_scores)
+    want = tuple(label for label, s in p.situation_scores
+                 if s >= sakot["situation_thresholds"][label])
+    assert p.situation == want
+
+
+def test_situation_data_is_part_of_the_cache_key(tiny_data: Path, tiny_base: Path) -> None:
+    before = train_mod.input_hash(tiny_data, tiny_base, smoke_config())
+    with (tiny_data / "situation" / "train.yml").open("a", encoding="utf-8") as fh:
+        fh.write("  - text: ลงแอปแล้วค่ะ\n    metadata:\n      situation: [app_installed]\n")
+    assert train_mod.input_hash(tiny_data, tiny_base, smoke_config()) != before
+
+
+def test_choose_thresholds_prefers_the_f1_best_and_stays_in_bounds() -> None:
+    from bot.classifier.train import choose_thresholds
+
+    probs = np.array([[0.9, 0.99], [0.7, 0.98], [0.4, 0.97], [0.2, 0.96]])
+    gold = np.array([[1, 0], [1, 0], [0, 0], [0, 0]])
+    t = choose_thresholds(probs, gold, ["a", "b"])
+    assert 0.4 < t["a"] <= 0.7  # separates the positives from the negatives
+    assert t["b"] == 0.5  # no positives on the calibration split: the default

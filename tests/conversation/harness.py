@@ -31,7 +31,6 @@ from sakot.dialogue_model import build, rasa_env
 from sakot.processes import rasa_argv
 from sakot.settings import PROJECT_ROOT, Settings
 
-RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 STUB = Path(__file__).with_name("nlu_stub.py")
 
 

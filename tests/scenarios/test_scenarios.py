@@ -1,15 +1,20 @@
 """Every scenario conversation (tests/scenarios/data/{dev,heldout}) replayed through the pure
 intake core (``bot.intake.replay``), one turn at a time with the turn's ``at`` as the clock,
-checked against its ``expect`` (format: notes/SCENARIOS.md)."""
+checked against its ``expect`` (format: notes/SCENARIOS.md).
+
+Scenarios listed in known_failures.yml (ids and failed checks, generated) are expected to fail
+and must be removed from the list once they pass; every other scenario must pass. The figures
+(P0 recall, false-urgent rate, ...) are in benchmarks/results/intake_scenarios.md."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.intake import replay
-from tests.scenarios.suite import check, load
+from tests.scenarios.suite import check, known_failures, load
 
 SCENARIOS = [s for split in ("dev", "heldout") for s in load(split)]
+KNOWN = known_failures()
 
 
 def test_the_suite_is_there():
@@ -26,4 +31,9 @@ def test_scenario(scenario):
     outcome = check(scenario, results)
     transcript = "\n\n".join(f">> {text}\n[{r.priority}]\n" + "\n--\n".join(r.replies)
                              for (text, _), r in zip(scenario.turns, results, strict=True))
+    key = f"{scenario.split}:{scenario.id}"
+    if key in KNOWN:  # a ratchet: known gaps stay visible, a fix must be recorded
+        if not outcome.failures:
+            pytest.fail(f"{key} passes now: remove it from tests/scenarios/known_failures.yml")
+        pytest.xfail("known: " + "; ".join(KNOWN[key]))
     assert not outcome.failures, "; ".join(outcome.failures) + "\n" + transcript

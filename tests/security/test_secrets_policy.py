@@ -121,3 +121,13 @@ def test_the_command_line_refuses_with_a_message_not_a_traceback(tmp_path):
     assert "SAKOT_SIDECAR_TOKEN still holds the public development placeholder" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "x.db").exists()  # nothing ran
+
+
+def test_doctor_says_which_secrets_are_development_placeholders():
+    from sakot.cli.doctor import run_checks
+
+    dev = next(c for c in run_checks(Settings(env="development")) if c.name == "secrets")
+    assert "SAKOT_SECRET_KEY" in dev.detail and "refused anywhere else" in dev.fix
+    strong_ = next(c for c in run_checks(Settings(env="production", **strong_sakot()))
+                   if c.name == "secrets")
+    assert strong_.ok and "strong" in strong_.detail and "SAKOT_" not in strong_.detail
