@@ -55,12 +55,21 @@ class SakotAction(Action, ABC):
         session = session_factory()()
         try:
             turn = Turn(tracker, session)
-            signals = urgency_signals("" if turn.is_payload else turn.text)
+            text = "" if turn.is_payload else turn.text
+            signals = urgency_signals(text)
             if self.safety_net and (signals.distress or signals.scammer_on_line):
                 # a victim in distress or coached on the phone right now: the core decides
                 # (hang up / 1323 first, staff now), not the rule the classifier picked
                 flow.take_message(turn)
                 return turn.finish(dispatcher)
+            if self.safety_net and not tracker.active_loop.get("name") and (
+                    signals.money_still_leaving or _reports_money_sent(turn, text)):
+                # money sent or leaving, whatever intent the classifier heard ("thanks",
+                # "ask_advice"): urgent lines first and the intake, from the core
+                state = flow.take_message(turn)
+                turn.slots["last_processed"] = turn.message_key
+                follow = [FollowupAction("loss_form")] if state.asked else []
+                return turn.finish(dispatcher) + follow
             if signals.recovery_offer and self.action_name != "action_recovery_warning":
                 # first, then whatever else this message needs
                 turn.say("recovery_warning", urgent=True)
@@ -71,6 +80,14 @@ class SakotAction(Action, ABC):
             return safe_error(dispatcher, tracker, exc)
         finally:
             session.close()
+
+
+def _reports_money_sent(turn: Turn, text: str) -> bool:
+    if not text or turn.intent in ("report_scam", "inform", "nlu_fallback", "check_identifier",
+                                   "delete_my_data", "recovery_offer", "request_human"):
+        return False  # those have their own path (the intake, or a rule that must run)
+    facts = facts_from_text(text, turn.received_at)
+    return facts.mentions_money_sent and not facts.denies_loss and facts.reports_scam
 
 
 # --- first contact, the report --------------------------------------------------------------

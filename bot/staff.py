@@ -189,11 +189,11 @@ def authenticate(session: Session, *, username: str, password: str, max_attempts
             session.commit()
             raise LockedOut(now + lockout) from None
         raise InvalidCredentials() from None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
     session.execute(update(StaffUser).where(StaffUser.id == user_id)
                     .values(failed_logins=0, locked_until=None))
     session.refresh(user)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
     audit.record(session, actor=f"staff:{user.id}", action="staff_login", target_type="staff",
                  target_id=user.id)
     return user

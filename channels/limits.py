@@ -41,19 +41,26 @@ class BodyLimitMiddleware:
             await _too_large(send, limit)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, started, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    # answer now: a route or form parser that catches the error below must not
+                    # turn it into something else (FastAPI makes it a 400)
+                    if not started:
+                        started = refused = True
+                        await _too_large(send, limit)
                     raise BodyTooLarge()
             return message
 
         async def tracking_send(message):
             nonlocal started
+            if refused:
+                return  # we already answered 413
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -61,8 +68,7 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
-                await _too_large(send, limit)
+            pass
 
 
 def _content_length(scope) -> int | None:

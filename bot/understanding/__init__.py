@@ -21,7 +21,15 @@ and ``confidence``, plus kind-specific fields (``Account.bank/role/partial``,
 - dates, times, hotlines (1441...), order/tracking/reference numbers, card numbers and
   ID-card laser codes are never accounts or phones; amounts never reuse an identifier's digits;
 - times with a clock but no day are today (yesterday if that is >30 min after the message);
-  a day with no clock time is 00:00 with ``precision == "day"``.
+  a day with no clock time is 00:00 with ``precision == "day"``; nothing lies in the future (a
+  day of the month or a weekday still to come is last month's / last week's);
+  ``TransferTime.until`` ends a range ("วันที่ 3-5"), ``since`` marks "ตั้งแต่…";
+  ``Extraction.latest_transfer()`` is the latest transfer named (what the 72-hour clock uses);
+- each ``Amount.role`` is paid / requested / promised / balance / unknown (negations such as
+  "ยังไม่ได้โอน" make a payment REQUESTED); ``Extraction.paid_total()`` adds up what was paid;
+- each ``BankMention.role`` says whose bank it is: SOURCE (the victim's: "โอนจากแอป SCB EASY",
+  "ผมใช้กรุงเทพ"), DESTINATION (the scammer's) or UNKNOWN; ``Extraction.victim_bank()`` is the
+  first SOURCE bank or wallet.
 """
 
 from bot.understanding.amount_roles import paid_total
@@ -49,8 +57,8 @@ from bot.understanding.identifiers import mask_national_id, thai_id_ok
 from bot.understanding.normalize import Normalized, normalize
 
 __all__ = [
-    "MAX_TEXT_CHARS", "Account", "Amount", "AmountRole", "BankMention", "Email", "Entity", "Extraction",
-    "LineId", "NationalId", "Normalized", "Phone", "PromptPayId", "PromptPayIdType", "Role",
-    "SocialHandle", "TimePrecision", "TransactionRef", "TransferTime", "Url", "analyze_text",
-    "mask_national_id", "normalize", "paid_total", "thai_id_ok",
+    "MAX_TEXT_CHARS", "Account", "Amount", "AmountRole", "BankMention", "Email", "Entity",
+    "Extraction", "LineId", "NationalId", "Normalized", "Phone", "PromptPayId", "PromptPayIdType",
+    "Role", "SocialHandle", "TimePrecision", "TransactionRef", "TransferTime", "Url",
+    "analyze_text", "mask_national_id", "normalize", "paid_total", "thai_id_ok",
 ]

@@ -11,7 +11,9 @@ The rule, per amount, on the normalised text:
 2. right after it, "(ยัง)ไม่ได้โอน/จ่าย" turns it into REQUESTED, "ก็โอนไป", "จ่ายไปแล้ว" into
    PAID, and "หายหมด" turns a balance into money lost;
 3. with no cue of its own, an amount on the same line right after another takes that one's
-   role ("โอนไป 5,000 กับ 10,000"); "รวม"/"ทั้งหมด"/"total" marks a total (``is_total``).
+   role ("โอนไป 5,000 กับ 10,000"); in a numbered/bulleted list, the cue of the line above the
+   list ("โอนไปให้บัญชีพวกนี้") or of an earlier item; "รวม"/"ทั้งหมด"/"total" marks a total
+   (``is_total``).
 
 Choices where the issue is silent: a payment that did not happen is REQUESTED (someone asked for
 it), not UNKNOWN; a scammer's promise to refund ("จะคืนให้") is PROMISED; a pasted PromptPay QR's
@@ -24,22 +26,24 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from bot.understanding import lists
 from bot.understanding.entities import Amount, AmountRole
 
 _WINDOW = 40  # characters looked back for a cue
-_AFTER_WINDOW = 24
+_AFTER_WINDOW = 32
 
 _NEG = r"(?:ยังไม่ได้|ไม่ได้|ยังไม่|ไม่|เกือบ(?:จะ)?)"
 _PAY = r"(?:โอน|จ่าย|ชำระ|เติม)"
 _CUES = re.compile(
     r"(?i)"
     # a lure: the victim was made to pay ("โดนหลอกให้โอน")
-    rf"(?P<lure>(?:โดน|ถูก)?หลอก(?:ให้)?\s?{_PAY})|"
+    rf"(?P<lure>(?:โดน|ถูก)?หลอก(?:ให้)?\s?{_PAY}|ต้องเสีย(?:เงิน)?\s?ไป)|"
     rf"(?P<neg>{_NEG}\s?{_PAY}|"
     r"(?<![a-z])(?:didn'?t|did\snot|haven'?t|have\snot|hasn'?t|never|not)\s"
     r"(?:yet\s)?(?:pay|paid|transfer\w{0,3}|send|sent)(?![a-z]))|"
     r"(?P<total>ยอดรวม|รวมทั้งหมด|รวมแล้ว|รวม|ทั้งหมด|(?<![a-z])(?:total|altogether)(?![a-z]))|"
-    rf"(?P<req>(?:บอก|สั่ง|ขอ)?ให้\s?{_PAY}|ต้อง\s?(?:{_PAY}|เสีย)|ขอยืม|ขอเงิน|เรียก(?:เก็บ|เงิน|ค่า)?|"
+    rf"(?P<req>(?:บอก|สั่ง|ขอ)?ให้\s?{_PAY}|ต้อง\s?(?:{_PAY}|เสีย)|ขอยืม|ขอเงิน|"
+    r"เรียก(?:เก็บ|เงิน|ค่า)?|"
     r"ค้างชำระ|(?<![a-z])(?:(?:asked|asks|asking|ask|told|tells|wants?|wanted|demand\w{0,3}|"
     r"requested|forced)(?:\s[a-z]{1,8})?(?:\sto)?(?:\s(?:pay|transfer|send|deposit))?|"
     r"(?:must|need\sto|needs\sto|have\sto|has\sto)\s(?:pay|transfer|send|deposit))(?![a-z]))|"
@@ -61,7 +65,9 @@ _AFTER = re.compile(
     r"(?i)[^\d\n]{0,10}?(?:"
     rf"(?P<neg>{_NEG}\s?{_PAY}|not\s(?:yet\s)?paid)|"
     rf"(?P<paid>(?:ก็เลย|ก็|เลย)\s?{_PAY}|{_PAY}(?:ไป|ให้)?(?:เขา)?\s?แล้ว|ไปแล้ว)|"
-    r"(?P<lost>หายหมด|หายไป|โดนดูด|ถูกดูด|โดนโอนออก|ถูกโอนออก))"
+    r"(?P<lost>หายหมด|หายไป|โดนดูด|ถูกดูด|โดนโอนออก|ถูกโอนออก|"
+    r"(?:was|were|had\sbeen|has\sbeen|have\sbeen|got)\s(?:cashed\sout|taken|stolen|"
+    r"withdrawn|debited|drained|transferred\sout)(?![a-z])))"
 )
 
 
@@ -70,20 +76,22 @@ def assign_roles(text: str, spans: list[tuple[int, int, Amount]]) -> list[Amount
     out: list[Amount] = []
     prev_end = 0
     prev_role = AmountRole.UNKNOWN
+    prev_list: int | None = None
     for i, (ns, ne, a) in enumerate(spans):
-        line_start = text.rfind("\n", 0, ns) + 1
+        line_start = text.rfind("\n", max(0, ns - _WINDOW), ns) + 1
         ws = max(line_start, prev_end, ns - _WINDOW)
-        role: AmountRole | None = None
-        total = False
-        for m in _CUES.finditer(text, ws, ns):
-            g = m.lastgroup or ""
-            if g == "total":
-                total = True
-            else:
-                role = _GROUP_ROLE[g]
-                total = False  # "รวม" counts only when it is the cue nearest the amount
+        role, total = _cue_role(text, ws, ns)
         if role is None and i and prev_end >= line_start and prev_end >= ns - _WINDOW:
             role = prev_role  # "โอนไป 5,000 กับ 10,000"
+        this_list = lists.list_start(text, ns)
+        if role is None and this_list is not None:
+            if i and prev_list == this_list and prev_role is not AmountRole.UNKNOWN:
+                role = prev_role  # an earlier item of the same list said it
+            else:
+                head = lists.heading(text, ns)
+                if head is not None:
+                    role, _ = _cue_role(text, head[0], head[1])
+        prev_list = this_list
         role = role or AmountRole.UNKNOWN
         next_start = spans[i + 1][0] if i + 1 < len(spans) else len(text)
         line_end = text.find("\n", ne, next_start)
@@ -100,6 +108,20 @@ def assign_roles(text: str, spans: list[tuple[int, int, Amount]]) -> list[Amount
         out.append(replace(a, role=role, is_total=total))
         prev_end, prev_role = ne, role
     return out
+
+
+def _cue_role(text: str, start: int, end: int) -> tuple[AmountRole | None, bool]:
+    """(role of the last cue in text[start:end], whether a total word is nearest)."""
+    role: AmountRole | None = None
+    total = False
+    for m in _CUES.finditer(text, start, end):
+        g = m.lastgroup or ""
+        if g == "total":
+            total = True
+        else:
+            role = _GROUP_ROLE[g]
+            total = False  # "รวม" counts only when it is the cue nearest the amount
+    return role, total
 
 
 def paid_total(amounts: Iterable[Amount]) -> float:

@@ -25,7 +25,8 @@ from bot.understanding.thainum import (
 )
 
 _TOK = rf"(?:{DIGIT_NUMBER}|{THAI_NUMBER_WORD}|(?<=\d)\s?[kK](?![A-Za-z]))"
-_PHRASE = re.compile(rf"(?<![A-Za-z0-9.,])(?:฿\s?|thb\s?|THB\s?)?{_TOK}(?:\s?{_TOK})*")
+# not after another currency's sign: "$621,000" is no baht amount
+_PHRASE = re.compile(rf"(?<![A-Za-z0-9.,$€£¥])(?:฿\s?|thb\s?|THB\s?)?{_TOK}(?:\s?{_TOK})*")
 _CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|\.-|-\s?บาท|,-)", re.I)
 _MONEY_BEFORE = re.compile(
     r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า[\u0e01-\u0e4e]{0,14}|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
@@ -34,12 +35,13 @@ _MONEY_BEFORE = re.compile(
 _UNIT_AFTER = re.compile(
     r"^\s?(?:นาที|ชั่วโมง|ชม|วัน|เดือน|ปี|อาทิตย์|สัปดาห์|คน|ครั้ง|รอบ|โมง|ทุ่ม|น\.|นาฬิกา|%|"
     r"เปอร์|ชิ้น|อัน|ตัว|ใบ|คู่|หลัก|ข้อ|สาย|ราย|งวด|ขวบ|กิโล|kg|km|เมตร|ลิตร|เท่า|ดาว|บัญชี|"
-    r"เบอร์|เล่ม|แห่ง|ไลก์|ข้อความ|ชุด|แต้ม|point|coin|usdt|btc|eth|ดอลลาร์|usd|\$|เหรียญ|ละ|"
+    r"เบอร์|เล่ม|แห่ง|ไลก์|ข้อความ|ชุด|แต้ม|point|coin|usdt|btc|eth|ดอลลาร์|usd|\$|เหรียญ|ละ|บิตคอยน์|"
     r"วิ|นาที|hours?|mins?|days?|times|pcs|items?|ออเดอร์|กล่อง|แพ็ค|ห่อ|หลัง|คัน|ที่|"
     r"ค่ะ?\s?ที่|ภารกิจ|งาน|ดอก|รายการ|แอป|เว็บ|เครื่อง|ขั้น|ระดับ|level|lv)", re.I)
 # after "1,000" only units that are surely not baht
 _UNIT_STRICT = re.compile(r"^\s?(?:%|เปอร์|usdt|btc|eth|coin|point|แต้ม|ดอลลาร์|usd|\$|เหรียญ|คน|"
-                          r"ไลก์|ข้อความ|วิว|ชิ้น|เยน|หยวน|ริงกิต)", re.I)
+                          r"ไลก์|ข้อความ|วิว|ชิ้น|เยน|หยวน|ริงกิต|คดี|ราย(?!ได้|การ)|บิตคอยน์)",
+                          re.I)
 _YEAR_BEFORE = re.compile(r"(?:ปี|พ\.?ศ\.?|ค\.?ศ\.?|year|อายุ|เลขที่|ที่|เลข|หมายเลข|รหัส|no\.?|#)\s*$",
                           re.I)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.banks import BY_CODE, BankCode, InstitutionKind, account_length_ok
+from bot.understanding import lists
 from bot.understanding.amount_roles import paid_total
 from bot.understanding.amounts import find_amounts
 from bot.understanding.bank_mentions import find_bank_mentions
@@ -37,8 +38,10 @@ from bot.understanding.web import find_handles, find_refs, find_urls_emails
 
 MAX_TEXT_CHARS = 100_000
 
+_ARROWS = "→|->|=>|➡|⇒|➔|⟶"
 _DEST_BEFORE = re.compile(
-    r"(?i)(?P<dest>โอนเข้า|โอนไป|โอนให้|โอนมา|เข้าบัญชี|ไปที่|ไปยัง|ไปบัญชี|ไปเข้า|ปลายทาง|บัญชีม้า|"
+    rf"(?i)(?P<dest>{_ARROWS}|"
+    r"โอนเข้า|โอนไป|โอนให้|โอนมา|เข้าบัญชี|ไปที่|ไปยัง|ไปบัญชี|ไปเข้า|ปลายทาง|บัญชีม้า|"
     r"ของมิจ\w*|ของคนร้าย|ของคนขาย|ของแม่ค้า|ของร้าน|ของสแกมเมอร์|ให้โอน|ที่ให้โอน|ผู้รับ|"
     r"ชื่อบัญชี|บัญชีคนร้าย|บัญชีมิจ|โอน|ไป|เข้า|ถึง|(?<![a-z])to(?![a-z])|payee|recipient|"
     r"scammer'?s?|beneficiary)|"
@@ -47,6 +50,8 @@ _DEST_BEFORE = re.compile(
     r"ต้นทาง|ผู้โอน|"
     r"(?<![a-z])from(?![a-z])|(?<![a-z])my\s(?:own\s)?(?:account|acc)|sender)"
 )
+# "กสิกร 111-2-33333-4 → ไทยพาณิชย์ ...": an arrow after an account leads away from it
+_ARROW_AFTER = re.compile(rf"[^\d]{{0,24}}?(?:{_ARROWS})")
 _AFTER = re.compile(
     r"(?i)^[^\d\n]{0,20}?(?:(?P<src>ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง)|บัญชีเรา)|"
     r"(?P<dest>ของมิจ|ของคนร้าย|ของคนขาย|ของร้าน|ของแม่ค้า|ของสแกมเมอร์|ปลายทาง|โอนไป|โอนเข้า|"
@@ -201,11 +206,17 @@ def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
     payables = [f for f in idents if isinstance(f.entity, (Account, PromptPayId))]
     used_after: set[int] = set()
     bank_roles: dict[int, Role] = {}  # mention index -> role of the account it belongs to
+    prev_list: int | None = None
+    prev_role = Role.UNKNOWN
     for idx, f in enumerate(payables):
         prev_end = payables[idx - 1].ne if idx else 0
         next_start = payables[idx + 1].ns if idx + 1 < len(payables) else len(t)
         e = f.entity
         role = e.role if e.role is not Role.UNKNOWN else _role(t, f, prev_end, next_start)
+        this_list = lists.list_start(t, f.ns)
+        if role is Role.UNKNOWN and this_list is not None:
+            role = _list_role(t, f, this_list, prev_list, prev_role)
+        prev_list, prev_role = this_list, role
         if isinstance(e, Account):
             bank = e.bank
             if bank is None:
@@ -298,7 +309,26 @@ def _role(t: str, f: Found, prev_end: int, next_start: int) -> Role:
     a = _AFTER.match(t[f.ne:next_start])
     if a:
         return Role.SOURCE if a.lastgroup == "src" else Role.DESTINATION
+    if _ARROW_AFTER.match(t, f.ne, next_start):
+        return Role.SOURCE
     return Role.UNKNOWN
+
+
+def _list_role(t: str, f: Found, this_list: int, prev_list: int | None,
+               prev_role: Role) -> Role:
+    """An account in a list item with no cue of its own: an earlier item's role, else the cue
+    of the line above the list ("โอนไปให้บัญชีพวกนี้:\n1. ...\n2. ...")."""
+    if prev_list == this_list and prev_role is not Role.UNKNOWN:
+        return prev_role
+    head = lists.heading(t, f.ns)
+    if head is None:
+        return Role.UNKNOWN
+    last = None
+    for m in _DEST_BEFORE.finditer(t, head[0], head[1]):
+        last = m
+    if last is None:
+        return Role.UNKNOWN
+    return Role.SOURCE if last.lastgroup == "src" else Role.DESTINATION
 
 
 def _bank_roles(mentions: list[BankMention], from_accounts: dict[int, Role]) -> list[BankMention]:
@@ -311,7 +341,7 @@ def _bank_roles(mentions: list[BankMention], from_accounts: dict[int, Role]) -> 
         if b.role is not Role.UNKNOWN:
             known.setdefault(b.value, b.role)
     return [replace(b, role=known[b.value]) if b.role is Role.UNKNOWN and b.value in known
-            else b for b in out]
+            and not b.impersonated else b for b in out]
 
 
 def _bank_for(f: Found, banks: list[tuple[int, int, BankMention]], prev_end: int,
@@ -325,7 +355,8 @@ def _bank_for(f: Found, banks: list[tuple[int, int, BankMention]], prev_end: int
         return not (b.via_app and role is Role.DESTINATION)
 
     before = [(i, s, e, b) for i, (s, e, b) in enumerate(banks)
-              if prev_end <= s and e <= f.ns and f.ns - e <= 45 and usable(b)]
+              if prev_end <= s and e <= f.ns and f.ns - e <= 45 and usable(b)
+              and i not in used_after]
     if before:
         return before[-1][0]
     after = [(i, s, e, b) for i, (s, e, b) in enumerate(banks)

@@ -13,6 +13,7 @@ nobody's: ``UNKNOWN``. The analyzer then gives a bank the role of the account it
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.banks import BANKS, BY_NUMBER, BankCode, InstitutionKind
 from bot.understanding.entities import BankMention, Role
@@ -81,7 +82,8 @@ _VIA_BEFORE = re.compile(
 # Whose bank: cues before a mention (the last one in the window wins) and just after it.
 _ROLE_BEFORE = re.compile(
     r"(?i)(?P<fake>อ้าง|ปลอม|(?<![a-z])sms(?![a-z])|เอสเอ็มเอส|ข้อความจาก|เจ้าหน้าที่|พนักงาน|"
-    r"โทรมา|(?<![a-z])(?:officer|staff|pretend\w{0,3}|fake|claim\w{0,3}|impersonat\w{0,4})"
+    r"โทรมา|(?<![a-z])(?:officer|staff|pretend\w{0,3}|fake|claim\w{0,3}|impersonat\w{0,4}|"
+    r"pos(?:ing|ed|es)\sas|pose\sas|spoof\w{0,3})"
     r"(?![a-z]))|"
     r"(?P<dest>โอนเข้า|โอนไป|โอนให้|เข้าบัญชี|ปลายทาง|ไปยัง|ไปที่|ไปเข้า|ไปบัญชี|บัญชีม้า|"
     r"ของมิจ|ของคนร้าย|ของคนขาย|ของแม่ค้า|ของร้าน|ของสแกมเมอร์|ของเขา|บัญชีเขา|ผู้รับ|"
@@ -98,6 +100,9 @@ _ROLE_AFTER = re.compile(
     r"(?P<src>ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง|แม่|พ่อ|ยาย|ตา))|"
     r"(?P<dest>ของมิจ|ของคนร้าย|ของคนขาย|ของร้าน|ของแม่ค้า|ของเขา|ของสแกมเมอร์|ปลายทาง))"
 )
+# the victim says outright the app is theirs ("โอนจากแอป", "ผมใช้"), whatever else was faked
+_SAID_SOURCE = re.compile(r"(?i)(?:โอนจาก|จาก|ผ่าน|ใช้|ด้วย|ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน)|"
+                          r"(?<![a-z])(?:from|my|use[sd]?|using|via))[^\n]{0,12}$")
 _ROLE_WINDOW = 30  # characters looked back for a cue (and never past the previous mention)
 _FAKE_NEAR = 12  # a "claimed to be" cue this close before the name wins over any other cue
 _CODE = re.compile(r"(?i)(?:รหัสธนาคาร|bank\s?code|ธนาคาร|ธ\.|bank)\s{0,8}[:#]?\s{0,8}\(?(0\d{2})\)?(?!\d)")
@@ -142,17 +147,23 @@ def find_bank_mentions(n: Normalized, claims: Claims) -> list[tuple[int, int, Ba
     prev_end = 0
     for s, e, code, is_app in found:
         via = is_app or bool(_VIA_BEFORE.search(t[max(0, s - 12):s]))
-        role = _mention_role(t, s, e, prev_end, is_app)
+        role, fake = _mention_role(t, s, e, prev_end, is_app)
         prev_end = e
         os_, oe = n.span(s, e)
         out.append((s, e, BankMention(raw=n.original[os_:oe], start=os_, end=oe,
                                       confidence=0.85 if is_app else 0.95, value=code,
-                                      via_app=via, role=role)))
-    return out
+                                      via_app=via, role=role, impersonated=fake)))
+    # a bank someone posed as is nobody's in this message, even where named by its app
+    # ("ไลน์ปลอมของไทยพาณิชย์ ชื่อ SCB EASY")
+    posed = {b.value for _, _, b in out if b.impersonated}
+    return [(s, e, replace(b, role=Role.UNKNOWN) if b.value in posed and b.via_app
+             and b.role is Role.SOURCE and not _SAID_SOURCE.search(t, max(0, s - 20), s)
+             else b) for s, e, b in out]
 
 
-def _mention_role(t: str, s: int, e: int, prev_end: int, is_app: bool) -> Role:
-    """Whose bank the mention at [s, e) is, from the words around it (see module doc)."""
+def _mention_role(t: str, s: int, e: int, prev_end: int, is_app: bool) -> tuple[Role, bool]:
+    """Whose bank the mention at [s, e) is, from the words around it (see module doc), and
+    whether it is a bank someone claimed to be."""
     line_start = t.rfind("\n", 0, s) + 1
     ws = max(line_start, prev_end, s - _ROLE_WINDOW)
     last = None
@@ -165,11 +176,11 @@ def _mention_role(t: str, s: int, e: int, prev_end: int, is_app: bool) -> Role:
     after = _ROLE_AFTER.match(t, e, line_end if line_end >= 0 else len(t))
     if fake_near or (last is not None and last.lastgroup == "fake") or (
             after is not None and after.lastgroup == "fake"):
-        return Role.UNKNOWN
+        return Role.UNKNOWN, True
     if last is not None:
-        return Role.SOURCE if last.lastgroup == "src" else Role.DESTINATION
+        return (Role.SOURCE if last.lastgroup == "src" else Role.DESTINATION), False
     if _DEST_ADJACENT.search(t, max(ws, s - 6), s):
-        return Role.DESTINATION
+        return Role.DESTINATION, False
     if after is not None:
-        return Role.SOURCE if after.lastgroup == "src" else Role.DESTINATION
-    return Role.SOURCE if is_app else Role.UNKNOWN
+        return (Role.SOURCE if after.lastgroup == "src" else Role.DESTINATION), False
+    return (Role.SOURCE if is_app else Role.UNKNOWN), False

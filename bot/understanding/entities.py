@@ -50,7 +50,9 @@ class Entity:
 @dataclass(frozen=True, slots=True)
 class Phone(Entity):
     value: str = ""  # E.164, e.g. "+66812345678"
-    national: str = ""  # digits only, national format, e.g. "0812345678"
+    # as dialled in Thailand: "0812345678" for a Thai number; the E.164 form ("+855971234567")
+    # for a foreign one, whose own national form would read as a Thai number
+    national: str = ""
     region: str | None = None  # "TH", "KH", ...
     valid: bool = True  # phonenumbers.is_valid_number
     kind: ClassVar[str] = "phone"
@@ -76,6 +78,7 @@ class BankMention(Entity):
     # whose bank: SOURCE = the victim's own ("โอนจากแอป SCB EASY", "ผมใช้กรุงเทพ"),
     # DESTINATION = the scammer's ("โอนเข้ากสิกรไทย 123..."), UNKNOWN = not said / impersonated
     role: Role = Role.UNKNOWN
+    impersonated: bool = False  # a bank someone claimed to be ("SMS อ้างว่าเป็นกสิกร")
     kind: ClassVar[str] = "bank"
 
     @property

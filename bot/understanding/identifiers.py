@@ -75,7 +75,11 @@ PhoneInfo = tuple[str, str, "str | None", bool, int]
 
 @lru_cache(maxsize=4096)
 def parse_phone(number: str, region: str | None = "TH") -> PhoneInfo | None:
-    """(E.164, national digits, region, valid, number type) or None if not even possible."""
+    """(E.164, national, region, valid, number type) or None if not even possible.
+
+    ``national`` is the number as dialled in Thailand: national digits for a Thai number, the
+    E.164 form for a foreign one (the national form of +855 97 123 4567, "0971234567", would
+    read as a Thai mobile)."""
     try:
         p = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
@@ -83,9 +87,13 @@ def parse_phone(number: str, region: str | None = "TH") -> PhoneInfo | None:
     if not phonenumbers.is_possible_number(p):
         return None
     valid = phonenumbers.is_valid_number(p)
-    national = re.sub(r"\D", "", phonenumbers.format_number(p, PhoneNumberFormat.NATIONAL))
-    return (phonenumbers.format_number(p, PhoneNumberFormat.E164), national,
-            phonenumbers.region_code_for_number(p), valid, phonenumbers.number_type(p))
+    e164 = phonenumbers.format_number(p, PhoneNumberFormat.E164)
+    where = phonenumbers.region_code_for_number(p)
+    if where == "TH":
+        national = re.sub(r"\D", "", phonenumbers.format_number(p, PhoneNumberFormat.NATIONAL))
+    else:
+        national = e164
+    return (e164, national, where, valid, phonenumbers.number_type(p))
 
 
 def is_thai_mobile(digits: str) -> bool:
@@ -183,6 +191,11 @@ def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None) -> F
             num = "+66" + num[4:]
         r = parse_phone(num, None)
         if r is None:
+            if plus and 9 <= len(num) - 1 <= 15:
+                # an odd "+" number ("+697 ...", domain.md §4.2): no such country, but it is
+                # what the scammer's calls showed, so keep it as an invalid phone
+                return _mk(n, Phone, ns, ne, 0.5, value=num, national=num, region=None,
+                           valid=False)
             return None
         if ctx in ("promptpay", "transfer") and r[2] == "TH" and r[3]:
             return _mk(n, PromptPayId, ns, ne, 0.9, value=r[1], id_type=PromptPayIdType.PHONE)
@@ -192,6 +205,12 @@ def _classify(n: Normalized, ns: int, ne: int, plus: bool, ctx: str | None) -> F
         r = parse_phone("+" + d, None)
         if r and r[3] and ctx != "account":
             return _mk(n, Phone, ns, ne, 0.85, value=r[0], national=r[1], region=r[2], valid=True)
+    if ctx == "phone" and 11 <= k <= 13 and d[0] != "0" and not d.startswith("66") and not (
+            k == 13 and thai_id_ok(d)):
+        r = parse_phone("+" + d, None)  # "เบอร์ 855 97 123 4567": a country code, no "+"
+        if r and r[3] and r[2] != "TH":
+            return _mk(n, Phone, ns, ne, 0.8, value=r[0], national=r[1], region=r[2],
+                       valid=True)
     if ctx == "transfer" and not _bank_like(layout) and (
             k == 10 and is_thai_mobile(d) or k == 13 and thai_id_ok(d)):
         ctx = "promptpay"  # "โอนให้ 0812345678": sent to a phone number, so over PromptPay

@@ -72,7 +72,8 @@ _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DATE_EN = re.compile(rf"(?i)(?<!\d)(\d{{1,2}}){_ORD}?\s*{_MONTH_EN_RE}(?:\s*,?\s*(\d{{4}}))?"
                       rf"|(?<![A-Za-z]){_MONTH_EN_RE}\s*(\d{{1,2}})(?!\d){_ORD}?"
                       rf"(?:\s*,?\s*(\d{{4}}))?")
-# "วันที่ 3-5", "วันที่ 20 ถึง 25", "3-5 ต.ค. 69": a range needs วันที่ before it or a month after it
+# "วันที่ 3-5", "วันที่ 20 ถึง 25", "3-5 ต.ค. 69": a range needs วันที่ before it or a month
+# after it
 _RANGE = re.compile(
     rf"(?i)(?P<pre>(?:เมื่อ\s?)?วันที่\s?)?(?<!\d)(?P<d1>\d{{1,2}})\s?(?:-|ถึง(?:วันที่)?|to)\s?"
     rf"(?P<d2>\d{{1,2}})(?![\d/.:,-])(?:\s?(?P<mon>{_MONTH_TH_RE})(?:\s*{_YEAR_N})?)?"
@@ -532,7 +533,8 @@ def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
 
 
 def _ranges_and_since(t: str, found: list[_Found]) -> None:
-    """"ตั้งแต่X ถึงY" -> one range X..Y; "ตั้งแต่X" / "since X" alone -> X starts an open period."""
+    """"ตั้งแต่X ถึงY" -> one range X..Y; "ตั้งแต่X" / "since X" alone -> X starts an open
+    period."""
     i = 0
     while i < len(found):
         f = found[i]

@@ -109,7 +109,7 @@ def test_login_rejects_a_wrong_password_and_lands_on_the_queue(browser, site):
     expect(page.get_by_role("alert")).to_have_count(0)
 
     log_in(page, password="wrong password!")
-    expect(page.get_by_role("alert")).to_have_text("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
+    expect(page.get_by_role("alert")).to_contain_text("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
     expect(page.get_by_label("รหัสผ่าน")).to_have_value("")
     shot(page, "login-wrong-password")
 

@@ -199,3 +199,16 @@ def test_decide_is_pure_and_deterministic():
               mentions_money_sent=True)
     a, b = decide(CaseState(), f, T0), decide(CaseState(), replace(f), T0)
     assert a == b
+
+
+def test_a_later_day_in_the_story_is_not_a_new_transfer_time():
+    rs = replay(turns("โอนค่าของไป 2,000 เข้ากสิกร 123-4-56789-0 เมื่อ 5 วันก่อน",
+                      "แล้วเขาก็บล็อกไลน์ไปเมื่อวานค่ะ"))
+    assert rs[0].priority == "P1" and rs[-1].priority == "P1"
+    assert rs[-1].state.last_transfer_at == rs[0].state.last_transfer_at
+
+
+def test_a_corrected_time_lowers_the_priority_before_escalation():
+    rs = replay(turns("เมื่อวานโอนค่าทัวร์ไป 25,000 เข้ากรุงเทพ 634-1-08259-7 ค่ะ",
+                      "ขอแก้ค่ะ ไม่ใช่เมื่อวาน โอนเมื่อ 9 วันก่อน"))
+    assert rs[0].priority == "P0" and rs[-1].priority == "P1"

@@ -62,6 +62,23 @@ def test_streamed_body_without_length_is_cut_at_the_limit(client):
     assert response.status_code == 413
 
 
+def test_streamed_upload_over_its_limit_is_answered_413(tmp_path):
+    boundary = "sakotboundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"visitor\"\r\n\r\n"
+            f"{visitor()}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+
+    def body():  # no Content-Length: the limit is found while the parser streams it
+        yield head
+        for _ in range(16):
+            yield b"0" * 65536
+
+    with make_client(tmp_path, upload_max_bytes=100_000) as c:
+        response = c.post("/web/upload", content=body(), headers={
+            "content-type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 413  # not the form parser's 400
+
+
 def test_upload_over_its_limit_is_refused_before_it_is_spooled(tmp_path):
     with make_client(tmp_path, upload_max_bytes=100_000) as c:
         response = c.post("/web/upload", data={"visitor": visitor()},

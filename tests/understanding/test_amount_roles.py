@@ -27,6 +27,8 @@ ROLE_CASES = [
     ("sent 45000 baht to them", [(45000, P)]),
     ("lost 3,000 THB", [(3000, P)]),
     ("เขาให้โอน 2,000 ก็เลยโอนไป", [(2000, P)]),
+    ("สุดท้ายต้องเสียเงินไป 40,000", [(40000, P)]),
+    ("20,000 baht had been cashed out from my card", [(20000, P)]),
     # requested, not paid
     ("เขาให้โอนค่าธรรมเนียม 2,000 (ยังไม่ได้โอน)", [(2000, R)]),
     ("เขาบอกต้องจ่ายค่าส่งอีก 300", [(300, R)]),
@@ -112,6 +114,12 @@ def test_paid_total_function_and_json() -> None:
         {"thb": 50000, "role": "promised", "is_total": False},
     ]
     assert out["paid_total_thb"] == 5000
+
+
+@pytest.mark.parametrize("text", ["sent $621,000", "มีผู้เสียหาย 2,123 คดี", "66,800 ราย",
+                                  "เรียกค่าไถ่ 200 บิตคอยน์"])
+def test_other_currencies_and_counts_are_no_baht(text: str) -> None:
+    assert js(text)["amounts_thb"] == []
 
 
 def test_default_role_is_unknown() -> None:

@@ -74,6 +74,7 @@ UNKNOWN_BANK = [
     "มีคนโทรมาอ้างเป็นเจ้าหน้าที่ธนาคารกรุงไทย",
     "เขาส่งลิงก์แอป K PLUS ปลอมมา",
     "ลงแอปเป๋าตังปลอม",
+    "got an SMS from someone posing as Siam Commercial Bank",
 ]
 
 
@@ -89,6 +90,16 @@ def test_the_issue_report_victim_scb_scammer_kbank() -> None:
     ex = run("โอนเงิน 25,000 เข้ากสิกรไทย 123-4-5678-90 ชื่อนายเอ เมื่อวาน โอนจากแอป SCB EASY ค่ะ")
     assert {b.value.value: b.role for b in ex.banks} == {"KBANK": Role.DESTINATION,
                                                           "SCB": Role.SOURCE}
+    assert ex.victim_bank() == "SCB"
+
+
+def test_a_bank_someone_posed_as_stays_nobodys() -> None:
+    # a fake LINE account of SCB calling itself "SCB EASY": not the victim's app
+    ex = run("มีไลน์ปลอมของไทยพาณิชย์ ตั้งชื่อว่า SCB EASY ทักมาขอเลขบัตร")
+    assert [b.role for b in ex.banks] == [Role.UNKNOWN, Role.UNKNOWN]
+    assert ex.banks[0].impersonated and ex.victim_bank() is None
+    # ...unless the victim says the app is theirs
+    ex = run("มี SMS อ้างเป็นไทยพาณิชย์ ผมเลยโอนจากแอป SCB EASY ไป 2,000")
     assert ex.victim_bank() == "SCB"
 
 
