@@ -14,12 +14,14 @@ acknowledged. Its resources are closed when the app shuts down.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.conversation.engine import ConversationEngine, OutboundRegistry
+from bot.conversation.evidence import read_slip
 from bot.conversation.events import EventPublisher, make_event_publisher
 from bot.conversation.rasa_client import RasaRestDialogue
 
@@ -79,6 +81,8 @@ def conversation_runtime(app, context) -> ConversationRuntime:
     engine = ConversationEngine(
         sessions=context.sessions, dialogue=dialogue, events=events, outbound=outbound,
         evidence_dir=settings.var_dir / "evidence",
+        # images over the pixel limit are stored but never decoded (decompression bombs)
+        slip_reader=functools.partial(read_slip, max_pixels=settings.image_max_pixels),
     )
     runtime = ConversationRuntime(engine=engine, events=events, outbound=outbound,
                                   closers=[events.close, dialogue.aclose])

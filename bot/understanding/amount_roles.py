@@ -76,22 +76,14 @@ def assign_roles(text: str, spans: list[tuple[int, int, Amount]]) -> list[Amount
     out: list[Amount] = []
     prev_end = 0
     prev_role = AmountRole.UNKNOWN
-    prev_list: int | None = None
     for i, (ns, ne, a) in enumerate(spans):
         line_start = text.rfind("\n", max(0, ns - _WINDOW), ns) + 1
         ws = max(line_start, prev_end, ns - _WINDOW)
         role, total = _cue_role(text, ws, ns)
         if role is None and i and prev_end >= line_start and prev_end >= ns - _WINDOW:
             role = prev_role  # "โอนไป 5,000 กับ 10,000"
-        this_list = lists.list_start(text, ns)
-        if role is None and this_list is not None:
-            if i and prev_list == this_list and prev_role is not AmountRole.UNKNOWN:
-                role = prev_role  # an earlier item of the same list said it
-            else:
-                head = lists.heading(text, ns)
-                if head is not None:
-                    role, _ = _cue_role(text, head[0], head[1])
-        prev_list = this_list
+        if role is None:
+            role = _list_role(text, ns, spans[i - 1][0] if i else None, prev_role)
         role = role or AmountRole.UNKNOWN
         next_start = spans[i + 1][0] if i + 1 < len(spans) else len(text)
         line_end = text.find("\n", ne, next_start)
@@ -108,6 +100,20 @@ def assign_roles(text: str, spans: list[tuple[int, int, Amount]]) -> list[Amount
         out.append(replace(a, role=role, is_total=total))
         prev_end, prev_role = ne, role
     return out
+
+
+def _list_role(text: str, ns: int, prev_ns: int | None,
+               prev_role: AmountRole) -> AmountRole | None:
+    """An amount in a list item with no cue of its own: an earlier item's role, else the cue
+    of the line above the list."""
+    this_list = lists.list_start(text, ns)
+    if this_list is None:
+        return None
+    if (prev_ns is not None and prev_role is not AmountRole.UNKNOWN
+            and lists.list_start(text, prev_ns) == this_list):
+        return prev_role  # an earlier item of the same list said it
+    head = lists.heading(text, ns)
+    return _cue_role(text, head[0], head[1])[0] if head is not None else None
 
 
 def _cue_role(text: str, start: int, end: int) -> tuple[AmountRole | None, bool]:

@@ -29,9 +29,11 @@ _TOK = rf"(?:{DIGIT_NUMBER}|{THAI_NUMBER_WORD}|(?<=\d)\s?[kK](?![A-Za-z]))"
 _PHRASE = re.compile(rf"(?<![A-Za-z0-9.,$€£¥])(?:฿\s?|thb\s?|THB\s?)?{_TOK}(?:\s?{_TOK})*")
 _CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|\.-|-\s?บาท|,-)", re.I)
 _MONEY_BEFORE = re.compile(
-    r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า[\u0e01-\u0e4e]{0,14}|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
+    r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
     r"กู้|ยืม|โดนไป|ไป|ได้|คืน|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb)\s*$"
 )
+# "ค่าธรรมเนียม 500", "ค่าส่งอีก 300": a fee word a little further back
+_FEE_BEFORE = re.compile(r"ค่า[\u0e01-\u0e4e]{0,14}\s?$")
 _UNIT_AFTER = re.compile(
     r"^\s?(?:นาที|ชั่วโมง|ชม|วัน|เดือน|ปี|อาทิตย์|สัปดาห์|คน|ครั้ง|รอบ|โมง|ทุ่ม|น\.|นาฬิกา|%|"
     r"เปอร์|ชิ้น|อัน|ตัว|ใบ|คู่|หลัก|ข้อ|สาย|ราย|งวด|ขวบ|กิโล|kg|km|เมตร|ลิตร|เท่า|ดาว|บัญชี|"
@@ -82,7 +84,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
         ns = base if prefixed else base + seg[0][1]
         ne = base + seg[-1][2]
         after = t[ne:ne + 12]
-        before = t[max(0, ns - 24):ns]  # "ค่าธรรมเนียม 500"
+        before = t[max(0, ns - 14):ns]
         cur = bool(_CURRENCY_AFTER.match(after))
         val = evaluate(seg_values, colloquial_tail=not cur)
         if val is None or val <= 0:
@@ -98,7 +100,8 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
                 continue  # a code or part of a number, not money
             if _YEAR_BEFORE.search(before) and not cur:
                 continue
-            if not (cur or prefixed or grouped or (_MONEY_BEFORE.search(before) and val >= 10)):
+            if not (cur or prefixed or grouped or (val >= 10 and (
+                    _MONEY_BEFORE.search(before) or _FEE_BEFORE.search(t, max(0, ns - 20), ns)))):
                 continue
         else:
             # "สองพันคน" is people, but in "สองพัน คนขายบล็อก" the next word is a new phrase

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from bot.cases.service import aware_utc
 from bot.storage.models import Case
 from tests.scenarios.suite import check, known_failures, load
 
@@ -54,7 +55,7 @@ def test_scenario_through_rasa(scenario, dialogue_stack):
                               .order_by(Case.created_at.desc())).first()
             state = _State(case.victim_bank if case else None,
                            case.amount_lost_thb if case else None,
-                           case.last_transfer_at if case else None)
+                           aware_utc(case.last_transfer_at) if case else None)
             results.append(_Result(str(case.priority) if case else None, turn.texts, state))
     outcome = check(scenario, results)
     # what the stack stores for amounts and times is checked by the pure tests; here: the

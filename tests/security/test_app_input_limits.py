@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image
+from PIL import Image, ImageFile
 from starlette.websockets import WebSocketDisconnect
 
 from sakot.app import create_app
@@ -190,3 +190,16 @@ def test_widget_never_puts_the_visitor_id_in_a_url_or_uses_math_random():
     assert "getRandomValues" in code
     assert "?visitor=" not in code
     assert re.search(r"SakotWidget\s*=\s*\{[^}]*visitor", code) is None  # no accessor
+
+
+def test_the_engine_scans_images_with_the_configured_pixel_limit(tmp_path, monkeypatch):
+    """LINE images reach the engine without the upload route: the setting applies there too."""
+    with make_client(tmp_path, image_max_pixels=1_000_000) as c:
+        reader = c.app.state.conversation_runtime.engine.slip_reader
+
+        def refuse(self, *args, **kwargs):
+            raise AssertionError("decoded an image over the configured limit")
+
+        monkeypatch.setattr(Image.Image, "load", refuse)
+        monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+        assert reader(png(1200, 1000)) is None
