@@ -11,6 +11,13 @@ A prediction counts as right when it is the gold type or one of the record's
 gold label. "product" is what ``sakot analyze`` prints (``scam_type`` may be null: counted
 wrong); "head" is the classifier's best scam type whatever the intent.
 
+Models compared: the transformer alone (``models/classifier``), the n-gram model alone
+(``models/ngram``; trained in-process from ``nlu_data/train`` when absent) and their ensemble
+(:mod:`bot.classifier.ensemble`, what ``load_classifier`` returns when both exist). The
+ensemble's pooling method and weight are chosen here by the mean macro-F1 of the ensemble's
+head on the sets we may tune on (``SELECTION``: the team's ``nlu_data/heldout``, the real
+``narratives_dev`` and ``sms_lures``); ``sms_public_test`` and ``heldout_real`` are only reported.
+
     .venv/bin/python benchmarks/scam_type_real.py            # -> benchmarks/results/scam_type_real.md
 """
 
@@ -34,6 +41,11 @@ from bot.training.nlu_data import load_file  # noqa: E402
 REALDATA = ROOT.parent / "shared" / "realdata"
 RESULTS_MD = ROOT / "benchmarks" / "results" / "scam_type_real.md"
 RESULTS_JSON = ROOT / "benchmarks" / "results" / "scam_type_real.json"
+
+
+HELDOUT_TEAM = "heldout (team, same hand)"
+SELECTION = (HELDOUT_TEAM, "narratives_dev", "sms_lures")
+WEIGHTS = tuple(round(0.1 * k, 1) for k in range(11))  # weight of the transformer
 
 
 def real_sets() -> dict[str, list[dict]]:
@@ -62,50 +74,156 @@ def scored(records: list[dict], predictions: list[str | None]) -> dict:
     return result
 
 
-def product_predictions(texts: list[str]) -> tuple[list[str | None], list[str], float]:
-    from sakot.cli.analyze import build_analyzer
+class Replay:
+    """A classifier that returns predictions computed once (the transformer is the slow part)."""
 
-    analyzer = build_analyzer()
-    start = time.monotonic()
+    def __init__(self, texts: list[str], predictions: list) -> None:
+        self.by_text = dict(zip(texts, predictions, strict=True))
+
+    def classify(self, texts: list[str]) -> list:
+        return [self.by_text[t] for t in texts]
+
+
+def load_models():
+    """(transformer alone, n-gram model, description of both)."""
+    from bot.classifier import load_classifier
+    from bot.classifier.ngram import MODEL_FILE, NgramScamModel, training_pairs
+    from sakot.settings import get_settings
+
+    settings = get_settings()
+    model_dir = settings.models_dir / "classifier"
+    transformer = load_classifier(model_dir, threshold=settings.classifier_threshold,
+                                  ensemble=False)
+    inputs = json.loads((model_dir / "inputs.json").read_text()) \
+        if (model_dir / "inputs.json").exists() else {}
+    about = {"transformer": f"models/classifier -> {model_dir.resolve().name} (max_length "
+                            f"{inputs.get('config', {}).get('max_length', '?')})"}
+    ngram_file = settings.models_dir / "ngram" / MODEL_FILE
+    if ngram_file.exists():
+        ngram = NgramScamModel.load(ngram_file)
+        about["ngram"] = f"models/ngram -> {ngram_file.parent.resolve().name}"
+    else:
+        pairs = training_pairs(ROOT / "nlu_data")
+        ngram = NgramScamModel.fit([t for t, _ in pairs], [s for _, s in pairs])
+        about["ngram"] = "trained in-process (models/ngram absent)"
+    about["ngram"] += (f", {ngram.meta.get('config', {}).get('model')}, temperature "
+                       f"{ngram.temperature:.2f}")
+    return transformer, ngram, about
+
+
+def analyzer_types(classifier, texts: list[str]) -> list[str | None]:
+    from sakot.cli.analyze import ClassifierAnalyzer
+    from sakot.settings import get_settings
+
+    analyzer = ClassifierAnalyzer(classifier, threshold=get_settings().classifier_threshold)
     out: list[dict] = []
     for i in range(0, len(texts), 16):
         out += analyzer.analyze_batch([(t, None) for t in texts[i:i + 16]])
-    seconds = time.monotonic() - start
-    heads = [p.scam_type_ranking[0][0] for p in analyzer.classifier.classify(texts)]
-    return [o["scam_type"] for o in out], heads, seconds / max(len(texts), 1) * 1000
+    return [o["scam_type"] for o in out]
+
+
+def sweep(probs: dict[str, tuple], sets: dict[str, list[dict]]) -> list[dict]:
+    """Ensemble head macro-F1 per (method, weight) on every set; ``select`` = mean on SELECTION."""
+    from bot.classifier.ensemble import METHODS, combine
+
+    rows = []
+    for method in METHODS:
+        for w in WEIGHTS:
+            row = {"method": method, "weight": w}
+            for name, (labels, p_t, p_n) in probs.items():
+                pooled = combine(p_t, p_n, weight=w, method=method)
+                r = scored(sets[name], [labels[k] for k in pooled.argmax(axis=1)])
+                row[name] = (r["accuracy"], r["macro_f1"])
+            chosen = [row[n][1] for n in SELECTION if n in row]
+            row["select"] = sum(chosen) / len(chosen) if chosen else 0.0
+            rows.append(row)
+    return rows
 
 
 def main() -> None:
+    import numpy as np
+
+    from bot.classifier.ensemble import DEFAULT_METHOD, DEFAULT_WEIGHT, EnsembleClassifier, aligned
+
     sets = real_sets()
     if not sets:
         print("no real data found (../shared/realdata) and no nlu_data/heldout_real: nothing to do")
         return
+    sets[HELDOUT_TEAM] = [{"text": x, "scam_type": s, "alt_scam_types": []}
+                          for x, _, s in load("heldout") if s]
+    transformer, ngram, about = load_models()
     train = [(x, s) for x, _, s in load("train") if s]
     tfidf = tfidf_lr().fit([x for x, _ in train], [s for _, s in train])
     report: dict[str, dict] = {}
+    probs: dict[str, tuple] = {}
     for name, records in sets.items():
         texts = [r["text"] for r in records]
-        product, head, ms = product_predictions(texts)
+        start = time.monotonic()
+        preds = transformer.classify(texts)
+        ms_t = (time.monotonic() - start) / len(texts) * 1000
+        start = time.monotonic()
+        p_ngram = ngram.predict_proba(texts)
+        ms_n = (time.monotonic() - start) / len(texts) * 1000
+        labels = [lab for lab, _ in preds[0].scam_type_ranking]
+        p_t = np.array([[dict(p.scam_type_ranking)[lab] for lab in labels] for p in preds])
+        p_n = aligned(p_ngram, ngram.labels, labels)
+        probs[name] = (labels, p_t, p_n)
+        replay = Replay(texts, preds)
+        ensemble = EnsembleClassifier(replay, ngram, weight=DEFAULT_WEIGHT,
+                                      method=DEFAULT_METHOD, threshold=transformer.threshold)
         report[name] = {
             "n": len(records),
-            "product": scored(records, product),
-            "head": scored(records, head),
+            "transformer_product": scored(records, analyzer_types(replay, texts)),
+            "transformer_head": scored(records, [p.scam_type_ranking[0][0] for p in preds]),
+            "ngram": scored(records, [labels[k] for k in p_n.argmax(axis=1)]),
+            "product": scored(records, analyzer_types(ensemble, texts)),
+            "head": scored(records, [p.scam_type_ranking[0][0]
+                                     for p in ensemble.classify(texts)]),
             "tfidf_lr": scored(records, list(tfidf.predict(texts))),
-            "ms_per_message": round(ms, 1),
+            "ms_per_message": {"transformer": round(ms_t, 1), "ngram": round(ms_n, 1)},
         }
-    RESULTS_JSON.write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    rows = sweep(probs, sets)
+    best = max(rows, key=lambda r: r["select"])
+    RESULTS_JSON.write_text(json.dumps({"models": about, "ensemble": {
+        "method": DEFAULT_METHOD, "weight": DEFAULT_WEIGHT,
+        "best_on_selection": {"method": best["method"], "weight": best["weight"]}},
+        "sets": report, "sweep": rows}, ensure_ascii=False, indent=1))
+
+    def cell(r: dict, untyped: bool = False) -> str:
+        return (f"{r['accuracy']:.2f} / {r['macro_f1']:.2f}"
+                + (f" ({r['untyped']})" if untyped else ""))
+
     lines = ["# Scam type on real text (issue 13)", "",
              "Written by `benchmarks/scam_type_real.py`. Right = gold type or one of its "
-             "`alt_scam_types`. *product* = `sakot analyze`'s `scam_type` (null counts wrong); "
-             "*head* = the classifier's best type whatever the intent; TF-IDF + LR is trained "
-             "on the same training data (`benchmarks/baselines.py`).", "",
-             "| set | n | product acc / macro-F1 (untyped) | head acc / macro-F1 | "
-             "TF-IDF+LR acc / macro-F1 |", "|---|---|---|---|---|"]
+             "`alt_scam_types`. *product* = `sakot analyze`'s `scam_type` (null counts wrong; "
+             "in brackets how many were null); *head* = the best type whatever the intent. "
+             "TF-IDF + LR is trained on the same training data (`benchmarks/baselines.py`).", "",
+             f"Models: transformer {about['transformer']}; n-gram {about['ngram']}; ensemble "
+             f"= {DEFAULT_METHOD} pool, transformer weight {DEFAULT_WEIGHT} "
+             f"(`bot/classifier/ensemble.py`).", "",
+             "| set | n | transformer product | transformer head | n-gram alone | "
+             "**ensemble product** (the product) | ensemble head | TF-IDF+LR |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, r in report.items():
-        p, h, t = r["product"], r["head"], r["tfidf_lr"]
-        lines.append(f"| {name} | {r['n']} | {p['accuracy']:.2f} / {p['macro_f1']:.2f} "
-                     f"({p['untyped']}) | {h['accuracy']:.2f} / {h['macro_f1']:.2f} | "
-                     f"{t['accuracy']:.2f} / {t['macro_f1']:.2f} |")
+        lines.append(f"| {name} | {r['n']} | {cell(r['transformer_product'], True)} | "
+                     f"{cell(r['transformer_head'])} | {cell(r['ngram'])} | "
+                     f"**{cell(r['product'], True)}** | {cell(r['head'])} | "
+                     f"{cell(r['tfidf_lr'])} |")
+    lines += ["", "Cells: accuracy / macro-F1. ms per message (this machine, shared cores): "
+              + ", ".join(f"{n} transformer {r['ms_per_message']['transformer']}, n-gram "
+                          f"{r['ms_per_message']['ngram']}" for n, r in report.items()), "",
+              "## Choosing the ensemble", "",
+              f"Ensemble head macro-F1 by pooling method and transformer weight (0 = n-gram "
+              f"alone, 1 = transformer alone). *select* = mean macro-F1 over {', '.join(SELECTION)} "
+              f"(the sets we may tune on); the others are shown, not used.", "",
+              "| method | w | select | " + " | ".join(probs) + " |",
+              "|---|---|---|" + "---|" * len(probs)]
+    for r in rows:
+        lines.append(f"| {r['method']} | {r['weight']} | {r['select']:.3f} | "
+                     + " | ".join(f"{r[n][1]:.2f}" for n in probs) + " |")
+    lines += ["", f"Best on the selection sets: {best['method']}, w = {best['weight']} "
+              f"(select {best['select']:.3f}); the product uses {DEFAULT_METHOD}, "
+              f"w = {DEFAULT_WEIGHT}."]
     for name, r in report.items():
         lines += ["", f"## {name}", "", "Most frequent confusions (gold->predicted), product: "
                   + ", ".join(f"{k} ×{v}" for k, v in r["product"]["confusion"]), "",

@@ -81,8 +81,8 @@ BANKS: tuple[Bank, ...] = (
     Bank(
         BankCode.BBL, InstitutionKind.BANK, "002", "ธนาคารกรุงเทพ", "Bangkok Bank",
         aliases=("ธนาคารกรุงเทพ", "แบงก์กรุงเทพ", "แบงค์กรุงเทพ", "ธ.กรุงเทพ", "บัวหลวง",
-                 "bangkok bank", "bangkokbank", "bbl", "กรุงเทพ", "แบงก์สีน้ำเงิน", "แบงค์สีน้ำเงิน",
-                 "ธนาคารสีน้ำเงิน"),
+                 "bangkok bank", "bangkokbank", "bbl", "กรุงเทพ", "แบงก์สีน้ำเงิน",
+                 "แบงค์สีน้ำเงิน", "ธนาคารสีน้ำเงิน"),
         apps=("bualuang mbanking", "bualuang m banking", "bualuang", "บัวหลวงเอ็มแบงก์กิ้ง",
               "บัวหลวง เอ็มแบงกิ้ง", "บัวหลวงเอ็มแบงกิ้ง", "บัวหลวง mbanking"),
         account_lengths=(10,), layouts=_STD10,
@@ -115,8 +115,8 @@ BANKS: tuple[Bank, ...] = (
     ),
     Bank(
         BankCode.SCB, InstitutionKind.BANK, "014", "ธนาคารไทยพาณิชย์", "Siam Commercial Bank",
-        aliases=("ธนาคารไทยพาณิชย์", "ไทยพาณิชย์", "ไทยพานิช", "ไทยพา", "เอสซีบี", "scb",
-                 "siam commercial", "siam commercial bank", "ธ.ไทยพาณิชย์", "แม่มณี",
+        aliases=("ธนาคารไทยพาณิชย์", "ไทยพาณิชย์", "ไทยพานิช", "ไทยพานิด", "ไทยพา", "เอสซีบี",
+                 "scb", "siam commercial", "siam commercial bank", "ธ.ไทยพาณิชย์", "แม่มณี",
                  "แบงก์สีม่วง", "แบงค์สีม่วง", "ธนาคารสีม่วง", "แบงก์ม่วง", "แบงค์ม่วง"),
         apps=("scb easy", "scbeasy", "เอสซีบีอีซี่", "เอสซีบี อีซี่"),
         account_lengths=(10,), layouts=_STD10,

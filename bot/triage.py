@@ -130,6 +130,9 @@ _ON_LINE = re.compile(
     r"|ยัง(?:วิดีโอ|วีดีโอ|วิดิโอ)คอล|ยังเปิดกล้อง|เปิดกล้อง(?:รอ|คุย)?(?:อยู่|ไว้)|คอลอยู่|ยังคอล"
     r"|ยัง(?:โทร|คุย|แชท|ทัก)(?:มา)?(?:อยู่|ไม่หยุด|เรื่อยๆ)|(?:โทร|คอล)(?:มา)?(?:ไม่หยุด|ซ้ำๆ|รัวๆ)"
     r"|แชร์หน้าจอ|share (?:my |the )?screen|screen ?shar|ยังอยู่ใน(?:ไลน์|แชท|คอล|ซูม)"
+    r"|ค้างสาย|ให้ถือสาย|ยังไม่ได้วาง(?:สาย)?|(?:เขา|มัน)(?:ยัง)?รอสาย|ให้(?:รีบ)?ไป(?:ที่)?ตู้|กำลังไป(?:ที่)?ตู้"
+    r"|(?:talking|speaking) (?:to|with) (?:them|him|her|the caller) (?:right )?now|currently on (?:a )?call"
+    r"|the caller is still|(?:wants?|told|telling) me to go to (?:the|an) (?:atm|bank)"
     r"|สายยัง(?:ไม่ตัด|ไม่วาง|ค้าง|อยู่)|(?:ตอนนี้|ขณะนี้)(?:เขา|มัน|คนร้าย|มิจ|แก๊ง|ตำรวจ|คนนั้น)[^\n]{0,12}?(?:โทร|คุย|คอล|แชท)[^\n]{0,10}?อยู่"
     r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|กำลังจะ(?:กด)?โอน|ให้โอน(?:ตอนนี้|เดี๋ยวนี้|ทันที|ด่วน)"
     r"|ให้โอนภายใน|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง|สอง|สาม) ?(?:ชั่วโมง|ชม|นาที)"
@@ -160,8 +163,9 @@ _STILL_LEAVING = re.compile(
     r"|ยังมี[^\n]{0,20}?(?:เงินออก|ตัดเงิน|หักเงิน|โอนออก|รายการถอน|รายการโอน)"
     r"|ยัง(?:มี)?(?:แจ้งเตือน|เด้ง|sms|ข้อความ)[^\n]{0,12}?(?:อยู่|เข้ามา)|ค่อยๆ ?(?:หาย|ลด|ถูก|โดน)"
     r"|(?:หาย|ลด|ถอน|ตัด|หัก)(?:ไป|ออก)?ทีละ|(?:กำลัง|ตอนนี้)(?:โดน|ถูก)?ดูด|โดนดูดเงิน(?:อยู่|ตอนนี้)"
-    r"|(?:เครื่อง|มือถือ|โทรศัพท์)(?:ถูก|โดน)(?:ควบคุม|คุม|รีโมท)"
-    r"|" + _MONEY_OUT + r"[^\n]{0,40}?(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ|ทีละรายการ|อีกแล้ว"
+    r"|(?:เครื่อง|มือถือ|โทรศัพท์)(?:ถูก|โดน)(?:ควบคุม|คุม|รีโมท|ยึด)|มีคนรีโมท|รีโมทเข้า"
+    r"|(?:เข้า|ใช้)แอป(?:ธนาคาร)?(?:ของ)?(?:ฉัน|หนู|ผม|เรา)ได้"
+    r"|" + _MONEY_OUT + r"[^\n]{0,40}?(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ|ทีละรายการ"
     r"|ต่อเนื่อง|ทุก ?\d{1,2} ?นาที)"
     r"|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|จอมืด|เครื่องค้าง|จอค้าง|หน้าจอค้าง|มีคน(?:คุม|ควบคุม|ใช้)(?:เครื่อง|มือถือ)?"
     r"|โดน ?(?:remote|รีโมท)|(?:คุม|ควบคุม|ใช้)(?:เครื่อง|มือถือ)ไม่ได้|กดอะไรไม่ได้|จอขึ้น(?:ว่า)?(?:กำลัง)?อัป"
@@ -174,7 +178,9 @@ _STILL_LEAVING = re.compile(
     r"|balance (?:keeps?|is still) (?:dropping|going down|falling)"
     r"|screen (?:went|is|goes) (?:black|dark|frozen)|(?:phone|screen|cursor|app) (?:is )?"
     r"(?:moving|opening|typing|tapping)(?: things)? (?:by itself|on its own)"
-    r"|(?:they|someone) (?:is|are) (?:controlling|using) my (?:phone|banking)|can'?t control my phone)",
+    r"|(?:they|someone) (?:is|are) (?:controlling|using) my (?:phone|banking)|can'?t control my phone"
+    r"|(?:someone|they) (?:is|are) (?:transferring|withdrawing|taking) (?:money|my money)"
+    r"|transactions? I (?:didn'?t|did not) make (?:keep|are still))",
     re.IGNORECASE,
 )
 _APP_INSTALLED = re.compile(
@@ -184,6 +190,17 @@ _APP_INSTALLED = re.compile(
     r"|remote(?:-| )?(?:control|access))",
     re.IGNORECASE,
 )
+# Money gone without the victim's doing: with a remote-control app still on the phone, more will
+# go until the phone is cut off (domain.md §5 remote_app), so app + this = still leaving.
+_UNAUTHORISED_LOSS = re.compile(
+    r"(เงินหาย|หายไป|หายหมด|ถูกโอนออก|โดนโอนออก|ถูกถอน|โดนถอน|ถูกดูด|โดนดูด|ดูดเงิน|ไม่ได้โอนเอง"
+    r"|ไม่ได้ทำรายการ|ไม่ได้กดโอน|money (?:disappeared|is gone|was taken|vanished)|unauthori[sz]ed"
+    r"|(?:i|we) didn'?t make)", re.IGNORECASE)
+# ... unless the app is gone or the leaking stopped.
+_STOPPED = re.compile(
+    r"(ลบแอป(?:ไป)?แล้ว|ลบแอพ(?:ไป)?แล้ว|ถอนการติดตั้ง|รีเซ็ตเครื่อง|รีเซ็ตมือถือ|ล้างเครื่อง|ไม่มีเงินออกอีก"
+    r"|ไม่มีรายการ(?:ออก)?อีก|(?:deleted|removed|uninstalled) the app|factory reset|no more (?:money|transactions))",
+    re.IGNORECASE)
 # Clicking a link is not installing an app, but a link that led somewhere makes an app possible.
 _CLICKED_LINK = re.compile(r"(กดลิงก์|กดลิ้งก์|กดลิงค์|กดลิ้ง|clicked (?:a |the |on )?link)",
                            re.IGNORECASE)
@@ -245,10 +262,12 @@ class Signals:
 
 def urgency_signals(text: str) -> Signals:
     text = text or ""
+    app = _affirmed(_APP_INSTALLED, text)
     return Signals(
         scammer_on_line=_on_line(text),
-        money_still_leaving=_affirmed(_STILL_LEAVING, text),
-        app_may_be_installed=_affirmed(_APP_INSTALLED, text),
+        money_still_leaving=_affirmed(_STILL_LEAVING, text) or (
+            app and _affirmed(_UNAUTHORISED_LOSS, text) and not _STOPPED.search(text)),
+        app_may_be_installed=app,
         distress=bool(_DISTRESS.search(text)),  # "ไม่อยากอยู่" carries its own negation
         recovery_offer=bool(_RECOVERY_OFFER.search(text)),
         clicked_link=_affirmed(_CLICKED_LINK, text),

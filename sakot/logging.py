@@ -18,6 +18,10 @@ from datetime import UTC, datetime
 # an optional leading "+". Long enough for phones (9-10), accounts (10-15) and IDs (13).
 _DIGIT = "[0-9\u0e50-\u0e59]"
 _IDENTIFIER_RE = re.compile(rf"\+?{_DIGIT}(?:[ .\-]?{_DIGIT}){{8,}}")
+# Credentials that libraries put in URLs they log (httpx logs "GET …/status?token=…" at INFO;
+# Rasa takes its API token only as a query parameter).
+_URL_SECRET_RE = re.compile(
+    r"(?i)(?<![A-Za-z0-9_])((?:auth_)?token|secret|password|api_key|key)=[^&\s\"'<>]{1,512}")
 
 
 def mask_identifiers(text: str) -> str:
@@ -28,7 +32,7 @@ def mask_identifiers(text: str) -> str:
         digits = [c for c in raw if c.isdigit()]
         return "*" * (len(digits) - 2) + "".join(digits[-2:])
 
-    return _IDENTIFIER_RE.sub(_mask, text)
+    return _IDENTIFIER_RE.sub(_mask, _URL_SECRET_RE.sub(r"\1=***", text))
 
 
 class MaskIdentifiersFilter(logging.Filter):

@@ -100,7 +100,7 @@ step "Database schema"
 
 # --- models ----------------------------------------------------------------------------
 if .venv/bin/sakot models --help >/dev/null 2>&1; then
-  step "Models: base encoder and classifier (cached by input hash; first time up to ~15 min)"
+  step "Models: base encoder, classifier, n-gram scam-type model (cached by input hash; first time up to ~15 min)"
   .venv/bin/sakot models build
 fi
 if [ -f dialogue/domain.yml ]; then

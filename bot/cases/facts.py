@@ -121,7 +121,7 @@ _NOT_DONE_BEFORE = re.compile(
     r"(?:(?:ให้|จะ|ต้อง)\S{0,3}|ขอ|อยาก|ควร|เกือบ|รอ|ถ้า|ห้าม|อย่า|กรุณา|โปรด|ไม่ต้อง|if|will|would"
     r"|should|to)\s?$", re.IGNORECASE)
 # A money verb that is a noun or asks: "ค่าโอน", "โอนไหม", "ควรโอนไหม".
-_NOT_DONE_AFTER = re.compile(r"^\S{0,12}?(?:ไหม|มั้ย|หรือเปล่า|ดีไหม|ได้ไหม)")
+_NOT_DONE_AFTER = re.compile(r"^(?:\S{0,12}?(?:ไหม|มั้ย|หรือเปล่า|ดีไหม|ได้ไหม)|(?:เงิน)?มา(?:ให้|ผิด|เข้า))")
 _NOT_SENT = re.compile(
     r"(ยังไม่ได้โอน|ไม่ได้โอน|ยังไม่โอน|ไม่ได้จ่าย|ยังไม่จ่าย|ยังไม่เสีย|ไม่เสียเงิน|ไม่ได้เสีย|ยังไม่ได้จ่าย"
     r"|เงินยังอยู่ครบ|เงินยังอยู่|ยังไม่ได้เสีย|ไม่ได้โอนเงิน|เกือบโอน|เกือบจะโอน|เกือบเสีย"
@@ -191,7 +191,7 @@ _GREETING = re.compile(r"^\s*(สวัสดี|หวัดดี|ดีค่
                        r"[^\d]{0,20}$", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
     r"(?:ไม่ได้|ยังไม่ได้|ยังไม่|ไม่|ไม่เคย|เกือบ|เกือบจะ|ไม่ทัน|ไม่ทันได้|didn'?t|did not|haven'?t|have not"
-    r"|never|not)\s?$",
+    r"|never|not|almost|nearly)\s?$",
     re.IGNORECASE)
 
 
@@ -208,7 +208,7 @@ def _money_sent(text: str, *, tricked_counts: bool = True) -> bool:
     for m in _MONEY_SENT.finditer(text):
         before = text[max(0, m.start() - 14):m.start()]
         tricked = tricked_counts and before.endswith("หลอกให้")
-        if before.endswith("ค่า") or _NEGATED_BEFORE.search(before) \
+        if before.endswith(("ค่า", "แอป", "แอพ", "ค้าง")) or _NEGATED_BEFORE.search(before) \
                 or (_NOT_DONE_BEFORE.search(before) and not tricked):
             continue
         if _NOT_DONE_AFTER.match(text[m.end():m.end() + 24]):
@@ -261,6 +261,8 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
     for m in _AMOUNT_CUE.finditer(window):
         last = m
     role = last.lastgroup if last is not None else None
+    if role == "paid" and _INCOMING.match(window, last.end()):
+        return "incoming"  # "โอนเงินมาผิดบัญชี 5,000": money that came TO the victim
     if role == "paid":
         before_cue = window[max(0, last.start() - 14):last.start()]
         if _NEGATED_BEFORE.search(before_cue) or (
@@ -464,6 +466,7 @@ _MONTH_INDEX = {**{m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}}
 
 
+_INCOMING = re.compile(r"\s?(?:เงิน)?(?:มา|เข้ามา)(?:ให้|ผิด|เข้า|ที่)")
 _DEADLINE_BEFORE = re.compile(r"(?:ภายใน|ไม่เกิน|ก่อน|within|by|before)\s?$", re.IGNORECASE)
 
 

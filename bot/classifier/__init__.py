@@ -56,9 +56,26 @@ def load_classifier(
     threshold: float = DEFAULT_THRESHOLD,
     quantize: bool = False,
     threads: int | None = 2,
+    ngram_dir: Path | str | None = None,
+    ensemble: bool = True,
 ) -> Classifier:
-    """Load a trained classifier directory (``models/classifier``) once, ready for inference."""
+    """Load a trained classifier directory (``models/classifier``) once, ready for inference.
+
+    When an n-gram scam-type model exists (``ngram_dir``, by default the ``ngram`` directory
+    beside ``model_dir``, i.e. ``models/ngram``) and ``ensemble`` is true, the result is the
+    :class:`bot.classifier.ensemble.EnsembleClassifier` of both (scam type pooled, intent and
+    situation the transformer's); otherwise the transformer alone.
+    """
     from bot.classifier.inference import TransformerClassifier  # noqa: PLC0415
 
-    return TransformerClassifier(Path(model_dir), threshold=threshold, quantize=quantize,
-                                 threads=threads)
+    transformer = TransformerClassifier(Path(model_dir), threshold=threshold,
+                                        quantize=quantize, threads=threads)
+    from bot.classifier.ngram import MODEL_FILE  # noqa: PLC0415
+
+    ngram_file = Path(ngram_dir or Path(model_dir).parent / "ngram") / MODEL_FILE
+    if not ensemble or not ngram_file.is_file():
+        return transformer
+    from bot.classifier.ensemble import EnsembleClassifier  # noqa: PLC0415
+    from bot.classifier.ngram import NgramScamModel  # noqa: PLC0415
+
+    return EnsembleClassifier(transformer, NgramScamModel.load(ngram_file), threshold=threshold)

@@ -34,15 +34,20 @@ _AFTER_WINDOW = 32
 
 _NEG = r"(?:ยังไม่ได้|ไม่ได้|ยังไม่|ไม่|เกือบ(?:จะ)?)"
 _PAY = r"(?:โอน|จ่าย|ชำระ|เติม)"
-_CUES = re.compile(
-    r"(?i)"
+# Every cue starts with one of these letters; the lookahead lets the scan skip the other
+# positions at once (twice as fast on Thai text). tests/understanding check the list.
+CUE_FIRST = "โถหตยไเรทบสขใคอวกผปจมชดลฝซ"
+_CUES_BODY = (
     # a lure: the victim was made to pay ("โดนหลอกให้โอน")
     rf"(?P<lure>(?:โดน|ถูก)?หลอก(?:ให้)?\s?{_PAY}|ต้องเสีย(?:เงิน)?\s?ไป)|"
     rf"(?P<neg>{_NEG}\s?{_PAY}|"
     r"(?<![a-z])(?:didn'?t|did\snot|haven'?t|have\snot|hasn'?t|never|not)\s"
     r"(?:yet\s)?(?:pay|paid|transfer\w{0,3}|send|sent)(?![a-z]))|"
+    # money that came back to the victim (a task scam's first payout): no loss, no role
+    r"(?P<recv>ได้(?:เงิน)?คืน|โอนคืน(?:มา|ให้(?:เรา|ผม|หนู|ฉัน))|คืนมา|ได้รับเงิน|เงินเข้า|"
+    r"(?<![a-z])(?:received|got\sback|refunded|paid\sout|payout)(?![a-z]))|"
     r"(?P<total>ยอดรวม|รวมทั้งหมด|รวมแล้ว|รวม|ทั้งหมด|(?<![a-z])(?:total|altogether)(?![a-z]))|"
-    rf"(?P<req>(?:บอก|สั่ง|ขอ)?ให้\s?{_PAY}|ต้อง\s?(?:{_PAY}|เสีย)|ขอยืม|ขอเงิน|"
+    rf"(?P<req>(?:บอก|สั่ง|ขอ)?ให้\s?{_PAY}|ต้อง\s?(?:{_PAY}|เสีย)|ขอยืม|ขอเงิน|ขออีก|ขอเพิ่ม|"
     r"เรียก(?:เก็บ|เงิน|ค่า)?|"
     r"ค้างชำระ|(?<![a-z])(?:(?:asked|asks|asking|ask|told|tells|wants?|wanted|demand\w{0,3}|"
     r"requested|forced)(?:\s[a-z]{1,8})?(?:\sto)?(?:\s(?:pay|transfer|send|deposit))?|"
@@ -57,12 +62,13 @@ _CUES = re.compile(
     r"(?<![a-z])(?:paid|pay|sent|send|transferred|transfer|lost|wired|deposited|invested|"
     r"charged|gave|spent)(?![a-z]))"
 )
-_GROUP_ROLE = {"lure": AmountRole.PAID, "neg": AmountRole.REQUESTED,
-               "req": AmountRole.REQUESTED, "prom": AmountRole.PROMISED,
-               "bal": AmountRole.BALANCE, "paid": AmountRole.PAID}
+_CUES = re.compile(rf"(?i)(?=[{CUE_FIRST}a-z])(?:{_CUES_BODY})")
+_GROUP_ROLE = {"recv": AmountRole.UNKNOWN, "lure": AmountRole.PAID,
+               "neg": AmountRole.REQUESTED, "req": AmountRole.REQUESTED,
+               "prom": AmountRole.PROMISED, "bal": AmountRole.BALANCE, "paid": AmountRole.PAID}
 # right after the amount: "(ยังไม่ได้โอน)", "แต่ไม่ได้จ่าย" / "ก็เลยโอนไป", "จ่ายไปแล้ว" / "หายหมด"
 _AFTER = re.compile(
-    r"(?i)[^\d\n]{0,10}?(?:"
+    r"(?i)[^\d\n]{0,16}?(?:"
     rf"(?P<neg>{_NEG}\s?{_PAY}|not\s(?:yet\s)?paid)|"
     rf"(?P<paid>(?:ก็เลย|ก็|เลย)\s?{_PAY}|{_PAY}(?:ไป|ให้)?(?:เขา)?\s?แล้ว|ไปแล้ว)|"
     r"(?P<lost>หายหมด|หายไป|โดนดูด|ถูกดูด|โดนโอนออก|ถูกโอนออก|"

@@ -30,14 +30,18 @@ _PHRASE = re.compile(rf"(?<![A-Za-z0-9.,$€£¥])(?:฿\s?|thb\s?|THB\s?)?{_TOK
 _CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|\.-|-\s?บาท|,-)", re.I)
 _MONEY_BEFORE = re.compile(
     r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
-    r"กู้|ยืม|โดนไป|ไป|ได้|คืน|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb)\s*$"
+    r"กู้|ยืม|โดนไป|ไป|ได้|คืน|คืนมา|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb)\s*$"
 )
 # "ค่าธรรมเนียม 500", "ค่าส่งอีก 300": a fee word a little further back
-_FEE_BEFORE = re.compile(r"ค่า[\u0e01-\u0e4e]{0,14}\s?$")
+# (also "โอนเงน 2000" typed with a typo)
+_FEE_BEFORE = re.compile(r"(?:ค่า|โอน|จ่าย)[\u0e01-\u0e4e]{0,14}\s?$")
+# "800, 2,400 and 7,200 baht": a bare number listed with amounts is one too
+_LIST_SEP = re.compile(r"\s?(?:,|และ|กับ|(?<![a-z])and(?![a-z])|\+)\s?", re.I)
 _UNIT_AFTER = re.compile(
     r"^\s?(?:นาที|ชั่วโมง|ชม|วัน|เดือน|ปี|อาทิตย์|สัปดาห์|คน|ครั้ง|รอบ|โมง|ทุ่ม|น\.|นาฬิกา|%|"
     r"เปอร์|ชิ้น|อัน|ตัว|ใบ|คู่|หลัก|ข้อ|สาย|ราย|งวด|ขวบ|กิโล|kg|km|เมตร|ลิตร|เท่า|ดาว|บัญชี|"
-    r"เบอร์|เล่ม|แห่ง|ไลก์|ข้อความ|ชุด|แต้ม|point|coin|usdt|btc|eth|ดอลลาร์|usd|\$|เหรียญ|ละ|บิตคอยน์|"
+    r"เบอร์|เล่ม|แห่ง|ไลก์|ข้อความ|ชุด|แต้ม|point|coin|usdt|btc|eth|ดอลลาร์|usd|\$|เหรียญ|ละ|"
+    r"บิตคอยน์|"
     r"วิ|นาที|hours?|mins?|days?|times|pcs|items?|ออเดอร์|กล่อง|แพ็ค|ห่อ|หลัง|คัน|ที่|"
     r"ค่ะ?\s?ที่|ภารกิจ|งาน|ดอก|รายการ|แอป|เว็บ|เครื่อง|ขั้น|ระดับ|level|lv)", re.I)
 # after "1,000" only units that are surely not baht
@@ -51,6 +55,7 @@ _YEAR_BEFORE = re.compile(r"(?:ปี|พ\.?ศ\.?|ค\.?ศ\.?|year|อาย�
 def find_amounts(n: Normalized, claims: Claims) -> list[Amount]:
     t = n.text
     out: list[tuple[int, int, Amount]] = []
+    bare: list[tuple[int, int, float]] = []  # plain numbers with no money cue of their own
     for m in _PHRASE.finditer(t):
         all_toks = tokenize(m.group())
         if claims.overlaps(m.start(), m.end()):
@@ -65,12 +70,31 @@ def find_amounts(n: Normalized, claims: Claims) -> list[Amount]:
         else:
             groups = [all_toks]
         for toks in groups:
-            out.extend(_amounts_in(n, claims, m, toks))
+            out.extend(_amounts_in(n, claims, m, toks, bare))
+    if bare and out:
+        out = _listed(n, claims, out, bare)
     return assign_roles(t, out)
 
 
+def _listed(n: Normalized, claims: Claims, out: list[tuple[int, int, Amount]],
+            bare: list[tuple[int, int, float]]) -> list[tuple[int, int, Amount]]:
+    """Bare numbers listed right before an amount ("800, 2,400 and 7,200 baht") are amounts."""
+    starts = {ns for ns, _, _ in out}
+    for ns, ne, val in reversed(bare):  # right to left: each one may lead to the next
+        sep = _LIST_SEP.match(n.text, ne)
+        if sep is None or sep.end() not in starts or val < 20:
+            continue
+        os_, oe = n.span(ns, ne)
+        out.append((ns, ne, Amount(raw=n.original[os_:oe], start=os_, end=oe,
+                                   confidence=0.7, value=val)))
+        starts.add(ns)
+        claims.add(ns, ne)
+    return sorted(out, key=lambda x: x[0])
+
+
 def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
-                toks: list[tuple[Token, int, int]]) -> list[tuple[int, int, Amount]]:
+                toks: list[tuple[Token, int, int]],
+                bare: list[tuple[int, int, float]]) -> list[tuple[int, int, Amount]]:
     """Amounts among the number tokens of one phrase, with their normalised spans."""
     t = n.text
     base = m.start()
@@ -102,6 +126,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
                 continue
             if not (cur or prefixed or grouped or (val >= 10 and (
                     _MONEY_BEFORE.search(before) or _FEE_BEFORE.search(t, max(0, ns - 20), ns)))):
+                bare.append((ns, ne, float(val)))
                 continue
         else:
             # "สองพันคน" is people, but in "สองพัน คนขายบล็อก" the next word is a new phrase

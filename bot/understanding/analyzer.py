@@ -89,8 +89,8 @@ class Extraction:
     def latest_transfer(self) -> TransferTime | None:
         """The time of the LATEST transfer the message names (a range counts by its end):
         what the 72-hour clock runs from when a victim lists several transfers."""
-        timed = [x for x in self.transfer_times if x.latest is not None]
-        return max(timed, key=lambda x: x.latest) if timed else None  # type: ignore[arg-type,return-value]
+        timed = [(x.latest, x) for x in self.transfer_times if x.latest is not None]
+        return max(timed, key=lambda p: p[0])[1] if timed else None
 
     def paid_total(self) -> float:
         """Baht the victim paid according to this message (the sum of its PAID amounts, a

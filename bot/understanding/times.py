@@ -102,6 +102,8 @@ _REL_DAY = re.compile(
     rf"(?P<endays>{_EN_N})\s(?P<enunit>days?|weeks?)\sago|"
     r"วันนี้|today|เมื่อเช้านี้|เมื่อเช้า|เช้านี้|this morning|เมื่อตอนเช้า|"
     rf"(?:เมื่อ\s*)?(?P<days>\d{{1,2}}|{_TH_SMALL})\s*วัน\s*(?:ที่แล้ว|ก่อน)|"
+    rf"(?:เมื่อ\s*)?(?P<weeks>\d{{1,2}}|{_TH_SMALL})\s*(?:อาทิตย์|สัปดาห์)\s*"
+    r"(?:ที่แล้ว|ก่อน|ที่ผ่านมา)|"
     r"(?:เมื่อ\s*)?(?:อาทิตย์|สัปดาห์)\s*(?:ที่แล้ว|ก่อน|ที่ผ่านมา)|last week"
 )
 _WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "พฤหัสบดี": 3, "พฤหัส": 3, "ศุกร์": 4, "เสาร์": 5,
@@ -141,11 +143,16 @@ _CLOCKS = [re.compile(x) for x in (
         rf"ตี\s*(?P<ti>{_N}){_HALF}{_MIN_TAIL}",
         rf"(?P<mh>{_N})\s*โมง\s*(?P<mp>เช้า|เย็น|ค่ำ)?{_HALF}{_MIN_TAIL}",
         r"(?P<noon>เที่ยงคืน|เที่ยงวัน|เที่ยง)(?P<nhalf>\s*ครึ่ง)?",
+        r"(?i)(?<![a-z])(?P<nn>noon|midnight)(?![a-z])",
+        # "at 11 this morning", "at 7 in the evening", "10 o'clock"
+        r"(?i)(?<![a-z])(?:at|around|about)\s(?P<ah>\d{1,2})(?::(?P<am2>\d{2}))?(?=\s(?P<part>"
+        r"o'?clock|(?:this|in\sthe)\s(?:morning|afternoon|evening)|tonight|last\snight))",
     ])]
 # cheap substring checks: a clock pattern is only run when one of its words is in the text
 _CLOCK_GUARDS: list[tuple[str, ...]] = [
     ("am", "pm", "a.m", "p.m"), (":",), ("น.", "นาฬิกา"), ("น.", "นาฬิกา"), ("บ่าย",), ("ทุ่ม",),
-    ("ทุ่ม",), ("ตี",), ("โมง",), ("เที่ยง",),
+    ("ทุ่ม",), ("ตี",), ("โมง",), ("เที่ยง",), ("noon", "midnight"),
+    ("clock", "morning", "afternoon", "evening", "night"),
 ]
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[a-z]")
@@ -290,6 +297,14 @@ def _clock(m: re.Match[str]) -> tuple[int, int] | None:
     elif g.get("noon"):
         h = 0 if g["noon"] == "เที่ยงคืน" else 12
         mi = 30 if g.get("nhalf") else 0
+    elif g.get("nn"):
+        h, mi = (0 if g["nn"].lower() == "midnight" else 12), 0
+    elif g.get("ah") is not None:
+        h, mi = int(g["ah"]), int(g["am2"] or 0)
+        part = g["part"].lower()
+        if h < 12 and ("afternoon" in part or "evening" in part or "tonight" in part
+                       or ("night" in part and h >= 6)):
+            h += 12
     elif g.get("eh") is not None:
         h = int(g["eh"]) % 12 + (12 if g["ap"].lower().startswith("p") else 0)
         mi = int(g["em"] or 0)
@@ -389,11 +404,11 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
             continue
         g = re.sub(r"\s+", " ", m.group().lower())
         evening = "คืน" in g or "night" in g or "evening" in g
-        if m.group("days"):
-            k = small_number(m.group("days"))
+        if m.group("days") or m.group("weeks"):
+            k = small_number(m.group("days") or m.group("weeks"))
             if k is None:
                 continue
-            off = -k
+            off = -k * (7 if m.group("weeks") else 1)
         elif m.group("endays"):
             en = m.group("endays").lower()
             if en.startswith("half"):
@@ -490,10 +505,13 @@ def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
     out: list[_Found] = []
     used: set[int] = set()
     soon = ref + timedelta(minutes=30)
+    story_day: _Piece | None = None  # the day the story is on ("เมื่อวาน ... ตอนบ่ายโมง")
     for i, p in enumerate(pieces):
         if i in used:
             continue
         used.add(i)
+        if p.kind in ("date", "reld") and p.until is None and p.date is not None:
+            story_day = p
         if p.kind == "moment":
             assert p.moment is not None
             out.append(_Found(p.start, p.end, p.moment, TimePrecision.MINUTE, True))
@@ -522,7 +540,15 @@ def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
                               TimePrecision.MINUTE, day.kind == "reld" or day.rel))
         elif p.kind == "clock":
             dt = today.replace(hour=p.hour, minute=p.minute)
-            if dt > soon:
+            if story_day is not None and story_day.date is not None and (
+                    today - story_day.date).days in (1, 2):
+                # a clock time later in a story told about yesterday (or the day before) is
+                # on that day; never further back, so a transfer is not made older than 72 h
+                base = story_day.date
+                if story_day.evening and p.hour < 6:
+                    base = base + timedelta(days=1)
+                dt = base.replace(hour=p.hour, minute=p.minute)
+            elif dt > soon:
                 dt -= timedelta(days=1)
             out.append(_Found(p.start, p.end, dt, TimePrecision.MINUTE, True))
         else:

@@ -50,6 +50,35 @@ def train_model(*, force: bool = False, data_root: Path = DATA_ROOT, epochs: int
     )
 
 
+def train_ngram_model(*, force: bool = False, data_root: Path = DATA_ROOT) -> Path:
+    """Train (or reuse from the cache) the n-gram scam-type model into ``models/ngram``."""
+    from bot.classifier.ngram import build_ngram  # noqa: PLC0415
+
+    settings = get_settings()
+    return build_ngram(data_root=data_root, models_dir=settings.models_dir,
+                       cache_dir=settings.cache_dir, force=force)
+
+
+@app.command("train-ngram")
+def train_ngram_cmd(
+    force: Force = False,
+    data: Annotated[Path, typer.Option(help="Root with train/.")] = DATA_ROOT,
+) -> None:
+    """Train the n-gram scam-type model the classifier is pooled with (cached by input hash)."""
+    _logging()
+    t = time.monotonic()
+    out = train_ngram_model(force=force, data_root=data)
+    _ngram_summary(out)
+    typer.echo(f"done in {time.monotonic() - t:.0f}s")
+
+
+def _ngram_summary(out: Path) -> None:
+    inputs = json.loads((out / "inputs.json").read_text())
+    typer.echo(f"n-gram:     {out.resolve()} ({inputs['config']['model']}, trained on "
+               f"{inputs['train_examples']} examples in {inputs['train_seconds']}s, "
+               f"temperature {inputs['temperature']:.2f})")
+
+
 @app.command("build-base")
 def build_base_cmd(force: Force = False) -> None:
     """Convert the base encoder into models/base (skipped when up to date)."""
@@ -82,6 +111,7 @@ def build_cmd(force: Force = False) -> None:
     build_base_model(force=force)
     out = train_model(force=force)
     _summary(out)
+    _ngram_summary(train_ngram_model(force=force))
     typer.echo(f"done in {time.monotonic() - t:.0f}s")
 
 
@@ -96,6 +126,11 @@ def info_cmd() -> None:
         typer.echo("classifier: not built (run `sakot models build`)")
         raise typer.Exit(1 if not base.exists() else 0)
     _summary(clf)
+    ngram = settings.models_dir / "ngram"
+    if (ngram / "inputs.json").exists():
+        _ngram_summary(ngram)
+    else:
+        typer.echo("n-gram:     not built (the classifier runs alone; `sakot models train-ngram`)")
 
 
 def _summary(model_dir: Path) -> None:

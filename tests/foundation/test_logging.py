@@ -63,3 +63,17 @@ def test_json_lines_are_valid_json():
 @pytest.mark.parametrize("harmless", ["50,000 บาท", "12 พ.ย. 69", "เวลา 14:30", "1441", "2026-11-28"])
 def test_ordinary_numbers_are_kept(harmless):
     assert mask_identifiers(harmless) == harmless
+
+
+def test_credentials_in_logged_urls_are_masked():
+    # httpx logs every request URL at INFO; Rasa's API token travels as ?token=…
+    stream = io.StringIO()
+    handler = configure_logging(stream=stream)
+    try:
+        logging.getLogger("httpx").info(
+            'HTTP Request: GET http://127.0.0.1:5005/status?token=s3cr3t-T0ken_value&x=1 "200"')
+    finally:
+        logging.getLogger().removeHandler(handler)
+    out = stream.getvalue()
+    assert "s3cr3t-T0ken_value" not in out
+    assert "token=***&x=1" in out

@@ -94,3 +94,22 @@ def test_a_loss_placed_long_ago_without_a_date():
 def test_a_question_about_scams_is_not_a_report():
     assert not facts_from_text("วิธีสังเกตว่าเพจขายของเป็นมิจฉาชีพ ดูยังไงบ้างคะ", NOW).reports_scam
     assert facts_from_text("โดนหลอกซื้อของค่ะ", NOW).reports_scam
+
+
+@pytest.mark.parametrize("text, leaving", [
+    ("ลงแอปที่เขาส่งมาเมื่อชั่วโมงก่อน ตอนนี้เงินหายไป 20,000 ไม่ได้โอนเอง", True),
+    ("เดือนที่แล้วลงแอปแล้วเงินหายไป ตอนนี้ลบแอปแล้ว ไม่มีเงินออกอีกแล้ว", False),
+    ("เงินหายไป 20,000 ไม่รู้ว่าหายไปไหน", False),  # no app: a loss, not a leak
+])
+def test_a_remote_app_with_money_gone_is_money_still_leaving(text, leaving):
+    assert urgency_signals(text).money_still_leaving is leaving
+
+
+@pytest.mark.parametrize("text", [
+    "มีคนโอนเงินมาผิดบัญชี 5,000 แล้วโทรมาขอให้โอนคืน",
+    "SMS แจ้งว่าค้างชำระค่าไฟ 1,200 บาท ให้กดลิงก์",
+    "ระวังแอปดูดเงินนะคะ",
+])
+def test_money_that_came_in_or_is_only_owed_is_not_a_loss(text):
+    f = facts_from_text(text, NOW)
+    assert not f.mentions_money_sent and f.amount is None

@@ -196,10 +196,11 @@ def test_the_engine_scans_images_with_the_configured_pixel_limit(tmp_path, monke
     """LINE images reach the engine without the upload route: the setting applies there too."""
     with make_client(tmp_path, image_max_pixels=1_000_000) as c:
         reader = c.app.state.conversation_runtime.engine.slip_reader
+        image = png(1200, 1000)
 
         def refuse(self, *args, **kwargs):
             raise AssertionError("decoded an image over the configured limit")
 
         monkeypatch.setattr(Image.Image, "load", refuse)
         monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
-        assert reader(png(1200, 1000)) is None
+        assert reader(image) is None

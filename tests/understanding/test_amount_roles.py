@@ -92,6 +92,13 @@ def test_a_stated_total_is_not_added_to_its_parts() -> None:
     assert ex.paid_total() == 15000
 
 
+def test_money_that_came_back_is_not_paid() -> None:
+    ex = run("งานแรกได้เงินคืนมา 300 แล้วโอนไป 5,000")
+    assert [(a.value, a.role) for a in ex.amounts] == [(300, U), (5000, P)]
+    assert ex.paid_total() == 5000
+    assert [a.role for a in run("they paid out 500 baht at first").amounts] == [U]
+
+
 def test_balance_is_never_paid() -> None:
     ex = run("โดนดูดเงินไป 20,000 เงินในบัญชีเหลือ 300")
     assert [(a.value, a.role) for a in ex.amounts] == [(20000, P), (300, B)]
@@ -126,3 +133,76 @@ def test_default_role_is_unknown() -> None:
     from bot.understanding import Amount
     a = Amount(raw="5", start=0, end=1, confidence=1.0, value=5.0)
     assert a.role is AmountRole.UNKNOWN and a.is_total is False
+
+
+def _first_chars(items) -> tuple[set[str], bool]:
+    """Characters a parsed pattern can start with, and whether it can match empty."""
+    import re._constants as c
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars, nullable = {chr(av)}, False
+        elif op is c.IN:
+            chars = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is c.RANGE:
+                    chars |= {chr(x) for x in range(iav[0], iav[1] + 1)}
+                else:
+                    raise AssertionError(f"unexpected {iop} at a cue's start")
+            nullable = False
+        elif op is c.SUBPATTERN:
+            chars, nullable = _first_chars(av[3])
+        elif op is c.BRANCH:
+            chars, nullable = set(), False
+            for branch in av[1]:
+                ch, nb = _first_chars(branch)
+                chars |= ch
+                nullable = nullable or nb
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            chars, nullable = set(), True
+        else:
+            raise AssertionError(f"unexpected {op} at a cue's start")
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def test_the_cue_scan_skips_no_cue() -> None:
+    """The fast lookahead of the cue pattern lists every letter a cue can start with."""
+    import re._parser
+
+    from bot.understanding import amount_roles
+
+    starts, nullable = _first_chars(re._parser.parse(amount_roles._CUES_BODY))
+    assert not nullable
+    missing = {ch for ch in starts if ch not in amount_roles.CUE_FIRST
+               and not ("a" <= ch.lower() <= "z")}
+    assert missing == set()
+
+
+@pytest.mark.parametrize("text,values,total", [
+    ("paid 500, 1,500 and 3,000 baht", [500, 1500, 3000], 5000),
+    ("โอนไป 300, 700 และ 1,000 บาท", [300, 700, 1000], 2000),
+])
+def test_bare_numbers_listed_with_amounts(text: str, values: list[int], total: int) -> None:
+    ex = run(text)
+    assert [a.value for a in ex.amounts] == values
+    assert ex.paid_total() == total
+
+
+def test_asked_for_more_but_not_paid() -> None:
+    ex = run("โอนไป 30,000 ตอนเย็นเขาขออีก 100,000 แต่ป้าไม่มีแล้ว ไม่ได้โอน")
+    assert [(a.value, a.role) for a in ex.amounts] == [(30000, P), (100000, R)]
+
+
+def test_typo_in_the_money_word_still_an_amount() -> None:
+    ex = run("โดนหลอกโอนเงน 2000 เข้าไทยพานิด")
+    assert [(a.value, a.role) for a in ex.amounts] == [(2000, P)]
+    assert [b.value.value for b in ex.banks] == ["SCB"]

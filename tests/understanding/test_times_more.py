@@ -119,6 +119,9 @@ RELATIVE = [
     ("an hour ago", iso(2026, 11, 28, 14)),
     ("half an hour ago", iso(2026, 11, 28, 14, 30)),
     ("the day before yesterday", iso(2026, 11, 26)),
+    ("สองอาทิตย์ก่อน", iso(2026, 11, 14)),
+    ("2 สัปดาห์ที่แล้ว", iso(2026, 11, 14)),
+    ("2 weeks ago", iso(2026, 11, 14)),
 ]
 
 
@@ -214,3 +217,37 @@ def test_no_time_is_ever_in_the_future() -> None:
                  "29 นี้", "วันเสาร์ตอนสี่ทุ่ม", "on the 30th", "วันที่ 28-30"]:
         for t in run(text).transfer_times:
             assert t.latest <= REF, text
+
+
+# --- English clock words, and the day a story is told about ---------------------------------
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("at 11 this morning", iso(2026, 11, 28, 11)),
+    ("yesterday at 7 in the evening", iso(2026, 11, 27, 19)),
+    ("sent it at noon", iso(2026, 11, 28, 12)),
+    ("around 10 o'clock", iso(2026, 11, 28, 10)),
+])
+def test_english_clock_words(text: str, expected: str) -> None:
+    assert js(text)["transfer_times"] == [expected]
+
+
+def test_an_account_number_before_a_time_word_is_no_clock() -> None:
+    ex = run("sent to a Kasikorn account 592-6-13074-8 last night around 10pm")
+    assert [t.value.isoformat() for t in ex.transfer_times] == [iso(2026, 11, 27, 22)]
+
+
+def test_clock_times_later_in_a_story_about_yesterday_are_yesterday() -> None:
+    ex = run("เมื่อวานตอนเช้าเขาโทรมาบอกว่าบัญชีมีปัญหา ให้โอนไปตรวจ ครั้งแรกตอนสิบโมง "
+             "ครั้งที่สองตอนบ่ายโมง")
+    assert [t.value.isoformat() for t in ex.transfer_times] == [
+        iso(2026, 11, 27), iso(2026, 11, 27, 10), iso(2026, 11, 27, 13)]
+    assert ex.latest_transfer().value.isoformat() == iso(2026, 11, 27, 13)
+
+
+def test_a_story_day_further_back_does_not_carry() -> None:
+    # never carried further than two days back: a transfer is not made older than 72 h
+    ex = run("สามวันก่อนเขาทักมา แล้วโอนไปตอนบ่ายโมง")
+    assert ex.latest_transfer().value.isoformat() == iso(2026, 11, 28, 13)
+    ex = run("เมื่อวานเขาทักมา วันนี้โอนไปตอนบ่ายโมง")
+    assert ex.latest_transfer().value.isoformat() == iso(2026, 11, 28, 13)
