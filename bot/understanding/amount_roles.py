@@ -30,6 +30,7 @@ from bot.understanding import lists
 from bot.understanding.entities import Amount, AmountRole
 
 _WINDOW = 40  # characters looked back for a cue
+_DIGIT = re.compile(r"\d")
 _AFTER_WINDOW = 32
 
 _NEG = r"(?:ยังไม่ได้|ไม่ได้|ยังไม่|ไม่|เกือบ(?:จะ)?)"
@@ -67,8 +68,11 @@ _GROUP_ROLE = {"recv": AmountRole.UNKNOWN, "lure": AmountRole.PAID,
                "neg": AmountRole.REQUESTED, "req": AmountRole.REQUESTED,
                "prom": AmountRole.PROMISED, "bal": AmountRole.BALANCE, "paid": AmountRole.PAID}
 # right after the amount: "(ยังไม่ได้โอน)", "แต่ไม่ได้จ่าย" / "ก็เลยโอนไป", "จ่ายไปแล้ว" / "หายหมด"
+# (searched in the few characters after an amount; no leading filler, so the pattern itself
+# can only start on one of its words)
+_AFTER_GAP = 16  # at most this many characters (no digit) between the amount and the cue
 _AFTER = re.compile(
-    r"(?i)[^\d\n]{0,16}?(?:"
+    r"(?i)(?:"
     rf"(?P<neg>{_NEG}\s?{_PAY}|not\s(?:yet\s)?paid)|"
     rf"(?P<paid>(?:ก็เลย|ก็|เลย)\s?{_PAY}|{_PAY}(?:ไป|ให้)?(?:เขา)?\s?แล้ว|ไปแล้ว)|"
     r"(?P<lost>หายหมด|หายไป|โดนดูด|ถูกดูด|โดนโอนออก|ถูกโอนออก|"
@@ -92,9 +96,12 @@ def assign_roles(text: str, spans: list[tuple[int, int, Amount]]) -> list[Amount
             role = _list_role(text, ns, spans[i - 1][0] if i else None, prev_role)
         role = role or AmountRole.UNKNOWN
         next_start = spans[i + 1][0] if i + 1 < len(spans) else len(text)
-        line_end = text.find("\n", ne, next_start)
-        after = _AFTER.match(text, ne, min(ne + _AFTER_WINDOW,
-                                           line_end if line_end >= 0 else next_start))
+        line_end = text.find("\n", ne, min(next_start, ne + _AFTER_WINDOW))
+        after = _AFTER.search(text, ne, min(ne + _AFTER_WINDOW, next_start,
+                                            line_end if line_end >= 0 else len(text)))
+        if after is not None and (after.start() - ne > _AFTER_GAP
+                                  or _DIGIT.search(text, ne, after.start())):
+            after = None
         if after is not None:
             g = after.lastgroup
             if g == "neg" and role in (AmountRole.PAID, AmountRole.UNKNOWN):
