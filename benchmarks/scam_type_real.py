@@ -84,6 +84,29 @@ class Replay:
         return [self.by_text[t] for t in texts]
 
 
+class ReplayNgram:
+    """The n-gram model's probabilities, computed once."""
+
+    def __init__(self, labels, texts: list[str], probabilities) -> None:
+        self.labels = tuple(labels)
+        self.by_text = dict(zip(texts, probabilities, strict=True))
+
+    def predict_proba(self, texts: list[str]):
+        import numpy as np
+
+        return np.array([self.by_text[t] for t in texts])
+
+
+def ece_of(records: list[dict], rankings: list) -> float:
+    """Calibration of the top type's probability (right = gold or an alt type), 15 bins."""
+    from bot.classifier.evaluation import expected_calibration_error
+
+    conf = [r[0][1] for r in rankings]
+    right = [r[0][0] == rec["scam_type"] or r[0][0] in rec.get("alt_scam_types", [])
+             for r, rec in zip(rankings, records, strict=True)]
+    return round(expected_calibration_error(conf, right), 3)
+
+
 def load_models():
     """(transformer alone, n-gram model, description of both)."""
     from bot.classifier import load_classifier
@@ -122,27 +145,32 @@ def analyzer_types(classifier, texts: list[str]) -> list[str | None]:
     return [o["scam_type"] for o in out]
 
 
-def sweep(probs: dict[str, tuple], sets: dict[str, list[dict]]) -> list[dict]:
-    """Ensemble head macro-F1 per (method, weight) on every set; ``select`` = mean on SELECTION."""
-    from bot.classifier.ensemble import METHODS, combine
+def sweep(replays: dict[str, tuple], sets: dict[str, list[dict]], threshold: float
+          ) -> list[dict]:
+    """Ensemble macro-F1 per (method, weight) on every set, as ``sakot analyze`` prints the type
+    (``product``) and as the best type whatever the intent (``head``); ``select`` = mean product
+    macro-F1 on SELECTION, ``select_head`` the same for the head."""
+    from bot.classifier.ensemble import METHODS, EnsembleClassifier
 
     rows = []
     for method in METHODS:
         for w in WEIGHTS:
-            row = {"method": method, "weight": w}
-            for name, (labels, p_t, p_n) in probs.items():
-                pooled = combine(p_t, p_n, weight=w, method=method)
-                r = scored(sets[name], [labels[k] for k in pooled.argmax(axis=1)])
-                row[name] = (r["accuracy"], r["macro_f1"])
-            chosen = [row[n][1] for n in SELECTION if n in row]
-            row["select"] = sum(chosen) / len(chosen) if chosen else 0.0
+            row = {"method": method, "weight": w, "product": {}, "head": {}}
+            for name, (replay, ngram) in replays.items():
+                texts = [r["text"] for r in sets[name]]
+                ens = EnsembleClassifier(replay, ngram, weight=w, method=method,
+                                         threshold=threshold)
+                head = [p.scam_type_ranking[0][0] for p in ens.classify(texts)]
+                row["head"][name] = scored(sets[name], head)["macro_f1"]
+                row["product"][name] = scored(sets[name], analyzer_types(ens, texts))["macro_f1"]
+            for key, part in (("select", "product"), ("select_head", "head")):
+                chosen = [row[part][n] for n in SELECTION if n in row[part]]
+                row[key] = sum(chosen) / len(chosen) if chosen else 0.0
             rows.append(row)
     return rows
 
 
 def main() -> None:
-    import numpy as np
-
     from bot.classifier.ensemble import DEFAULT_METHOD, DEFAULT_WEIGHT, EnsembleClassifier, aligned
 
     sets = real_sets()
@@ -155,7 +183,7 @@ def main() -> None:
     train = [(x, s) for x, _, s in load("train") if s]
     tfidf = tfidf_lr().fit([x for x, _ in train], [s for _, s in train])
     report: dict[str, dict] = {}
-    probs: dict[str, tuple] = {}
+    replays: dict[str, tuple] = {}
     for name, records in sets.items():
         texts = [r["text"] for r in records]
         start = time.monotonic()
@@ -165,24 +193,27 @@ def main() -> None:
         p_ngram = ngram.predict_proba(texts)
         ms_n = (time.monotonic() - start) / len(texts) * 1000
         labels = [lab for lab, _ in preds[0].scam_type_ranking]
-        p_t = np.array([[dict(p.scam_type_ranking)[lab] for lab in labels] for p in preds])
         p_n = aligned(p_ngram, ngram.labels, labels)
-        probs[name] = (labels, p_t, p_n)
         replay = Replay(texts, preds)
+        replays[name] = (replay, ReplayNgram(ngram.labels, texts, p_ngram))
         ensemble = EnsembleClassifier(replay, ngram, weight=DEFAULT_WEIGHT,
                                       method=DEFAULT_METHOD, threshold=transformer.threshold)
+        pooled = ensemble.classify(texts)
+        n_rank = [sorted(zip(labels, row, strict=True), key=lambda kv: -kv[1]) for row in p_n]
         report[name] = {
             "n": len(records),
+            "ece": {"transformer": ece_of(records, [p.scam_type_ranking for p in preds]),
+                    "ngram": ece_of(records, n_rank),
+                    "ensemble": ece_of(records, [p.scam_type_ranking for p in pooled])},
             "transformer_product": scored(records, analyzer_types(replay, texts)),
             "transformer_head": scored(records, [p.scam_type_ranking[0][0] for p in preds]),
             "ngram": scored(records, [labels[k] for k in p_n.argmax(axis=1)]),
             "product": scored(records, analyzer_types(ensemble, texts)),
-            "head": scored(records, [p.scam_type_ranking[0][0]
-                                     for p in ensemble.classify(texts)]),
+            "head": scored(records, [p.scam_type_ranking[0][0] for p in pooled]),
             "tfidf_lr": scored(records, list(tfidf.predict(texts))),
             "ms_per_message": {"transformer": round(ms_t, 1), "ngram": round(ms_n, 1)},
         }
-    rows = sweep(probs, sets)
+    rows = sweep(replays, sets, transformer.threshold)
     best = max(rows, key=lambda r: r["select"])
     RESULTS_JSON.write_text(json.dumps({"models": about, "ensemble": {
         "method": DEFAULT_METHOD, "weight": DEFAULT_WEIGHT,
@@ -212,15 +243,22 @@ def main() -> None:
     lines += ["", "Cells: accuracy / macro-F1. ms per message (this machine, shared cores): "
               + ", ".join(f"{n} transformer {r['ms_per_message']['transformer']}, n-gram "
                           f"{r['ms_per_message']['ngram']}" for n, r in report.items()), "",
+              "Calibration, ECE of the top type's probability (15 bins; lower is better): "
+              + "; ".join(f"{n} transformer {r['ece']['transformer']:.3f}, n-gram "
+                          f"{r['ece']['ngram']:.3f}, ensemble {r['ece']['ensemble']:.3f}"
+                          for n, r in report.items()), "",
               "## Choosing the ensemble", "",
-              f"Ensemble head macro-F1 by pooling method and transformer weight (0 = n-gram "
-              f"alone, 1 = transformer alone). *select* = mean macro-F1 over {', '.join(SELECTION)} "
-              f"(the sets we may tune on); the others are shown, not used.", "",
-              "| method | w | select | " + " | ".join(probs) + " |",
-              "|---|---|---|" + "---|" * len(probs)]
+              f"Ensemble macro-F1 by pooling method and transformer weight w (0 = n-gram "
+              f"alone, 1 = transformer alone), product / head. *select* = mean product "
+              f"macro-F1 over {', '.join(SELECTION)} (the sets we may tune on; head in "
+              f"brackets); the other sets are shown, not used.", "",
+              "| method | w | select (head) | " + " | ".join(replays) + " |",
+              "|---|---|---|" + "---|" * len(replays)]
     for r in rows:
-        lines.append(f"| {r['method']} | {r['weight']} | {r['select']:.3f} | "
-                     + " | ".join(f"{r[n][1]:.2f}" for n in probs) + " |")
+        lines.append(f"| {r['method']} | {r['weight']} | {r['select']:.3f} "
+                     f"({r['select_head']:.3f}) | "
+                     + " | ".join(f"{r['product'][n]:.2f} / {r['head'][n]:.2f}"
+                                  for n in replays) + " |")
     lines += ["", f"Best on the selection sets: {best['method']}, w = {best['weight']} "
               f"(select {best['select']:.3f}); the product uses {DEFAULT_METHOD}, "
               f"w = {DEFAULT_WEIGHT}."]

@@ -95,6 +95,7 @@ class MessageFacts:
     is_payload: bool = False
     long_ago: bool = False  # no date read, but "เดือนที่แล้ว", "last year": over 72 h ago
     time_is_transfer: bool = False  # the time sits next to a money verb or is a clock time
+    money_words: bool = False  # any money verb or sum at all, said as done or not
 
     @property
     def destinations(self) -> tuple[FoundIdentifier, ...]:
@@ -444,6 +445,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
              signals.clicked_link, signals.recovery_offer)),
         greeting_only=bool(_GREETING.match(text)) and not found,
         long_ago=long_ago, time_is_transfer=time_is_transfer,
+        money_words=bool(_MONEY_SENT.search(lowered) or ex.amounts or has_dest),
     )
 
 

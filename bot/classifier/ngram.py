@@ -136,6 +136,7 @@ class NgramScamModel:
 
         if len(texts) != len(labels):
             raise ValueError("texts and labels differ in length")
+        new_linear(config)  # an unknown model name fails here, before any work
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise ValueError("the n-gram model needs at least two scam types to learn from")

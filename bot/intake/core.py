@@ -22,13 +22,16 @@ when to escalate. Rules (shared/domain.md §2.5, §3; issue 12):
 - a fact stated before the question that asks for it is not asked again.
 
 Choices where the issue is silent:
-- the model's ``money_paid`` counts from p >= 0.5; the other situation labels too, except
+- the model's ``money_paid`` counts from p >= 0.5 (or when the model asserts it), except in a
+  message that explicitly says nothing was paid or that has no money in it at all (no sum,
+  account or money verb; "โดนหลอกค่ะ" is asked "did you lose money?", not assumed); the other situation labels too, except
   distress (0.7: a false alarm hands the chat to staff);
 - a keyword denial ("ยังไม่ได้โอน") turns an earlier loss back into "no loss" only in a message
   that reads as a correction; otherwise the earlier loss stands (a false "no loss" costs more);
 - a loss the victim places clearly over 72 h ago ("เดือนที่แล้ว", "last year", a past month's
   name) with no date we can read is triaged as older than 72 h (P1), not as an unknown time
   (which would be P0);
+- the hotline and 1441 are said once, and again (first) in the reply where the case becomes P0;
 - the priority only rises, except in a correction ("ขอแก้ค่ะ ยังไม่ได้โอน", "ไม่ใช่เมื่อวาน
   โอนวันที่ 3"): then it is recomputed from the corrected facts, unless something else keeps it
   urgent (on the line, money leaving) or the case was already escalated;
@@ -162,8 +165,12 @@ def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseSt
     sig = facts.signals
     leaving = _flag(sig.money_still_leaving, facts, "still_leaving")
     lost_words = facts.mentions_money_sent and not facts.denies_loss
-    lost = (lost_words or bool(facts.paid_amounts) or leaving
-            or _flag(False, facts, "money_paid"))
+    # the model's money_paid counts unless the message itself says nothing was paid
+    # ("ยังไม่ได้โอน"), and only with some money in the message (a sum, an account, a money
+    # verb) or as the answer to "did you lose money?": "โดนหลอกค่ะ" alone is asked, not assumed
+    model_paid = (_flag(False, facts, "money_paid") and not facts.denies_loss
+                  and (facts.money_words or state.asked == "money_lost"))
+    lost = lost_words or bool(facts.paid_amounts) or leaving or model_paid
     money_lost = state.money_lost
     if lost:
         money_lost = True
@@ -274,6 +281,7 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     # priority (only rises) and the urgent lines
     result = _triage(state, now)
     priority = str(result.priority)
+    priority_before = state.priority
     if distress:
         priority = "P0"
     if state.priority is None or RANK[priority] < RANK[state.priority]:
@@ -284,6 +292,9 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         state = state.evolve(priority=priority)
     out.commands.append(cmd.SetPriority(result))
     told_before = state.urgent_told
+    became_p0 = state.priority == "P0" and priority_before != "P0"
+    if became_p0 and told_before in ("generic", "bank"):
+        state = state.evolve(urgent_told=None)  # now urgent: the bank and 1441 again, first
     state = _urgent_first(state, result, out, facts)
 
     if distress:

@@ -51,7 +51,8 @@ _DEST_BEFORE = re.compile(
     r"(?<![a-z])from(?![a-z])|(?<![a-z])my\s(?:own\s)?(?:account|acc)|sender)"
 )
 # "กสิกร 111-2-33333-4 → ไทยพาณิชย์ ...": an arrow after an account leads away from it
-_ARROW_AFTER = re.compile(rf"[^\d]{{0,24}}?(?:{_ARROWS})")
+_ARROW_AFTER = re.compile(_ARROWS)
+_ARROW_GAP = 24  # at most this many characters (no digit) between the account and the arrow
 _AFTER = re.compile(
     r"(?i)^[^\d\n]{0,20}?(?:(?P<src>ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง)|บัญชีเรา)|"
     r"(?P<dest>ของมิจ|ของคนร้าย|ของคนขาย|ของร้าน|ของแม่ค้า|ของสแกมเมอร์|ปลายทาง|โอนไป|โอนเข้า|"
@@ -309,7 +310,9 @@ def _role(t: str, f: Found, prev_end: int, next_start: int) -> Role:
     a = _AFTER.match(t[f.ne:next_start])
     if a:
         return Role.SOURCE if a.lastgroup == "src" else Role.DESTINATION
-    if _ARROW_AFTER.match(t, f.ne, next_start):
+    arrow = _ARROW_AFTER.search(t, f.ne, min(next_start, f.ne + _ARROW_GAP + 2))
+    if arrow is not None and arrow.start() - f.ne <= _ARROW_GAP and not any(
+            c.isdigit() for c in t[f.ne:arrow.start()]):
         return Role.SOURCE
     return Role.UNKNOWN
 

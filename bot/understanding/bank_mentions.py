@@ -95,8 +95,10 @@ _ROLE_BEFORE = re.compile(
 )
 # "โอนเงิน 25,000 เข้ากสิกร", "โอนไป scb": a bare เข้า / ไป right before the name
 _DEST_ADJACENT = re.compile(r"(?:เข้า|ไป)\s?$")
+# searched in the few characters after a mention (at most _AFTER_GAP before the cue, no digit)
+_AFTER_GAP = 12
 _ROLE_AFTER = re.compile(
-    r"[^\n\d]{0,12}?(?:(?P<fake>ปลอม)|"
+    r"(?:(?P<fake>ปลอม)|"
     r"(?P<src>ของ(?:ฉัน|เรา|หนู|ผม|ดิฉัน|ตัวเอง|แม่|พ่อ|ยาย|ตา))|"
     r"(?P<dest>ของมิจ|ของคนร้าย|ของคนขาย|ของร้าน|ของแม่ค้า|ของเขา|ของสแกมเมอร์|ปลายทาง))"
 )
@@ -172,8 +174,12 @@ def _mention_role(t: str, s: int, e: int, prev_end: int, is_app: bool) -> tuple[
         last = m
         if m.lastgroup == "fake" and s - m.end() <= _FAKE_NEAR:
             fake_near = True
-    line_end = t.find("\n", e)
-    after = _ROLE_AFTER.match(t, e, line_end if line_end >= 0 else len(t))
+    limit = min(len(t), e + _AFTER_GAP + 12)
+    line_end = t.find("\n", e, limit)
+    after = _ROLE_AFTER.search(t, e, line_end if line_end >= 0 else limit)
+    if after is not None and (after.start() - e > _AFTER_GAP
+                              or any(c.isdigit() for c in t[e:after.start()])):
+        after = None
     if fake_near or (last is not None and last.lastgroup == "fake") or (
             after is not None and after.lastgroup == "fake"):
         return Role.UNKNOWN, True

@@ -82,12 +82,14 @@ _RANGE = re.compile(
 _NO_DAY_AFTER = (r"(?:นาที|ชั่วโมง|ชม|โมง|ทุ่ม|น\.|นาฬิกา|บาท|พัน|หมื่น|แสน|ล้าน|ร้อย|ครั้ง|รอบ|คน|"
                  r"ชิ้น|%|k(?![a-z]))")
 _DOM = re.compile(
-    r"(?i)(?:เมื่อ\s?)?วันที่\s?(?P<d>\d{1,2})(?![\d/.:,])(?!\s?(?:บาท|%))"
+    r"(?i)(?:เมื่อ\s?)?วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?\s?ที่\s?"
+    r"(?P<d>\d{1,2})(?![\d/.:,])(?!\s?(?:บาท|%))"
     r"(?:\s?(?:ของ)?เดือน(?P<lm>ที่แล้ว|ก่อน|ที่ผ่านมา)|(?P<tm>\s?เดือนนี้))?|"
     rf"เมื่อ\s?(?P<db>\d{{1,2}})(?![\d/.:,])(?!\s?(?:{_NO_DAY_AFTER}|วัน|เดือน|ปี|อาทิตย์|"
     r"สัปดาห์))|"
     r"(?<![\d,.])(?P<dc>\d{1,2})\s?(?:นี้|ที่ผ่านมา)|"
-    rf"(?<![a-z0-9])(?:on\s(?:the\s)?|the\s)?(?P<dd>\d{{1,2}}){_ORD}(?![a-z])"
+    # "on the 26th", "Saturday the 21st"; not "my 1st transfer"
+    rf"(?<![a-z0-9])(?:on\s(?:the\s)?|(?<=day\s)the\s)(?P<dd>\d{{1,2}}){_ORD}(?![a-z])"
 )
 
 _EN_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -110,13 +112,14 @@ _WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "
              "อาทิตย์": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
              "friday": 4, "saturday": 5, "sunday": 6}
 _WEEKDAY = re.compile(
+    # (a weekday followed by its date, "วันเสาร์ที่ 21", "Saturday the 21st", is that date)
     r"(?i)(?:เมื่อ\s*)?วัน\s?(?P<th>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)"
-    r"(?P<last>\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา))?|"
+    r"(?!\s?ที่\s?\d)(?P<last>\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา))?|"
     # without วัน only with a "that passed" word ("จันทร์ที่ผ่านมา"); bare อาทิตย์ is "week"
     r"(?:เมื่อ\s?)?(?P<th2>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์)"
     r"\s?(?:ที่แล้ว|ที่ผ่านมา|ก่อน|นี้)|"
     r"(?P<en_last>last\s)?(?<![a-z])(?P<en>monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday)(?![a-z])"
+    r"saturday|sunday)(?![a-z])(?!,?\sthe\s\d|,?\s\d{1,2}(?:st|nd|rd|th)(?![a-z]))"
 )
 _REL_DAY_OFFSET = {"เมื่อวานซืน": -2, "วานซืน": -2, "the day before yesterday": -2,
                    "เมื่อวานนี้": -1, "เมื่อวาน": -1,
@@ -453,7 +456,7 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
 
 # cheap checks before the costlier patterns run
 _WEEKDAY_HINT = re.compile("วัน|day|จันทร์|อังคาร|พุธ|พฤหัส|ศุกร์|เสาร์")
-_DOM_HINT = re.compile(r"วันที่|เมื่อ|นี้|ที่ผ่านมา|\d(?:st|nd|rd|th)")
+_DOM_HINT = re.compile(r"วันที่|ที่\s?\d|เมื่อ|นี้|ที่ผ่านมา|\d(?:st|nd|rd|th)")
 _MONTH_HINT = re.compile(r"[ก-ฮ]\.[ก-ฮ]|คม|ยน|พันธ์|[มกสตพธ]ค|[กมพ]ย|กพ")
 
 

@@ -1,4 +1,10 @@
-"""URLs (also defanged), e-mail addresses, LINE ids, other social handles, transaction refs."""
+"""URLs (also defanged), e-mail addresses, LINE ids, other social handles, transaction refs.
+
+Thai-script (internationalised) domains are URLs too ("ไทยพาณิชย์.com", "คืนเงิน.ไทย"): Thai is
+written without spaces, so such a host is only taken after a scheme or where a word starts
+(after a space or bracket), with a leading cue word ("เว็บ", "ลิงก์") cut off. LINE ids may
+follow "แอดไลน์" / "แอดLINE" with no separator ("แอดไลน์ somchai99").
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,8 @@ _TLDS = (
     "com|net|org|info|biz|xyz|app|shop|store|top|vip|online|site|link|club|asia|live|icu|pro|"
     "win|bet|cc|co|th|ly|io|me|to|gl|gg|tk|ml|ga|cf|ws|page|cloud|tech|fun|buzz|run|one|in|sg|"
     "my|cn|hk|us|uk|ru|id|ph|vn|la|kh|mm|tv|cx|su|pw|lol|work|today|services|finance|bank|"
-    "money|cash|loan|trade|market|world|space|website|ink|best|life|news|blog|dev|ai"
-)
+    "money|cash|loan|trade|market|world|space|website|ink|best|life|news|blog|dev|ai|ee"
+)  # "ee": LINE's short links, lin.ee/...
 _URL_SCHEME = re.compile(
     rf"(?i)\b(?:h[xt]{{2}}ps?|https?|ftp)(?:\[:\]|:)//[^\s<>\"'{_THAI}]+"
 )
@@ -27,6 +33,19 @@ _URL_BARE = re.compile(
     rf"(?i)(?<![A-Za-z0-9@._%+\-)\]}}])(?:[a-z0-9](?:[a-z0-9-]{{0,62}}[a-z0-9])?{_DOT}){{1,12}}"
     rf"(?:{_TLDS})(?![A-Za-z0-9-])(?:[/?#][^\s<>\"'{_THAI}]*)?"
 )
+_TH_LETTER = "\u0e01-\u0e4e"
+_IDN_LABEL = rf"[a-z0-9{_TH_LETTER}][a-z0-9{_TH_LETTER}-]{{0,62}}"
+_URL_IDN = re.compile(
+    # after a scheme, or where a word starts; at most 8 labels; labels cannot contain a dot
+    # form, so each start scans a bounded stretch: linear in the text's length
+    rf"(?i)(?:\b(?:h[xt]{{2}}ps?|https?)(?:\[:\]|:)//|(?<![^\s(<\[\"']))"
+    rf"(?:www{_DOT})?(?:{_IDN_LABEL}{_DOT}){{1,8}}"
+    rf"(?:(?:{_TLDS})(?![a-z0-9-])|ไทย(?![a-z0-9{_TH_LETTER}-]))"
+    rf"(?:[/?#][^\s<>\"'{_THAI}]*)?"
+)
+_HAS_THAI_LETTER = re.compile(f"[{_TH_LETTER}]")
+# a cue word typed against the host: "เว็บไทยพาณิชย์.com" is the host "ไทยพาณิชย์.com"
+_CUE_PREFIX = re.compile(r"(?:เข้าเว็บไซต์|เข้าเว็บ|เว็บไซต์|เว็บ|ลิงก์|ลิงค์|เข้า)(?=[ก-ฮ])")
 _EMAIL = re.compile(r"(?i)(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _TRAILING = ".,;:!?)]}'\"-"
 _REFANG = [(re.compile(r"(?i)^hxxp"), "http"), (re.compile(r"\[:\]"), ":"),
@@ -41,6 +60,15 @@ _LINE_KEYED = re.compile(
 _LINE_LOOSE = re.compile(
     rf"(?i)(?:แอด\s?ไลน์|add\s?line|ไลน์|ไลน|line|แอด)\s*(?:(?:คือ|:|=|-)\s*(@?{_ID})|(@{_ID}))"
 )
+# "แอดไลน์ somchai99", "แอดLINE gold.invest", "แอดไลน์ไอดี x": Thai "add LINE" then the id
+_LINE_ADD = re.compile(
+    rf"(?i)แอด\s?(?:ไลน์|ไลน|line)\s?(?:ไอดี|id)?\s?(?:คือ|:|=|-)?\s?(@?{_ID})"
+    r"(?![A-Za-z0-9._\-])"
+)
+# English words that follow "แอดไลน์" and are no id ("แอดไลน์ to chat")
+_NOT_IDS = frozenset({"to", "me", "us", "him", "her", "them", "the", "and", "or", "for", "with",
+                      "chat", "line", "group", "official", "account", "friend", "friends",
+                      "this", "that", "here", "now", "please", "pls", "oa"})
 _AT_HANDLE = re.compile(rf"(?<![A-Za-z0-9._%+\-])@({_ID})")
 _PLATFORM = re.compile(
     r"(?i)(ig|ไอจี|instagram|อินสตา(?:แกรม)?|tiktok|ติ๊กต็อก|ติ๊กต๊อก|twitter|ทวิต(?:เตอร์)?|ทวิตเตอร์|"
@@ -83,19 +111,28 @@ def find_urls_emails(n: Normalized, claims: Claims) -> tuple[list[Url], list[Ema
         emails.append(Email(raw=n.original[s:e], start=s, end=e, confidence=0.95,
                             value=m.group().lower()))
         claims.add(m.start(), m.end())
-    for rx in (_URL_SCHEME, _URL_BARE):
+    for rx in (_URL_SCHEME, _URL_BARE, _URL_IDN):
+        if rx is _URL_IDN and not _HAS_THAI_LETTER.search(t):
+            continue
         for m in rx.finditer(t):
-            if claims.overlaps(m.start(), m.end()):
+            start = m.start()
+            if rx is _URL_IDN:
+                if not _HAS_THAI_LETTER.search(m.group()):
+                    continue  # an ASCII host: the patterns above had their say
+                cue = _CUE_PREFIX.match(t, start, m.end())
+                if cue is not None:
+                    start = cue.end()
+            if claims.overlaps(start, m.end()):
                 continue
-            raw, end = _strip_trailing(m.group(), m.end())
+            raw, end = _strip_trailing(t[start:m.end()], m.end())
             if rx is _URL_BARE and re.fullmatch(r"[\d.]+", raw):
                 continue  # "1.5" or a version number
             value = refang(raw)
-            s, e = n.span(m.start(), end)
+            s, e = n.span(start, end)
             urls.append(Url(raw=n.original[s:e], start=s, end=e,
                             confidence=0.95 if rx is _URL_SCHEME else 0.85,
                             value=value, defanged=value != raw))
-            claims.add(m.start(), end)
+            claims.add(start, end)
     urls.sort(key=lambda u: u.start)
     return urls, emails
 
@@ -116,6 +153,10 @@ def find_handles(n: Normalized, claims: Claims) -> tuple[list[LineId], list[Soci
 
     for m in _LINE_KEYED.finditer(t):
         add_line(m.start(1), m.end(1), 0.95)
+    if "แอด" in t:
+        for m in _LINE_ADD.finditer(t):
+            if m.group(1).startswith("@") or m.group(1).lower() not in _NOT_IDS:
+                add_line(m.start(1), m.end(1), 0.9)
     for m in _LINE_LOOSE.finditer(t):
         g = 1 if m.group(1) else 2
         add_line(m.start(g), m.end(g), 0.85)

@@ -143,3 +143,13 @@ def test_load_classifier_uses_the_ngram_model_beside_the_transformer(
     # The random tiny transformer knows nothing; the n-gram model pulls the type its way.
     assert dict(pred[0].scam_type_ranking)["remote_app"] > dict(
         alone.classify(["ลงแอปจากลิงก์ เงินหายหมด"])[0].scam_type_ranking)["remote_app"]
+
+
+def test_windows_are_the_transformers() -> None:
+    class Windowed(FakeTransformer):
+        def windows(self, text: str) -> list[list[int]]:
+            return [[1, 2], [2, 3]] if len(text) > 5 else [[1]]
+
+    ens = EnsembleClassifier(Windowed(TRANSFORMER), FakeNgram(NGRAM))
+    assert ens.windows("long text") == [[1, 2], [2, 3]] and ens.windows("hi") == [[1]]
+    assert ens.scam_types == LABELS and ens.intents == ["report_scam", "greet"]

@@ -62,12 +62,14 @@ def test_load_refuses_a_foreign_file(tmp_path: Path) -> None:
         NgramScamModel.load(tmp_path / "x.joblib")
 
 
-def test_svm_variant_is_calibrated_too() -> None:
-    svm = NgramScamModel.fit([t for t, _ in PAIRS], [s for _, s in PAIRS],
-                             NgramConfig(model="svm", c=1.0, calibration_folds=3))
-    p = svm.predict_proba(["อยากกู้เงิน เขาให้โอนค่าทำสัญญา"])
-    assert svm.predict(["อยากกู้เงิน เขาให้โอนค่าทำสัญญา"]) == ["loan"]
-    assert np.isclose(p.sum(), 1.0)
+def test_logistic_regression_variant_is_calibrated_too() -> None:
+    lr = NgramScamModel.fit([t for t, _ in PAIRS], [s for _, s in PAIRS],
+                            NgramConfig(model="lr", c=10.0, calibration_folds=3))
+    p = lr.predict_proba(["อยากกู้เงิน เขาให้โอนค่าทำสัญญา"])
+    assert lr.predict(["อยากกู้เงิน เขาให้โอนค่าทำสัญญา"]) == ["loan"]
+    assert np.isclose(p.sum(), 1.0) and lr.temperature > 0
+    with pytest.raises(ValueError, match="'lr' or 'svm'"):
+        NgramScamModel.fit(["a", "b"], ["x", "y"], NgramConfig(model="tree"))
 
 
 def test_needs_two_types() -> None:

@@ -159,9 +159,17 @@ def test_keywords_raise_when_the_model_says_no():
 
 def test_a_model_that_says_money_paid_counts_without_keywords():
     f = facts("เสร็จเขาแล้วค่ะ 4,000", identifiers=(KBANK_ACCOUNT,), reports_scam=True,
-              situation=Situation(money_paid=0.9))
+              money_words=True, situation=Situation(money_paid=0.9))
     d = decide(CaseState(), f, T0)
     assert d.state.money_lost is True and d.state.priority == "P0"
+
+
+def test_the_model_alone_does_not_assume_a_loss_in_a_message_without_money():
+    f = facts("โดนหลอกค่ะ", reports_scam=True, situation=Situation(money_paid=0.8))
+    d = decide(CaseState(), f, T0)
+    assert d.state.money_lost is None and d.state.asked == "money_lost"
+    answer = facts("ใช่ค่ะ", situation=Situation(money_paid=0.8))
+    assert decide(d.state, answer, T0).state.money_lost is True
 
 
 def test_priority_never_drops_within_a_case():

@@ -35,6 +35,10 @@ DAY_OF_MONTH = [
 ]
 
 
+def test_an_ordinal_that_is_no_date() -> None:
+    assert js("my 1st transfer was 500 baht")["transfer_times"] == []
+
+
 @pytest.mark.parametrize("text,expected", DAY_OF_MONTH)
 def test_day_of_month_alone(text: str, expected: str) -> None:
     ex = run(text)
@@ -49,7 +53,9 @@ DAY_AND_CLOCK = [
     ("26 นี้ ตอนสามทุ่ม", iso(2026, 11, 26, 21)),
     ("วันที่ 28 ตอนสองทุ่ม", iso(2026, 10, 28, 20)),  # today 20:00 is still to come
     ("วันที่ 28 ตอนบ่ายโมง", iso(2026, 11, 28, 13)),
-    ("26th at 3pm", iso(2026, 11, 26, 15)),
+    ("on the 26th at 3pm", iso(2026, 11, 26, 15)),
+    ("วันพฤหัสที่ 26 ตอนบ่ายสอง", iso(2026, 11, 26, 14)),
+    ("Saturday the 21st at noon", iso(2026, 11, 21, 12)),
 ]
 
 
