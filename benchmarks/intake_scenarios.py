@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.banks import BY_CODE, BankCode, InstitutionKind  # noqa: E402
+from bot.banks import BY_CODE, InstitutionKind  # noqa: E402
 from bot.hotlines import bank_contact  # noqa: E402
 from bot.intake import CaseState, decide, replay  # noqa: E402
 from bot.intake.replay import default_facts  # noqa: E402

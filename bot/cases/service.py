@@ -117,12 +117,16 @@ def current_case(session: Session, *, conversation_id: str) -> Case | None:
 
 
 def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
-              reason: str = "report") -> Case:
+              reason: str = "report", now: datetime | None = None) -> Case:
+    """``now``: the time of the message that opened the case (the one clock; the police
+    deadline of a loss at an unknown time counts from it). Default: the wall clock."""
     for _ in range(5):
         number = new_case_number()
         try:
             with session.begin_nested():
                 case = Case(case_number=number, conversation_id=conversation.id)
+                if now is not None:  # stored as UTC, like the model's default
+                    case.created_at = now.astimezone(UTC)
                 session.add(case)
                 session.flush()
             break
@@ -136,9 +140,10 @@ def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
     return case
 
 
-def ensure_case(session: Session, *, conversation: Conversation, reason: str = "report") -> Case:
+def ensure_case(session: Session, *, conversation: Conversation, reason: str = "report",
+                now: datetime | None = None) -> Case:
     return current_case(session, conversation_id=conversation.id) or open_case(
-        session, conversation=conversation, reason=reason)
+        session, conversation=conversation, reason=reason, now=now)
 
 
 def add_story(session: Session, *, case: Case, text: str, message_id: str | None) -> None:
@@ -325,7 +330,7 @@ def packet_version(session: Session, *, case: Case) -> int:
 
 
 def escalate(session: Session, *, conversation: Conversation, case: Case,
-             reported_at: datetime, reason: str) -> Escalation:
+             reported_at: datetime, reason: str, now: datetime | None = None) -> Escalation:
     """P0: freeze packet to the outbox, case escalated, chat to the staff queue — one
     transaction (the caller's). The conversation never waits on the exchange."""
     view = case_view(session, case=case)
@@ -345,7 +350,7 @@ def escalate(session: Session, *, conversation: Conversation, case: Case,
     if case.status != CaseStatus.ESCALATED:
         event(session, case, "escalated", reason=reason, priority=str(case.priority))
         case.status = CaseStatus.ESCALATED
-        case.escalated_at = datetime.now(UTC)
+        case.escalated_at = (now or datetime.now(UTC)).astimezone(UTC)
     state = request_human(session, conversation=conversation, case=case, reason=reason)
     return Escalation(queued, key, state)
 

@@ -269,7 +269,11 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     elif asked == "type_confirmed" and answer == "deny":
         state = state.evolve(choosing_type=True)
     elif facts.scam_type and state.type_confirmed is None and facts.intent in (
-            "report_scam", "inform", "nlu_fallback", None) and facts.scam_type != state.scam_type:
+            "report_scam", "inform", "nlu_fallback", None) and facts.scam_type != state.scam_type \
+            and (state.scam_type is None or (facts.scam_type_confidence or 0.0)
+                 > (state.scam_type_confidence or 0.0)):
+        # a later, surer reading replaces the type; "โอนไป 1,200 ..." alone does not undo the
+        # job scam the first message described
         state = state.evolve(scam_type=facts.scam_type,
                              scam_type_confidence=facts.scam_type_confidence)
         out.commands.append(cmd.SetScamType(facts.scam_type, facts.scam_type_confidence,

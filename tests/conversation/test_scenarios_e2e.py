@@ -17,11 +17,7 @@ from tests.scenarios.suite import check, known_failures, load
 pytestmark = pytest.mark.rasa
 
 KNOWN = known_failures()
-# Gaps of the classifier's situation head, not of the core (the pure replay passes these):
-MODEL_GAPS = {
-    "d-en-002": "the head reads a past call ('called me about a parcel') as on the line now, so "
-                "the case is escalated one turn early and the bot is silent at the urgent turn",
-}
+
 # every on-the-line and still-leaving dev scenario, and the first transfers, P1, P2 and none
 _DEV = load("dev")
 SUBSET = [s for s in _DEV if "on_line" in s.tags or "still_leaving" in s.tags][:24] + [
@@ -50,8 +46,6 @@ def test_the_subset_is_big_enough():
 def test_scenario_through_rasa(scenario, dialogue_stack):
     if f"dev:{scenario.id}" in KNOWN:
         pytest.skip("a known gap of the pure core (tests/scenarios/known_failures.yml)")
-    if scenario.id in MODEL_GAPS and dialogue_stack.nlu_used == "real":
-        pytest.xfail(MODEL_GAPS[scenario.id])
     chat = dialogue_stack.chat(language=None)
     sessions = dialogue_stack.sessions()
     results = []
