@@ -22,6 +22,7 @@ from actions.tracker_purge import purge_later
 from bot.cases import service
 from bot.cases.facts import facts_from_text
 from bot.intake import LOSS_SLOTS
+from bot.intake.core import DISTRESS_THRESHOLD, SITUATION_THRESHOLD
 from bot.storage.models import HandoffState, Priority
 from bot.texts_catalog import format_amount, format_datetime, say, type_label
 from bot.triage import urgency_signals
@@ -57,13 +58,24 @@ class SakotAction(Action, ABC):
             turn = Turn(tracker, session)
             text = "" if turn.is_payload else turn.text
             signals = urgency_signals(text)
-            if self.safety_net and (signals.distress or signals.scammer_on_line):
+            # The keywords OR the classifier's situation head (thresholds of the core): a victim
+            # on the line whose words the classifier heard as "I want a human" must still be
+            # told to hang up, with their bank's number and 1441, before the queue.
+            head = flow.situation(turn)
+
+            def says(label: str, threshold: float = SITUATION_THRESHOLD) -> bool:
+                return head is not None and not turn.is_payload and head.says(label, threshold)
+
+            on_line = signals.scammer_on_line or says("on_line_now")
+            distress = signals.distress or says("victim_in_distress", DISTRESS_THRESHOLD)
+            still_leaving = signals.money_still_leaving or says("still_leaving")
+            if self.safety_net and (distress or on_line):
                 # a victim in distress or coached on the phone right now: the core decides
                 # (hang up / 1323 first, staff now), not the rule the classifier picked
                 flow.take_message(turn)
                 return turn.finish(dispatcher)
             if self.safety_net and not tracker.active_loop.get("name") and (
-                    signals.money_still_leaving or _reports_money_sent(turn, text)):
+                    still_leaving or _reports_money_sent(turn, text)):
                 # money sent or leaving, whatever intent the classifier heard ("thanks",
                 # "ask_advice"): urgent lines first and the intake, from the core
                 state = flow.take_message(turn)

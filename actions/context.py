@@ -148,7 +148,7 @@ class Turn:
     def ensure_case(self, reason: str = "report") -> Case:
         existing = self.case()
         case = existing or service.open_case(self.session, conversation=self.conversation,
-                                             reason=reason)
+                                             reason=reason, now=self.received_at)
         if existing is None or self.tracker.get_slot("case_number") not in (
                 None, case.case_number):
             # a new case (the last one was closed by staff, or deleted): forget the intake

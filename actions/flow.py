@@ -247,7 +247,7 @@ def _escalate(turn: Turn, case: Case, *, reason: str) -> bool:
     turn.session.flush()
     result = service.escalate(turn.session, conversation=turn.conversation, case=case,
                               reported_at=service.aware_utc(case.created_at) or turn.received_at,
-                              reason=reason)
+                              reason=reason, now=turn.received_at)
     turn.custom(HANDOFF, control=True)
     turn.custom({"case_updated": {"change": "escalated", "case_number": case.case_number,
                                   "priority": str(case.priority), "status": str(case.status),

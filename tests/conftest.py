@@ -108,3 +108,14 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def dialogue_stack(tmp_path_factory):
+    """NLU service + action server + Rasa, started once per test session (tests/conversation,
+    tests/scenarios and tests/channels share it)."""
+    from tests.conversation.harness import Stack
+
+    stack = Stack(tmp_path_factory.mktemp("dialogue")).start()
+    yield stack
+    stack.stop()

@@ -1,17 +1,9 @@
-"""The dialogue stack (NLU service + action server + Rasa) started once per test session."""
+"""Fixtures over the dialogue stack (``dialogue_stack`` lives in tests/conftest.py, so every
+directory that needs Rasa shares one stack per test session)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def dialogue_stack(tmp_path_factory):
-    from tests.conversation.harness import Stack
-
-    stack = Stack(tmp_path_factory.mktemp("dialogue")).start()
-    yield stack
-    stack.stop()
 
 
 @pytest.fixture
