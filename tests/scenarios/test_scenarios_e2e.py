@@ -41,6 +41,12 @@ from tests.scenarios.suite import Scenario, check, expected_priority, known_fail
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
 KNOWN = known_failures()
+# Failures of the whole stack only (the core alone passes), with their cause. A ratchet too.
+KNOWN_STACK = {
+    "dev:d-online-012": "the situation head reads a call that has ended as on_line_now (p>=0.5) "
+                        "on turn 1: hang-up + hotline come one turn early and staff take over",
+    "dev:d-mix-003": "the same early on_line_now on turn 1 of a two-turn story",
+}
 _ALL = [s for split in ("dev", "heldout") for s in load(split)]
 
 
@@ -229,6 +235,8 @@ def test_scenario_through_rasa(scenario, dialogue_stack):
         failures.append(f"Rasa's priority slot {slot} != the stored case's "
                         f"{results[-1].priority}")
     if not failures:
+        if _key(scenario) in KNOWN_STACK:
+            pytest.fail(f"{_key(scenario)} passes now: remove it from KNOWN_STACK")
         return
     parses = _parses(tracker)
     forwarded = [r.forwarded for r in results]
@@ -237,6 +245,8 @@ def test_scenario_through_rasa(scenario, dialogue_stack):
                + _transcript(scenario, results, parses))
     if _key(scenario) in KNOWN:  # the pure core's ratchet (tests/scenarios/test_scenarios.py)
         pytest.xfail("known: " + "; ".join(KNOWN[_key(scenario)]) + "\n" + message)
+    if _key(scenario) in KNOWN_STACK:
+        pytest.xfail(f"known (stack): {KNOWN_STACK[_key(scenario)]}\n{message}")
     pytest.fail(message, pytrace=False)
 
 
@@ -260,11 +270,6 @@ REPORT_WITH_TIME = ("สั่งรองเท้าในไลน์ โอ�
 SENT_AT = datetime(2026, 3, 2, 2, 15, tzinfo=UTC)  # 09:15 in Bangkok
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot/cases/service.py takes the wall clock: open_case leaves Case.created_at to the "
-    "model default (utcnow), apply_triage counts the police deadline from it when the "
-    "transfer time is unknown, and actions/flow.py _escalate sends it as the packet's "
-    "reported_at"))
 def test_the_deadline_and_the_packet_run_on_the_message_clock(dialogue_stack):
     """The 72-hour deadline of a loss reported with no transfer time counts from the report
     (the message's received_at), and a freeze packet says it was reported then."""
@@ -274,7 +279,7 @@ def test_the_deadline_and_the_packet_run_on_the_message_clock(dialogue_stack):
     timed.send(REPORT_WITH_TIME, received_at=SENT_AT)
     with sessions() as db:
         case = db.scalars(select(Case).where(Case.conversation_id == untimed.id)).one()
-        if not case.money_lost or case.last_transfer_at is not None:  # not the xfail's cause
+        if not case.money_lost or case.last_transfer_at is not None:
             pytest.fail("the untimed report should be a loss with no transfer time")
         got = {"police deadline": aware_utc(case.hold_deadline_at)}
         want = {"police deadline": SENT_AT + timedelta(hours=72)}
