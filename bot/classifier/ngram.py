@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.classifier.artifacts import point
+
 log = logging.getLogger(__name__)
 
 NGRAM_VERSION = "1"
@@ -254,17 +256,5 @@ def build_ngram(*, data_root: Path, models_dir: Path, cache_dir: Path,
                 shutil.rmtree(tmp)
     else:
         log.info("n-gram model %s is cached in %s", digest, target)
-    _point(Path(models_dir) / "ngram", target)
+    point(Path(models_dir) / "ngram", target)
     return target
-
-
-def _point(link: Path, target: Path) -> None:
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.is_file():
-        link.unlink()
-    elif link.is_dir():
-        shutil.rmtree(link)
-    try:
-        link.symlink_to(target.resolve(), target_is_directory=True)
-    except OSError:
-        shutil.copytree(target, link)

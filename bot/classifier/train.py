@@ -32,6 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from bot.classifier.artifacts import point
 from bot.classifier.evaluation import expected_calibration_error, plot_confusion, score
 from bot.classifier.model import HeadsMeta, NluModel, new_model, save_model
 from bot.scam_types import ScamType
@@ -202,19 +203,8 @@ def build_classifier(
         log.info("classifier %s is cached in %s", digest, target)
     link = Path(models_dir) / "classifier"
     link.parent.mkdir(parents=True, exist_ok=True)
-    _point(link, target)
+    point(link, target)
     return target
-
-
-def _point(link: Path, target: Path) -> None:
-    if link.is_symlink() or link.is_file():
-        link.unlink()
-    elif link.is_dir():
-        shutil.rmtree(link)
-    try:
-        link.symlink_to(target.resolve(), target_is_directory=True)
-    except OSError:
-        shutil.copytree(target, link)
 
 
 # --- training -------------------------------------------------------------------------------
