@@ -33,6 +33,11 @@ TEXTS: dict[str, str] = {
         "for the Bank Case ID.\n"
         "Or call {aoc} (AOC, 24 hours)."
     ),
+    "call_bank_known_menu": (
+        "Urgent: call {bank_name} on {bank_hotline} now, say you were scammed and ask for the "
+        "fraud / account-freeze menu to hold the money you sent, and ask for the Bank Case ID.\n"
+        "Or call {aoc} (AOC, 24 hours)."
+    ),
     "call_bank_no_number": (
         "Urgent: call {bank_name} now (the number is on the back of your card or in the bank "
         "app) to hold the money, and ask for the Bank Case ID.\n"

@@ -36,6 +36,13 @@ TEXTS: dict[str, str] = {
         "และขอเลขเคสจากธนาคาร (Bank Case ID)\n"
         "หรือโทร {aoc} (AOC ตลอด 24 ชม.) ค่ะ"
     ),
+    # A main call centre (not a dedicated fraud line): say what to ask for, never menu digits
+    # (sources disagree on them; bot/hotlines.BankContact.ask_for_fraud_menu).
+    "call_bank_known_menu": (
+        "ด่วนค่ะ โทรหา{bank_name} {bank_hotline} เดี๋ยวนี้ แจ้งว่าโดนมิจฉาชีพหลอกโอนเงิน "
+        "ขอเมนูอายัดบัญชี เพื่อระงับเงินที่โอนไป และขอเลขเคสจากธนาคาร (Bank Case ID)\n"
+        "หรือโทร {aoc} (AOC ตลอด 24 ชม.) ค่ะ"
+    ),
     "call_bank_no_number": (
         "ด่วนค่ะ โทรหา{bank_name}เดี๋ยวนี้ (เบอร์อยู่หลังบัตร ATM หรือในแอปธนาคาร) "
         "เพื่อขอระงับเงิน และขอเลขเคสจากธนาคาร\n"

@@ -370,7 +370,8 @@ def _urgent_first(state: CaseState, result: Triage, out: _Out,
                 out.say("cut_internet", urgent=True)
             name = contact.bank_name_en if state.lang == "en" else contact.bank_name_th
             if contact.number:
-                out.say("call_bank_known", urgent=True, bank_name=name,
+                key = "call_bank_known_menu" if contact.ask_for_fraud_menu else "call_bank_known"
+                out.say(key, urgent=True, bank_name=name,
                         bank_hotline=contact.number)
                 told = "bank"
             elif contact.bank_code:
