@@ -182,7 +182,7 @@ def apply(turn: Turn, decision: Decision, *, stages: tuple[str, ...] = ("now", "
         elif isinstance(command, commands.SetPriority):
             turn.session.flush()
             service.apply_triage(turn.session, case=case, result=command.triage,
-                                 now=turn.received_at)
+                                 now=turn.received_at, correction=command.correction)
         elif isinstance(command, commands.RaisePriority):
             service.raise_priority(turn.session, case=case, priority=Priority(command.priority),
                                    reason=command.reason)

@@ -272,20 +272,26 @@ def has_destination(session: Session, *, case: Case) -> bool:
         Identifier.role != IdentifierRole.SOURCE, Identifier.superseded_by_id.is_(None))) > 0
 
 
-def apply_triage(session: Session, *, case: Case, result: Triage, now: datetime) -> bool:
+def apply_triage(session: Session, *, case: Case, result: Triage, now: datetime,
+                 correction: bool = False) -> bool:
     """Store the triage decision and the police deadline; True when the priority rose."""
     # Priority only rises here: a signal seen once ("money is still leaving", "he is on the
-    # line") keeps the case P0 even when the next message doesn't repeat it. Staff lower it.
+    # line") keeps the case P0 even when the next message doesn't repeat it. Staff lower it,
+    # and so does the victim's own correction ("ขอแก้ ยังไม่ได้โอน") before the case went to
+    # staff (``correction``: the intake core decided it; bot/intake/core.py).
     priority = Priority(result.priority)
     rose = _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]
-    first = not rose and session.scalar(select(func.count(CaseEvent.id)).where(
+    lowered = (correction and case.status != CaseStatus.ESCALATED
+               and _PRIORITY_RANK[priority] > _PRIORITY_RANK[Priority(case.priority)])
+    first = not (rose or lowered) and session.scalar(select(func.count(CaseEvent.id)).where(
         CaseEvent.case_id == case.id, CaseEvent.kind == "triaged")) == 0
-    if rose or first:
+    if rose or lowered or first:
         session.flush()
         event(session, case, "triaged", before=case.priority, after=(
-            priority if rose else Priority(case.priority)).value,
-              reasons=list(result.reasons), top_urgency=result.top_urgency)
-        if rose:
+            priority if rose or lowered else Priority(case.priority)).value,
+              reasons=[*result.reasons, *(["victim_correction"] if lowered else [])],
+              top_urgency=result.top_urgency)
+        if rose or lowered:
             case.priority = priority
     if case.money_lost:
         deadline = police_deadline(aware_utc(case.last_transfer_at), aware_utc(case.created_at) or now)

@@ -42,6 +42,7 @@ class SetScamType:
 @dataclass(frozen=True)
 class SetPriority:
     triage: Triage
+    correction: bool = False  # the victim corrected the story: the priority may go down
 
 
 @dataclass(frozen=True)

@@ -288,13 +288,15 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     priority_before = state.priority
     if distress:
         priority = "P0"
+    lowered = False
     if state.priority is None or RANK[priority] < RANK[state.priority]:
         state = state.evolve(priority=priority)
     elif (facts.is_correction and not state.on_line and not state.still_leaving
           and not state.escalated and not distress):
         # "ขอแก้ ยังไม่ได้โอน", "ไม่ใช่เมื่อวาน โอนวันที่ 3": the latest correction wins
+        lowered = RANK[priority] > RANK[state.priority]
         state = state.evolve(priority=priority)
-    out.commands.append(cmd.SetPriority(result))
+    out.commands.append(cmd.SetPriority(result, correction=lowered))
     told_before = state.urgent_told
     became_p0 = state.priority == "P0" and priority_before != "P0"
     if became_p0 and told_before in ("generic", "bank"):

@@ -231,3 +231,26 @@ def test_a_slip_sent_before_the_report_joins_the_new_case(migrated_sessions):
         refs = s.scalars(select(Identifier).where(Identifier.case_id == case_id,
                                                   Identifier.kind == "transaction_ref")).all()
         assert [(r.source, r.bank_code) for r in refs] == [("slip_qr", "KBANK")]
+
+
+def test_only_the_victims_own_correction_lowers_the_stored_priority(migrated_sessions):
+    # "ขอแก้ค่ะ ยังไม่ได้โอน": the intake core lowers the priority; the stored case follows it
+    # (before this, the slot said P2 while the case stayed P0). Anything else only raises.
+    p0 = triage(TriageInput(True, NOW - timedelta(minutes=5), True, now=NOW))
+    p2 = triage(TriageInput(False, now=NOW))
+    with session_scope(migrated_sessions) as s:
+        case = service.open_case(s, conversation=_conversation(s))
+        service.apply_triage(s, case=case, result=p0, now=NOW)
+        service.apply_triage(s, case=case, result=p2, now=NOW)
+        assert case.priority == Priority.P0  # a later message alone never lowers it
+        service.apply_triage(s, case=case, result=p2, now=NOW, correction=True)
+        assert case.priority == Priority.P2
+        last = s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                 CaseEvent.kind == "triaged")
+                         .order_by(CaseEvent.id.desc())).first()
+        assert "victim_correction" in last.data["reasons"]
+        # once escalated (a packet may be at the exchange), only staff lower it
+        service.apply_triage(s, case=case, result=p0, now=NOW)
+        case.status = CaseStatus.ESCALATED
+        service.apply_triage(s, case=case, result=p2, now=NOW, correction=True)
+        assert case.priority == Priority.P0
