@@ -22,6 +22,7 @@ from actions.tracker_purge import purge_later
 from bot.cases import service
 from bot.cases.facts import facts_from_text
 from bot.intake import LOSS_SLOTS
+from bot.classifier import REPORT_EVIDENCE
 from bot.intake.core import DISTRESS_THRESHOLD, SITUATION_THRESHOLD
 from bot.storage.models import HandoffState, Priority
 from bot.texts_catalog import format_amount, format_datetime, say, type_label
@@ -62,9 +63,14 @@ class SakotAction(Action, ABC):
             # on the line whose words the classifier heard as "I want a human" must still be
             # told to hang up, with their bank's number and 1441, before the queue.
             head = flow.situation(turn)
+            # ... but only on a message the classifier also reads as (partly) a report: on a
+            # bare "ขอคุยกับเจ้าหน้าที่ค่ะ" the head says on_line_now 0.89 ("เจ้าหน้าที่" is the
+            # fake officer of its training stories), and a false alarm escalates a plain request.
+            story = _report_probability(turn) >= REPORT_EVIDENCE
 
             def says(label: str, threshold: float = SITUATION_THRESHOLD) -> bool:
-                return head is not None and not turn.is_payload and head.says(label, threshold)
+                return (head is not None and story and not turn.is_payload
+                        and head.says(label, threshold))
 
             on_line = signals.scammer_on_line or says("on_line_now")
             distress = signals.distress or says("victim_in_distress", DISTRESS_THRESHOLD)
@@ -92,6 +98,18 @@ class SakotAction(Action, ABC):
             return safe_error(dispatcher, tracker, exc)
         finally:
             session.close()
+
+
+def _report_probability(turn: Turn) -> float:
+    """P(report_scam) from the NLU's intent ranking (0 when not given)."""
+    latest = turn.tracker.latest_message or {}
+    for item in latest.get("intent_ranking") or [latest.get("intent") or {}]:
+        if item.get("name") == "report_scam":
+            try:
+                return float(item.get("confidence") or 0.0)
+            except (TypeError, ValueError):
+                return 0.0
+    return 0.0
 
 
 def _reports_money_sent(turn: Turn, text: str) -> bool:

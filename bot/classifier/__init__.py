@@ -24,9 +24,16 @@ from typing import Protocol, runtime_checkable
 
 from bot.training.nlu_data import SITUATION_LABELS
 
-__all__ = ["Classifier", "Prediction", "DEFAULT_THRESHOLD", "SITUATION_LABELS", "load_classifier"]
+__all__ = ["Classifier", "Prediction", "DEFAULT_THRESHOLD", "REPORT_EVIDENCE", "REPORT_SURE",
+           "SITUATION_LABELS", "load_classifier"]
 
 DEFAULT_THRESHOLD = 0.5
+# P(report_scam) from which a message counts as (partly) a scam report, whatever intent won.
+REPORT_EVIDENCE = 0.25
+# When the best reading is "a scam report", a lower bar makes it sure: "โดนหลอกค่ะ" read as a
+# report costs one question ("what happened?"); read as unsure it costs the victim an "I don't
+# understand". Long realistic reports in training left short ones at 0.4-0.5.
+REPORT_SURE = 0.3
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bot.classifier import DEFAULT_THRESHOLD, Prediction
+from bot.classifier import DEFAULT_THRESHOLD, REPORT_EVIDENCE, REPORT_SURE, Prediction
 from bot.classifier.model import NluModel, load_model
 
 # Models saved before the window was recorded (``meta.max_length`` 64) still read 256 tokens.
@@ -73,7 +73,6 @@ def split_windows(body: list[int], room: int, overlap: int) -> list[list[int]]:
 
 
 # P(report_scam) from which a message's scam type is used even if another intent wins.
-REPORT_EVIDENCE = 0.25
 
 
 class TransformerClassifier:
@@ -205,7 +204,9 @@ class TransformerClassifier:
             report_p = (float(row_i[list(self.meta.intents).index(self.meta.report_intent)])
                         if self.meta.report_intent in self.meta.intents else 0.0)
             is_report = intent == self.meta.report_intent or report_p >= REPORT_EVIDENCE
-            intent_unsure = intent_conf < self.threshold
+            intent_unsure = intent_conf < (min(REPORT_SURE, self.threshold)
+                                           if intent == self.meta.report_intent
+                                           else self.threshold)
             scam_unsure = is_report and scam_conf < self.threshold
             scores = tuple((label, float(row_z[j])) for j, label in enumerate(situations))
             out.append(

@@ -34,11 +34,14 @@ def sessions(tmp_path, monkeypatch):
     return factory
 
 
-def _tracker(situation: list[tuple[str, float]]) -> Tracker:
+def _tracker(situation: list[tuple[str, float]], *, text: str = TEXT,
+             report_p: float = 0.3) -> Tracker:
     at = datetime(2026, 3, 10, 14, 5, tzinfo=BKK)
     entities = [{"entity": "situation", "value": label, "confidence_entity": p,
                  "extractor": "SakotClassifier"} for label, p in situation]
-    latest = {"text": TEXT, "intent": {"name": "request_human", "confidence": 0.8},
+    latest = {"text": text, "intent": {"name": "request_human", "confidence": 0.6},
+              "intent_ranking": [{"name": "request_human", "confidence": 0.6},
+                                 {"name": "report_scam", "confidence": report_p}],
               "entities": entities, "metadata": {"received_at": at.isoformat(),
                                                  "message_id": "m1", "channel": "web"}}
     return Tracker("conv-safety-net", {}, latest, [{"event": "user", "timestamp": 1.0}],
@@ -72,3 +75,14 @@ def test_a_plain_request_for_a_person_is_only_handed_over(sessions):
     texts = _run(_tracker([]))
     assert not any("วางสาย" in t for t in texts)
     assert not any("1441" in t for t in texts[:1])
+
+
+def test_the_head_alone_on_a_bare_request_for_a_person_raises_no_alarm(sessions):
+    # the head says on_line_now 0.89 on "ขอคุยกับเจ้าหน้าที่ค่ะ" ("เจ้าหน้าที่" = the fake
+    # officer of its training stories): without a report reading it is not trusted
+    texts = _run(_tracker([("on_line_now", 0.89)], text="ขอคุยกับเจ้าหน้าที่ค่ะ", report_p=0.0))
+    assert not any("วางสาย" in t for t in texts)
+    with sessions() as session:
+        from bot.storage.models import Case
+
+        assert all(str(c.priority) != "P0" for c in session.query(Case).all())

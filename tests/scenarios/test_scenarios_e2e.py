@@ -43,9 +43,8 @@ pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 KNOWN = known_failures()
 # Failures of the whole stack only (the core alone passes), with their cause. A ratchet too.
 KNOWN_STACK = {
-    "dev:d-online-012": "the situation head reads a call that has ended as on_line_now (p>=0.5) "
-                        "on turn 1: hang-up + hotline come one turn early and staff take over",
-    "dev:d-mix-003": "the same early on_line_now on turn 1 of a two-turn story",
+    "dev:d-mix-003": "the situation head reads a call that has ended as on_line_now (p>=0.5) "
+                     "on turn 1: hang-up + hotline come one turn early and staff take over",
 }
 _ALL = [s for split in ("dev", "heldout") for s in load(split)]
 

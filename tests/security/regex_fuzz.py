@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import json
 import multiprocessing as mp
 import pkgutil
 import random
 import re
 import re._constants as C  # noqa: N812
 import re._parser as sre_parse
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -63,7 +65,19 @@ def _project_frame() -> str | None:
 
 
 def collect_patterns() -> list[FoundPattern]:
-    """Every str pattern compiled by first-party code in PACKAGES (imports + sample calls)."""
+    """Every str pattern compiled by first-party code in PACKAGES, collected in a fresh
+    interpreter: in a test session the modules are already imported (their patterns compiled
+    and cached), so wrapping ``re._compile`` here would see almost nothing."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); "
+            "from tests.security.regex_fuzz import collect_patterns_here as c; "
+            "print(json.dumps([[p.pattern, p.flags, p.where] for p in c()]))")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True,
+                         text=True, check=True, cwd=ROOT).stdout
+    return [FoundPattern(p, f, w) for p, f, w in json.loads(out.strip().splitlines()[-1])]
+
+
+def collect_patterns_here() -> list[FoundPattern]:
+    """``collect_patterns`` in this interpreter (import the project first time here)."""
     found: dict[tuple[str, int], FoundPattern] = {}
     original = re._compile
 
