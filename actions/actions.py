@@ -20,6 +20,7 @@ from actions import flow
 from actions.context import Turn, safe_error, session_factory
 from actions.tracker_purge import purge_later
 from bot.cases import service
+from bot.cases.events import CaseEventKind
 from bot.cases.facts import facts_from_text
 from bot.intake import LOSS_SLOTS
 from bot.classifier import REPORT_EVIDENCE
@@ -112,6 +113,14 @@ def _report_probability(turn: Turn) -> float:
     return 0.0
 
 
+def _reports_loss(turn: Turn) -> bool:
+    """The message reports money sent or leaving, or names where it went."""
+    facts = facts_from_text(turn.text, turn.received_at)
+    return not facts.denies_loss and (
+        facts.mentions_money_sent or bool(facts.destinations)
+        or facts.signals.money_still_leaving or facts.signals.scammer_on_line)
+
+
 def _reports_money_sent(turn: Turn, text: str) -> bool:
     if not text or turn.intent in ("report_scam", "inform", "nlu_fallback", "check_identifier",
                                    "delete_my_data", "recovery_offer", "request_human"):
@@ -122,12 +131,28 @@ def _reports_money_sent(turn: Turn, text: str) -> bool:
 
 # --- first contact, the report --------------------------------------------------------------
 
-class ActionGreet(SakotAction):
-    action_name = "action_greet"
+class _SaysOneLine:
+    """An action that says one catalogue line (a mixin: the executor registers only the
+    concrete actions below)."""
+
+    line = ""
+    buttons: tuple[tuple[str, str], ...] = ()  # (title key, payload)
 
     def act(self, turn: Turn) -> list:
-        turn.say("greet")
+        say_line(turn, self.line, self.buttons)
         return []
+
+
+REPORT_OR_HUMAN = (("btn_report", "/report_scam"), ("btn_human", "/request_human"))
+
+
+def say_line(turn: Turn, line: str, buttons: tuple[tuple[str, str], ...] = ()) -> None:
+    turn.say(line, buttons=[turn.button(key, payload) for key, payload in buttons] or None)
+
+
+class ActionGreet(_SaysOneLine, SakotAction):
+    action_name = "action_greet"
+    line = "greet"
 
 
 class ActionTakeReport(SakotAction):
@@ -191,28 +216,11 @@ class _Ask:
         return []
 
 
-class AskTransferTime(_Ask, SakotAction):
-    action_name = "action_ask_transfer_time"
-
-
-class AskAmount(_Ask, SakotAction):
-    action_name = "action_ask_amount"
-
-
-class AskDestination(_Ask, SakotAction):
-    action_name = "action_ask_destination"
-
-
-class AskVictimBank(_Ask, SakotAction):
-    action_name = "action_ask_victim_bank"
-
-
-class AskMoneyLost(_Ask, SakotAction):
-    action_name = "action_ask_money_lost"
-
-
-class AskTypeConfirmed(_Ask, SakotAction):
-    action_name = "action_ask_type_confirmed"
+# One ask action per loss_form slot ("action_ask_<slot>"), all the same adapter.
+ASK_ACTIONS: dict[str, type[SakotAction]] = {
+    slot: type(f"Ask_{slot}", (_Ask, SakotAction), {"action_name": f"action_ask_{slot}"})
+    for slot in LOSS_SLOTS
+}
 
 
 class ActionConclude(SakotAction):
@@ -235,12 +243,23 @@ class ActionRequestHuman(SakotAction):
     action_name = "action_request_human"
 
     def act(self, turn: Turn) -> list:
-        case = turn.ensure_case(reason="human_requested")
-        service.request_human(turn.session, conversation=turn.conversation, case=case,
-                              reason="victim_asked")
-        turn.say("handoff_requested")
-        turn.custom(HANDOFF, control=True)
+        if not turn.is_payload and _reports_loss(turn):
+            # "ขอคุยกับเจ้าหน้าที่ โอนไป 20,000 เมื่อกี้": the core gives the urgent lines (bank
+            # number, 1441) first, then queues the chat
+            flow.take_message(turn)
+            turn.slots["last_processed"] = turn.message_key
+            return []
+        hand_over(turn, turn.ensure_case(reason="human_requested"), reason="victim_asked",
+                  line="handoff_requested")
         return []
+
+
+def hand_over(turn: Turn, case, *, reason: str, line: str) -> None:
+    """The chat to the staff queue, and the line that tells the victim so."""
+    service.request_human(turn.session, conversation=turn.conversation, case=case,
+                          reason=reason)
+    turn.say(line)
+    turn.custom(HANDOFF, control=True)
 
 
 class ActionDistress(SakotAction):
@@ -257,10 +276,7 @@ class ActionDistress(SakotAction):
             case = turn.ensure_case(reason="distress")
             service.raise_priority(turn.session, case=case, priority=Priority.P0,
                                    reason="distress")
-            service.request_human(turn.session, conversation=turn.conversation, case=case,
-                                  reason="distress")
-            turn.say("distress")
-            turn.custom(HANDOFF, control=True)
+            hand_over(turn, case, reason="distress", line="distress")
         return []
 
 
@@ -268,9 +284,7 @@ class ActionCaseStatus(SakotAction):
     action_name = "action_case_status"
 
     def act(self, turn: Turn) -> list:
-        from bot.desk import latest_case
-
-        case = turn.case() or latest_case(turn.session, turn.conversation.id)  # closed ones too
+        case = service.current_case(turn.session, conversation_id=turn.conversation.id)
         if case is None:
             turn.say("status_none")
             return []
@@ -334,14 +348,11 @@ class ValidateDeleteForm(FormValidationAction):
         return [SlotSet("delete_confirmed", answer), SlotSet("requested_slot", None)]
 
 
-class AskDeleteConfirmed(SakotAction):
+class AskDeleteConfirmed(_SaysOneLine, SakotAction):
     safety_net = False
     action_name = "action_ask_delete_confirmed"
-
-    def act(self, turn: Turn) -> list:
-        turn.say("delete_confirm", buttons=[turn.button("btn_delete_yes", "/affirm"),
-                                            turn.button("btn_delete_no", "/deny")])
-        return []
+    line = "delete_confirm"
+    buttons = (("btn_delete_yes", "/affirm"), ("btn_delete_no", "/deny"))
 
 
 class ActionDeleteData(SakotAction):
@@ -369,45 +380,35 @@ class ActionRecoveryWarning(SakotAction):
         turn.say("recovery_warning", urgent=True)  # before anything, even the privacy notice
         case = turn.case()
         if case is not None:
-            service.event(turn.session, case, "recovery_offer_reported",
-                          message_id=turn.message_id)
+            service.note_event(turn.session, case=case,
+                               kind=CaseEventKind.RECOVERY_OFFER_REPORTED,
+                               message_id=turn.message_id)
             facts = facts_from_text(turn.text, turn.received_at)
             service.record_facts(turn.session, case=case, facts=facts,
                                  message_id=turn.message_id)
         return []
 
 
-class ActionBotChallenge(SakotAction):
+class ActionBotChallenge(_SaysOneLine, SakotAction):
     action_name = "action_bot_challenge"
-
-    def act(self, turn: Turn) -> list:
-        turn.say("bot_challenge", buttons=[turn.button("btn_human", "/request_human")])
-        return []
+    line = "bot_challenge"
+    buttons = (("btn_human", "/request_human"),)
 
 
-class ActionThanks(SakotAction):
+class ActionThanks(_SaysOneLine, SakotAction):
     action_name = "action_thanks"
-
-    def act(self, turn: Turn) -> list:
-        turn.say("thanks")
-        return []
+    line = "thanks"
 
 
-class ActionGoodbye(SakotAction):
+class ActionGoodbye(_SaysOneLine, SakotAction):
     action_name = "action_goodbye"
-
-    def act(self, turn: Turn) -> list:
-        turn.say("goodbye")
-        return []
+    line = "goodbye"
 
 
-class ActionOutOfScope(SakotAction):
+class ActionOutOfScope(_SaysOneLine, SakotAction):
     action_name = "action_out_of_scope"
-
-    def act(self, turn: Turn) -> list:
-        turn.say("out_of_scope", buttons=[turn.button("btn_report", "/report_scam"),
-                                          turn.button("btn_human", "/request_human")])
-        return []
+    line = "out_of_scope"
+    buttons = REPORT_OR_HUMAN
 
 
 class ActionFallback(SakotAction):
@@ -429,8 +430,7 @@ class ActionFallback(SakotAction):
             or facts.signals.money_still_leaving)
         if turn.case() is None and not (facts.has_any or reported_loss
                                         or facts.signals.scammer_on_line):
-            turn.say("fallback", buttons=[turn.button("btn_report", "/report_scam"),
-                                          turn.button("btn_human", "/request_human")])
+            say_line(turn, "fallback", REPORT_OR_HUMAN)
             return []
         before = len(turn.replies)
         state = flow.take_message(turn)
@@ -438,8 +438,7 @@ class ActionFallback(SakotAction):
         if self.start_intake and state.asked and not turn.tracker.active_loop.get("name"):
             return [FollowupAction("loss_form")]  # the form asks the core's question
         if len(turn.replies) == before and turn.conversation.handoff_state == HandoffState.BOT:
-            turn.say("fallback", buttons=[turn.button("btn_report", "/report_scam"),
-                                          turn.button("btn_human", "/request_human")])
+            say_line(turn, "fallback", REPORT_OR_HUMAN)
         return []
 
 
@@ -455,12 +454,9 @@ class ActionCoreFallback(ActionFallback):
         return [UserUtteranceReverted()]
 
 
-class ActionFrozenAccount(SakotAction):
+class ActionFrozenAccount(_SaysOneLine, SakotAction):
     action_name = "action_frozen_account"
-
-    def act(self, turn: Turn) -> list:
-        turn.say("frozen_account")
-        return []
+    line = "frozen_account"
 
 
 class ActionAdvice(SakotAction):
@@ -489,10 +485,12 @@ class ActionEvidenceReceived(SakotAction):
             return []
         slip = turn.metadata.get("slip_qr")
         if isinstance(slip, dict):
-            service.record_slip(turn.session, case=case, slip=slip, message_id=turn.message_id)
+            service.record_dialogue_slip(turn.session, case=case, slip=slip,
+                                         message_id=turn.message_id)
             turn.say("slip_received")
         else:
-            service.event(turn.session, case, "evidence_received", message_id=turn.message_id)
+            service.note_event(turn.session, case=case, kind=CaseEventKind.EVIDENCE_RECEIVED,
+                               message_id=turn.message_id)
             turn.say("evidence_received")
         return []
 

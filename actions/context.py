@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -20,7 +19,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases import service
-from bot.storage.db import make_engine, make_session_factory
 from bot.storage.models import Case
 from bot.texts_catalog import detect_language, say
 from sakot.settings import get_settings
@@ -33,10 +31,20 @@ CASE_SLOTS = ("money_lost", "transfer_time", "amount", "victim_bank", "destinati
               "choosing_type", "priority", "intake_state")
 
 
-@lru_cache(maxsize=1)
+# rasa-sdk builds the actions itself, without arguments: the action server's composition root
+# (sakot/action_server.py) hands them the database here, once per process.
+_sessions: sessionmaker[Session] | None = None
+
+
+def use_sessions(sessions: sessionmaker[Session]) -> None:
+    global _sessions
+    _sessions = sessions
+
+
 def session_factory() -> sessionmaker[Session]:
-    """Built once per action-server process from SAKOT_DATABASE_URL."""
-    return make_session_factory(make_engine(get_settings().database_url))
+    if _sessions is None:
+        raise RuntimeError("no database: sakot/action_server.py sets it at start-up")
+    return _sessions
 
 
 def payload_intent(text: str) -> tuple[str | None, dict]:
@@ -143,7 +151,8 @@ class Turn:
 
     # --- case -----------------------------------------------------------------------------------
     def case(self) -> Case | None:
-        return service.current_case(self.session, conversation_id=self.conversation.id)
+        return service.current_case(self.session, conversation_id=self.conversation.id,
+                                    open_only=True)
 
     def ensure_case(self, reason: str = "report") -> Case:
         existing = self.case()

@@ -15,6 +15,7 @@ from typing import Any
 from bot.cases import service
 from bot.cases.facts import MessageFacts, Situation, facts_from_text
 from bot.cases.view import CaseView
+from bot.clock import aware_utc
 from bot.intake import CaseState, Decision, Dest, commands, decide, question, render
 from bot.intake.core import conclude
 from bot.intake.replies import Reply
@@ -138,11 +139,13 @@ def take_message(turn: Turn, *, stages: tuple[str, ...] = ("now", "conclusion"))
 
 
 def _slip(turn: Turn) -> None:
-    """A transfer slip's QR (engine metadata): its bank and reference go to the case first."""
+    """A transfer slip's QR (engine metadata): its bank and reference go to the case first
+    (once: one the app stored is recorded from its evidence row, bot.cases.evidence)."""
     slip = turn.metadata.get("slip_qr")
     case = turn.case()
     if isinstance(slip, dict) and case is not None:
-        service.record_slip(turn.session, case=case, slip=slip, message_id=turn.message_id)
+        service.record_dialogue_slip(turn.session, case=case, slip=slip,
+                                     message_id=turn.message_id)
         turn.say("slip_received")
     elif turn.intent in ("image_received", "file_received"):
         turn.say("evidence_received")
@@ -155,11 +158,11 @@ def apply(turn: Turn, decision: Decision, *, stages: tuple[str, ...] = ("now", "
     packet_queued: bool | None = None
     for command in decision.commands:
         if isinstance(command, commands.OpenCase):
-            case = turn.ensure_case(reason=command.reason)
+            case = turn.ensure_case(reason=command.reason)  # adopts files sent before it
             slip = turn.metadata.get("slip_qr")
             if isinstance(slip, dict):
-                service.record_slip(turn.session, case=case, slip=slip,
-                                    message_id=turn.message_id)
+                service.record_dialogue_slip(turn.session, case=case, slip=slip,
+                                             message_id=turn.message_id)
             continue
         if case is None:
             continue
@@ -196,7 +199,8 @@ def apply(turn: Turn, decision: Decision, *, stages: tuple[str, ...] = ("now", "
                                           "case_number": case.case_number,
                                           "priority": str(case.priority)}}, control=True)
         elif isinstance(command, commands.NoteEvent):
-            service.event(turn.session, case, command.kind, message_id=turn.message_id)
+            service.note_event(turn.session, case=case, kind=command.kind,
+                               message_id=turn.message_id)
     view = None
     if case is not None:
         turn.session.flush()
@@ -246,7 +250,7 @@ def _escalate(turn: Turn, case: Case, *, reason: str) -> bool:
     """P0 -> packet in the outbox + staff queue (one transaction). True when a packet went."""
     turn.session.flush()
     result = service.escalate(turn.session, conversation=turn.conversation, case=case,
-                              reported_at=service.aware_utc(case.created_at) or turn.received_at,
+                              reported_at=aware_utc(case.created_at) or turn.received_at,
                               reason=reason, now=turn.received_at)
     turn.custom(HANDOFF, control=True)
     turn.custom({"case_updated": {"change": "escalated", "case_number": case.case_number,

@@ -2,7 +2,7 @@
 
 Rasa keeps every message text in its tracker store and appends to it after each action, so the
 rows are removed a few seconds after the deletion turn, once Rasa has saved it. The tracker
-store is found the same way Rasa's endpoints are configured (``sakot.dialogue_model``).
+store is found the same way Rasa's endpoints are configured (``sakot.rasa_env``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 
 from sqlalchemy import create_engine, text
 
-from sakot.dialogue_model import tracker_store_url
+from sakot.rasa_env import tracker_store_url
 from sakot.settings import get_settings
 
 log = logging.getLogger("sakot.actions")

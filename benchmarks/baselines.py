@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.classifier.evaluation import score  # noqa: E402
-from bot.training.nlu_data import load_examples  # noqa: E402
+from tooling.classifier.evaluation import score  # noqa: E402
+from tooling.nlu_data import load_examples  # noqa: E402
 
 REPORT = "report_scam"
 RESULTS = ROOT / "benchmarks" / "results" / "classifier_baselines.json"

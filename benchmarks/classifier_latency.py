@@ -53,7 +53,7 @@ def main() -> None:
     import torch
 
     from bot.classifier.inference import TransformerClassifier
-    from bot.classifier.train import evaluate, load_split
+    from tooling.classifier.train import evaluate, load_split
 
     torch.set_num_threads(args.threads)
     heldout = load_split(ROOT / "nlu_data", "heldout")

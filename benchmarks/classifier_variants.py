@@ -58,7 +58,7 @@ def main() -> None:
     if args.single_task:
         import logging
 
-        from bot.classifier.train import TrainConfig, train_classifier
+        from tooling.classifier.train import TrainConfig, train_classifier
 
         logging.basicConfig(level=logging.INFO)
         base = TrainConfig(**current["config"])

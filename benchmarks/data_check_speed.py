@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 import time
 
-from bot.training import check
-from bot.training.nlu_data import Example
+from tooling import data_check as check
+from tooling.nlu_data import Example
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 stored at the AOC exchange. Target: p95 <= 2 s on one machine.
 
 Real processes on free ports with temporary SQLite databases: the exchange
-(`sakot exchange serve`) and one outbox worker (`sakot worker`, product defaults: polls every
+(`python -m exchange serve`) and one outbox worker (`sakot worker`, product defaults: polls every
 SAKOT_OUTBOX_POLL_SECONDS = 0.5 s when idle). Two measurements:
 
 - chat: when the dialogue stack can run (.venv-rasa + models/rasa; the trained classifier if
@@ -230,7 +230,7 @@ def main() -> None:
         f"({os.cpu_count()} CPUs, Python {platform.python_version()}; SQLite for Sakot and for "
         f"the exchange; {'; '.join(notes) or 'service mode only'}). Target: p95 <= 2000 ms.",
         "",
-        "Real processes on free ports: `sakot exchange serve` and one `sakot worker` "
+        "Real processes on free ports: `python -m exchange serve` and one `sakot worker` "
         f"(SAKOT_OUTBOX_POLL_SECONDS={args.poll}); with the chat mode also Rasa 3.6, the action "
         "server and the NLU service (tests/conversation/harness.py). Escalations run one at a "
         "time, each after a random 0-1 s pause (so it lands anywhere in the worker's poll cycle). "

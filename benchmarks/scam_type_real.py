@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from baselines import load, tfidf_lr  # noqa: E402
 
-from bot.classifier.evaluation import score  # noqa: E402
-from bot.training.nlu_data import load_file  # noqa: E402
+from tooling.classifier.evaluation import score  # noqa: E402
+from tooling.nlu_data import load_file  # noqa: E402
 
 REALDATA = ROOT.parent / "shared" / "realdata"
 RESULTS_MD = ROOT / "benchmarks" / "results" / "scam_type_real.md"
@@ -99,7 +99,7 @@ class ReplayNgram:
 
 def ece_of(records: list[dict], rankings: list) -> float:
     """Calibration of the top type's probability (right = gold or an alt type), 15 bins."""
-    from bot.classifier.evaluation import expected_calibration_error
+    from tooling.classifier.evaluation import expected_calibration_error
 
     conf = [r[0][1] for r in rankings]
     right = [r[0][0] == rec["scam_type"] or r[0][0] in rec.get("alt_scam_types", [])
@@ -110,8 +110,9 @@ def ece_of(records: list[dict], rankings: list) -> float:
 def load_models():
     """(transformer alone, n-gram model, description of both)."""
     from bot.classifier import load_classifier
-    from bot.classifier.ngram import MODEL_FILE, NgramScamModel, training_pairs
+    from bot.classifier.ngram import MODEL_FILE, NgramScamModel
     from sakot.settings import get_settings
+    from tooling.classifier.ngram_build import training_pairs
 
     settings = get_settings()
     model_dir = settings.models_dir / "classifier"

@@ -68,8 +68,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT / "nlu_data")
     args = ap.parse_args()
 
-    from bot.classifier import load_classifier
-    from bot.training.nlu_data import SITUATION_LABELS, load_situation
+    from bot.classifier import SITUATION_LABELS, load_classifier
+    from tooling.nlu_data import load_situation
 
     labels = list(SITUATION_LABELS)
     heldout = load_situation(args.data, "heldout")

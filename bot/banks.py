@@ -1,8 +1,10 @@
 """Thai banks and e-wallets: the single source of bank facts in Sakot.
 
 Codes, names, aliases, app names and account-number lengths come from shared/domain.md §4.1
-(bank codes as used with the Central Fraud Registry, layouts from open-source slip/formatter
-code). Hotline numbers live in ``bot/hotlines.py``, not here.
+(layouts from open-source slip/formatter code). A bank's 3-digit number (the Central Fraud
+Registry code, how banks travel to the AOC exchange) comes from the exchange contract,
+``aoc_contract.banks``, whose short codes are these ``BankCode`` values. Hotline numbers live in
+``bot/hotlines.py`` (keyed by ``BankCode``), not here.
 
 Aliases are matched case-insensitively on normalised text (see ``bot.understanding``), except
 those in ``case_sensitive_aliases`` (short English words such as "BAY" that are also ordinary
@@ -23,8 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aoc_contract.banks import BANK_NUMBERS, bank_number
+
 
 class BankCode(StrEnum):
+    """Sakot's codes; a bank's code is also its short code on the exchange's wire."""
+
     KBANK = "KBANK"
     SCB = "SCB"
     BBL = "BBL"
@@ -61,7 +67,7 @@ class InstitutionKind(StrEnum):
 class Bank:
     code: BankCode
     kind: InstitutionKind
-    number: str | None  # 3-digit bank code (e.g. "004"), None for wallets
+    number: str | None  # 3-digit bank code (e.g. "004"), None for wallets; from the contract
     name_th: str
     name_en: str
     aliases: tuple[str, ...] = ()  # Thai and English names, nicknames, abbreviations
@@ -77,9 +83,14 @@ class Bank:
 
 _STD10 = ((3, 1, 5, 1),)
 
+
+def _bank(code: BankCode, name_th: str, name_en: str, **facts) -> Bank:
+    """A bank: its 3-digit number is its code on the exchange's wire (``aoc_contract``)."""
+    return Bank(code, InstitutionKind.BANK, BANK_NUMBERS[code.value], name_th, name_en, **facts)
+
 BANKS: tuple[Bank, ...] = (
-    Bank(
-        BankCode.BBL, InstitutionKind.BANK, "002", "ธนาคารกรุงเทพ", "Bangkok Bank",
+    _bank(
+        BankCode.BBL, "ธนาคารกรุงเทพ", "Bangkok Bank",
         aliases=("ธนาคารกรุงเทพ", "แบงก์กรุงเทพ", "แบงค์กรุงเทพ", "ธ.กรุงเทพ", "บัวหลวง",
                  "bangkok bank", "bangkokbank", "bbl", "กรุงเทพ", "แบงก์สีน้ำเงิน",
                  "แบงค์สีน้ำเงิน", "ธนาคารสีน้ำเงิน"),
@@ -88,8 +99,8 @@ BANKS: tuple[Bank, ...] = (
         account_lengths=(10,), layouts=_STD10,
         needs_bank_word=("กรุงเทพ",),
     ),
-    Bank(
-        BankCode.KBANK, InstitutionKind.BANK, "004", "ธนาคารกสิกรไทย", "Kasikornbank",
+    _bank(
+        BankCode.KBANK, "ธนาคารกสิกรไทย", "Kasikornbank",
         aliases=("ธนาคารกสิกรไทย", "กสิกรไทย", "กสิกร", "กสิ", "เคแบงก์", "เคแบงค์", "kbank",
                  "k-bank", "k bank", "kasikorn", "kasikornbank", "kasikorn bank", "ธ.กสิกร",
                  "แบงก์สีเขียว", "แบงค์สีเขียว", "ธนาคารสีเขียว", "แบงก์เขียว", "แบงค์เขียว"),
@@ -97,8 +108,8 @@ BANKS: tuple[Bank, ...] = (
               "เมคบายเคแบงก์"),
         account_lengths=(10,), layouts=_STD10,
     ),
-    Bank(
-        BankCode.KTB, InstitutionKind.BANK, "006", "ธนาคารกรุงไทย", "Krungthai Bank",
+    _bank(
+        BankCode.KTB, "ธนาคารกรุงไทย", "Krungthai Bank",
         aliases=("ธนาคารกรุงไทย", "กรุงไทย", "ktb", "krungthai", "krung thai", "ธ.กรุงไทย",
                  "ถุงเงิน", "แบงก์สีฟ้า", "แบงค์สีฟ้า", "ธนาคารสีฟ้า"),
         apps=("krungthai next", "กรุงไทยเน็กซ์", "กรุงไทยเน็กซ์ท", "กรุงไทย next", "ktb next"),
@@ -106,103 +117,103 @@ BANKS: tuple[Bank, ...] = (
                      "จีวอลเล็ท"),
         account_lengths=(10,), layouts=_STD10,
     ),
-    Bank(
-        BankCode.TTB, InstitutionKind.BANK, "011", "ธนาคารทหารไทยธนชาต", "TMBThanachart Bank",
+    _bank(
+        BankCode.TTB, "ธนาคารทหารไทยธนชาต", "TMBThanachart Bank",
         aliases=("ธนาคารทหารไทยธนชาต", "ทหารไทยธนชาต", "ทีทีบี", "ttb", "tmbthanachart",
                  "ทหารไทย", "tmb", "ธนชาต", "thanachart"),
         apps=("ttb touch", "ttbtouch", "ทีทีบีทัช", "ทีทีบี ทัช", "tmb touch"),
         account_lengths=(10,), layouts=((3, 6, 1), (3, 1, 5, 1)),
     ),
-    Bank(
-        BankCode.SCB, InstitutionKind.BANK, "014", "ธนาคารไทยพาณิชย์", "Siam Commercial Bank",
+    _bank(
+        BankCode.SCB, "ธนาคารไทยพาณิชย์", "Siam Commercial Bank",
         aliases=("ธนาคารไทยพาณิชย์", "ไทยพาณิชย์", "ไทยพานิช", "ไทยพานิด", "ไทยพา", "เอสซีบี",
                  "scb", "siam commercial", "siam commercial bank", "ธ.ไทยพาณิชย์", "แม่มณี",
                  "แบงก์สีม่วง", "แบงค์สีม่วง", "ธนาคารสีม่วง", "แบงก์ม่วง", "แบงค์ม่วง"),
         apps=("scb easy", "scbeasy", "เอสซีบีอีซี่", "เอสซีบี อีซี่"),
         account_lengths=(10,), layouts=_STD10,
     ),
-    Bank(
-        BankCode.CIMB, InstitutionKind.BANK, "022", "ธนาคารซีไอเอ็มบี ไทย", "CIMB Thai Bank",
+    _bank(
+        BankCode.CIMB, "ธนาคารซีไอเอ็มบี ไทย", "CIMB Thai Bank",
         aliases=("ซีไอเอ็มบี", "cimb", "cimb thai", "cimbt"),
         apps=("cimb thai app",),
         account_lengths=(10,), layouts=_STD10,
     ),
-    Bank(
-        BankCode.UOB, InstitutionKind.BANK, "024", "ธนาคารยูโอบี", "UOB Thailand",
+    _bank(
+        BankCode.UOB, "ธนาคารยูโอบี", "UOB Thailand",
         aliases=("ยูโอบี", "uob", "uobt"),
         apps=("uob tmrw", "tmrw"),
         account_lengths=(10,), layouts=((3, 3, 3, 1), (3, 1, 5, 1)),
     ),
-    Bank(
-        BankCode.BAY, InstitutionKind.BANK, "025", "ธนาคารกรุงศรีอยุธยา", "Bank of Ayudhya (Krungsri)",
+    _bank(
+        BankCode.BAY, "ธนาคารกรุงศรีอยุธยา", "Bank of Ayudhya (Krungsri)",
         aliases=("ธนาคารกรุงศรีอยุธยา", "กรุงศรีอยุธยา", "กรุงศรี", "krungsri", "ayudhya",
                  "bank of ayudhya", "BAY", "แบงก์สีเหลือง", "แบงค์สีเหลือง", "ธนาคารสีเหลือง"),
         apps=("kma", "krungsri app", "krungsri mobile app", "เคเอ็มเอ", "กรุงศรีโมบาย"),
         account_lengths=(10,), layouts=_STD10,
         case_sensitive_aliases=("BAY",),
     ),
-    Bank(
-        BankCode.GSB, InstitutionKind.BANK, "030", "ธนาคารออมสิน", "Government Savings Bank",
+    _bank(
+        BankCode.GSB, "ธนาคารออมสิน", "Government Savings Bank",
         aliases=("ธนาคารออมสิน", "ออมสิน", "gsb", "government savings bank", "แบงก์สีชมพู",
                  "แบงค์สีชมพู", "ธนาคารสีชมพู"),
         apps=("mymo", "my mo", "มายโม่", "มายโม"),
         account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4), (12,)),
     ),
-    Bank(
-        BankCode.GHB, InstitutionKind.BANK, "033", "ธนาคารอาคารสงเคราะห์", "Government Housing Bank",
+    _bank(
+        BankCode.GHB, "ธนาคารอาคารสงเคราะห์", "Government Housing Bank",
         aliases=("ธนาคารอาคารสงเคราะห์", "อาคารสงเคราะห์", "ธอส.", "ธอส", "ghb",
                  "government housing bank"),
         apps=("ghb all", "ghb all gen", "จีเอชบี ออล"),
         account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4)),
     ),
-    Bank(
-        BankCode.BAAC, InstitutionKind.BANK, "034", "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร",
+    _bank(
+        BankCode.BAAC, "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร",
         "Bank for Agriculture and Agricultural Cooperatives",
         aliases=("ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร", "ธนาคารเพื่อการเกษตร", "ธ.ก.ส.",
                  "ธ.ก.ส", "ธกส.", "ธกส", "baac"),
         apps=("a-mobile", "a mobile", "amobile", "เอโมบาย", "เอ โมบาย", "a-mobile plus"),
         account_lengths=(12,), layouts=((3, 1, 5, 3), (4, 4, 4)),
     ),
-    Bank(
-        BankCode.IBANK, InstitutionKind.BANK, "066", "ธนาคารอิสลามแห่งประเทศไทย",
+    _bank(
+        BankCode.IBANK, "ธนาคารอิสลามแห่งประเทศไทย",
         "Islamic Bank of Thailand",
         aliases=("ธนาคารอิสลามแห่งประเทศไทย", "ธนาคารอิสลาม", "ไอแบงก์", "ไอแบงค์", "ibank",
                  "islamic bank", "อิสลาม"),
         account_lengths=(10,), layouts=_STD10,
         needs_bank_word=("อิสลาม",),
     ),
-    Bank(
-        BankCode.TISCO, InstitutionKind.BANK, "067", "ธนาคารทิสโก้", "TISCO Bank",
+    _bank(
+        BankCode.TISCO, "ธนาคารทิสโก้", "TISCO Bank",
         aliases=("ธนาคารทิสโก้", "ทิสโก้", "tisco"),
         # domain.md §8.5: sources conflict (10 vs 14 digits); accept both.
         account_lengths=(10, 14), layouts=((4, 3, 6, 1),),
     ),
-    Bank(
-        BankCode.KKP, InstitutionKind.BANK, "069", "ธนาคารเกียรตินาคินภัทร", "Kiatnakin Phatra Bank",
+    _bank(
+        BankCode.KKP, "ธนาคารเกียรตินาคินภัทร", "Kiatnakin Phatra Bank",
         aliases=("ธนาคารเกียรตินาคินภัทร", "เกียรตินาคินภัทร", "เกียรตินาคิน", "kkp",
                  "kiatnakin", "kiatnakin phatra"),
         apps=("kkp mobile",),
         account_lengths=(10, 14), layouts=((3, 6, 1),),
     ),
-    Bank(
-        BankCode.ICBC, InstitutionKind.BANK, "070", "ธนาคารไอซีบีซี (ไทย)", "ICBC (Thai)",
+    _bank(
+        BankCode.ICBC, "ธนาคารไอซีบีซี (ไทย)", "ICBC (Thai)",
         aliases=("ไอซีบีซี", "icbc", "icbct", "icbc thai"),
         account_lengths=(10,),
     ),
-    Bank(
-        BankCode.TCD, InstitutionKind.BANK, "071", "ธนาคารไทยเครดิต", "Thai Credit Bank",
+    _bank(
+        BankCode.TCD, "ธนาคารไทยเครดิต", "Thai Credit Bank",
         aliases=("ธนาคารไทยเครดิต", "ไทยเครดิต", "thai credit", "tcrb", "tcd"),
         account_lengths=(10,),
     ),
-    Bank(
-        BankCode.LHB, InstitutionKind.BANK, "073", "ธนาคารแลนด์ แอนด์ เฮ้าส์", "Land and Houses Bank",
+    _bank(
+        BankCode.LHB, "ธนาคารแลนด์ แอนด์ เฮ้าส์", "Land and Houses Bank",
         aliases=("ธนาคารแลนด์แอนด์เฮ้าส์", "ธนาคารแลนด์ แอนด์ เฮ้าส์", "แลนด์แอนด์เฮ้าส์",
                  "แลนด์ แอนด์ เฮ้าส์", "lh bank", "lhbank", "lhb", "land and houses", "lhfg"),
         apps=("lhb you", "lh bank m choice"),
         account_lengths=(10,),
     ),
-    Bank(
-        BankCode.SMEDB, InstitutionKind.BANK, "098", "ธนาคารพัฒนาวิสาหกิจขนาดกลางและขนาดย่อมแห่งประเทศไทย",
+    _bank(
+        BankCode.SMEDB, "ธนาคารพัฒนาวิสาหกิจขนาดกลางและขนาดย่อมแห่งประเทศไทย",
         "SME Development Bank",
         aliases=("ธนาคารพัฒนาวิสาหกิจ", "เอสเอ็มอีดีแบงก์", "เอสเอ็มอีแบงก์", "sme d bank",
                  "sme development bank", "smebank", "sme bank", "smedb"),
@@ -252,3 +263,10 @@ def account_length_ok(code: BankCode | None, digits: int) -> bool:
     if code is None or code not in BY_CODE or not BY_CODE[code].account_lengths:
         return digits in ACCOUNT_LENGTHS
     return digits in BY_CODE[code].account_lengths
+
+
+def from_wire(code: str | None) -> Bank | None:
+    """The bank a message from the exchange names: by 3-digit number ("022") or short code
+    ("CIMB", or a legacy one such as "CIMBT"); None if the contract does not know it."""
+    number = bank_number(code) if code else None
+    return BY_NUMBER.get(number) if number else None

@@ -1,8 +1,9 @@
 """Who owns a chat: the bot, the staff queue, a staff member, or nobody (closed).
 
 Every allowed transition is a row in TRANSITIONS; anything else is refused. The bot stays
-silent while a chat is waiting for staff or owned by staff. Callers record each transition
-as a case timeline event (see `bot.cases`), so the history of ownership is never lost.
+silent while a chat is waiting for staff or owned by staff. `apply_handoff` is the only
+writer of a chat's owner: it applies one transition of the table and records it on the
+case timeline and in the audit log, so the history of ownership is never lost.
 
 Who may act on a chat is decided here too (`may_act`): while a staff member owns a chat, no
 other agent may take it over, write in it, release, hand back or close it, or correct its
@@ -12,9 +13,18 @@ identifiers only in a chat they own.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from bot.storage.models import HandoffState
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.cases.current import current_case
+from bot.cases.events import HandoffChanged
+from bot.cases.timeline import record
+from bot.storage.models import Conversation, HandoffState
+
+log = logging.getLogger(__name__)
 
 
 class HandoffAction:
@@ -107,3 +117,75 @@ def next_state(source: HandoffState | str, action: str) -> HandoffState:
 def bot_may_reply(state: HandoffState | str) -> bool:
     """The bot answers only chats it owns (a closed chat reopens on the next message)."""
     return HandoffState(state) in (HandoffState.BOT, HandoffState.CLOSED)
+
+
+@dataclass(frozen=True)
+class HandoffChange:
+    conversation_id: str
+    before: HandoffState
+    after: HandoffState
+    action: str
+    actor: str  # "bot", "system", "user", "staff:<id>"
+    assigned_staff_id: str | None
+    reason: str | None = None
+
+    def timeline_event(self) -> HandoffChanged:
+        return HandoffChanged(str(self.before), str(self.after), self.action, self.actor,
+                              self.assigned_staff_id, self.reason)
+
+    def as_event(self) -> dict:
+        """The `handoff_changed` payload: the timeline row's data and the live event's."""
+        return self.timeline_event().data()
+
+
+def apply_handoff(session: Session, *, conversation: Conversation, action: str, actor: str,
+                  assignee_id: str | None = None, reason: str | None = None) -> HandoffChange:
+    """Apply one transition of the table to the chat; the only writer of its owner.
+
+    ``assignee_id``: who gets the chat on a CLAIM (the claiming staff member, or whom a
+    supervisor assigns it to). Raises InvalidHandoff for a transition not in the table. A
+    change is recorded (timeline of the conversation's current case, and audit) unless it
+    changed nothing: a second "request human" on a chat already waiting is not news.
+    Who may ask is the caller's business (`may_act`, checked by `bot.desk`).
+    """
+    before = HandoffState(conversation.handoff_state)
+    after = next_state(before, action)
+    conversation.handoff_state = after
+    if action == HandoffAction.CLAIM:
+        conversation.assigned_staff_id = assignee_id
+    elif after is not HandoffState.STAFF:
+        conversation.assigned_staff_id = None
+    change = HandoffChange(conversation.id, before, after, action, actor,
+                           conversation.assigned_staff_id, reason)
+    if before != after or action == HandoffAction.CLAIM:
+        case = current_case(session, conversation_id=conversation.id)
+        if case is not None:
+            record(session, case=case, actor=actor, event=change.timeline_event())
+        audit.record(session, actor=actor, action=HandoffChanged.kind.value,
+                     target_type="conversation", target_id=conversation.id,
+                     data=change.as_event())
+    return change
+
+
+def try_handoff(session: Session, *, conversation_id: str, action: str, actor: str,
+                assignee_id: str | None = None, reason: str | None = None
+                ) -> HandoffChange | None:
+    """`apply_handoff` on a chat by id (locked until the caller's transaction ends); None,
+    logged, when the table refuses the action in the chat's state."""
+    conversation = session.get(Conversation, conversation_id, with_for_update=True)
+    try:
+        return apply_handoff(session, conversation=conversation, action=action, actor=actor,
+                             assignee_id=assignee_id, reason=reason)
+    except InvalidHandoff:
+        log.warning("handoff %s refused in state %s", action, conversation.handoff_state)
+        return None
+
+
+def change_made_elsewhere(session: Session, *, conversation_id: str, before: HandoffState,
+                          action: str, actor: str, reason: str | None = None) -> HandoffChange:
+    """A change another process already applied and recorded (the action server, when the
+    dialogue hands a chat to staff), read back for the live feeds: never applied again."""
+    conversation = session.get(Conversation, conversation_id)
+    return HandoffChange(conversation_id, HandoffState(before),
+                         HandoffState(conversation.handoff_state), action, actor,
+                         conversation.assigned_staff_id, reason)

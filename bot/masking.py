@@ -1,5 +1,10 @@
-"""Masking for staff views: national ID numbers and full account numbers stay hidden until a
-staff member reveals them with a reason (and the reveal is audited)."""
+"""Masking: national ID numbers and full account numbers are kept, but shown with most digits
+hidden (to staff until a reveal with a reason, which is audited; in the case story for good).
+
+Two words, two jobs: *mask* keeps a value's shape and last digits (``1-1017-xxxxx-45-1``);
+*redact* (``bot.conversation.redact``) removes a secret that must never be stored (OTP, PIN,
+password). Nothing else hides text.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +38,13 @@ def mask_identifier(kind: str, value: str) -> str:
     return value
 
 
-def mask_text(text: str | None) -> str | None:
-    """Hide account numbers and national IDs inside free text (phones stay visible)."""
+def mask_national_ids(text: str) -> str:
+    """Mask every 13-digit number in free text: an ID, or one typed with a wrong check digit."""
+    return _THIRTEEN_DIGITS.sub(lambda m: mask_national_id(m.group(0)), text)
+
+
+def mask_identifiers_in_text(text: str | None) -> str | None:
+    """Mask account numbers and national IDs inside free text (phones stay visible)."""
     if not text:
         return text
     from bot.understanding import analyze_text  # lazy: keeps this module import-light
@@ -47,5 +57,4 @@ def mask_text(text: str | None) -> str | None:
     for start, end, kind in sorted(spans, reverse=True):
         raw = text[start:end]
         text = text[:start] + mask_identifier(kind, raw) + text[end:]
-    # Any other 13-digit number may be an ID typed with a wrong check digit: hide it too.
-    return _THIRTEEN_DIGITS.sub(lambda m: mask_national_id(m.group(0)), text)
+    return mask_national_ids(text)

@@ -7,24 +7,9 @@ police-complaint draft and the staff console) and an English gloss. Source: shar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class ScamType(StrEnum):
-    ONLINE_SHOPPING = "online_shopping"
-    IMPERSONATION = "impersonation"
-    ROMANCE = "romance"
-    PRIZE_FEE = "prize_fee"
-    LOAN = "loan"
-    JOB_TASK = "job_task"
-    CALL_CENTER = "call_center"
-    REMOTE_APP = "remote_app"
-    HACKING = "hacking"
-    RANSOMWARE = "ransomware"
-    INVESTMENT = "investment"
-    CRYPTO = "crypto"
-    PONZI = "ponzi"
-    OTHER = "other"
+# The ids on the wire come from the exchange contract; this module gives them their names.
+from aoc_contract.scam_types import ScamType
 
 
 @dataclass(frozen=True)

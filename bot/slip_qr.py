@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from bot.banks import BY_NUMBER
+
 API_TYPE_SLIP_VERIFY = "000001"
 
 
@@ -134,10 +136,6 @@ def find_slip_qr(texts: list[str]) -> SlipQr | None:
 
 
 def bank_short_name(code: str) -> str | None:
-    """Map the three-digit code to Sakot's bank code (bot.banks), when that module is present."""
-    from bot import banks
-
-    for bank in banks.BANKS:
-        if bank.number == code:
-            return str(bank.code)
-    return None
+    """Sakot's bank code (``bot.banks``) for the slip's 3-digit sending-bank code."""
+    bank = BY_NUMBER.get(code)
+    return str(bank.code) if bank else None

@@ -1,4 +1,8 @@
-"""Staff accounts: argon2 password hashes, lockout after repeated failures, roles."""
+"""Staff accounts: argon2 password hashes, lockout after repeated failures, roles.
+
+*Staff* names the people and their accounts; their work on chats is the *desk* (`bot/desk.py`),
+the web pages for both the *console* (`channels/console/`).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.storage.models import StaffRole, StaffUser, utcnow
+from bot.clock import aware_utc, utcnow
+from bot.storage.models import StaffRole, StaffUser
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended (RFC 9106) parameters
 
@@ -173,7 +178,7 @@ def authenticate(session: Session, *, username: str, password: str, max_attempts
     session.refresh(user)
     if reserved is None or reserved > max_attempts:  # already locked, or over the budget
         spend_hash_time(password)
-        raise LockedOut(_aware(user.locked_until, now) or now + lockout)
+        raise LockedOut(aware_utc(user.locked_until) or now + lockout)
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -197,12 +202,6 @@ def authenticate(session: Session, *, username: str, password: str, max_attempts
     audit.record(session, actor=f"staff:{user.id}", action="staff_login", target_type="staff",
                  target_id=user.id)
     return user
-
-
-def _aware(value: datetime | None, now: datetime) -> datetime | None:
-    if value is not None and value.tzinfo is None:  # SQLite hands back naive UTC
-        return value.replace(tzinfo=now.tzinfo)
-    return value
 
 
 def count_supervisors(session: Session) -> int:

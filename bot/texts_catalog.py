@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from bot import hotlines, texts_en, texts_th
+from bot.clock import BANGKOK, aware_utc
 from bot.scam_types import ScamType, scam_type_info
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
 
@@ -57,6 +56,16 @@ def say(lang: str | None, key: str, **values: object) -> str:
     return template.format(**{**hotlines.text_vars(), **values})
 
 
+def dialogue_unavailable_text(lang: str | None, victim_bank: str | None = None) -> str:
+    """What the victim reads when the dialogue engine is down: their message is kept, a person
+    will answer, and the numbers to call now (their bank's line when we know it, and AOC)."""
+    contact = hotlines.bank_contact(victim_bank)
+    if not contact.number:
+        return say(lang, "dialogue_unavailable")
+    name = contact.bank_name_en if normalise_language(lang) == "en" else contact.bank_name_th
+    return say(lang, "dialogue_unavailable_bank", bank_name=name, bank_hotline=contact.number)
+
+
 def has(lang: str | None, key: str) -> bool:
     return key in _CATALOGUES[normalise_language(lang)]
 
@@ -76,7 +85,7 @@ def type_buttons(lang: str | None) -> dict[str, str]:
 
 def format_datetime(lang: str | None, when: datetime) -> str:
     """A Bangkok clock time: 'วันอังคารที่ 1 ธ.ค. 2569 เวลา 15:30 น.' / 'Tue 1 Dec 2026, 15:30'."""
-    local = (when if when.tzinfo else when.replace(tzinfo=BANGKOK)).astimezone(BANGKOK)
+    local = aware_utc(when).astimezone(BANGKOK)
     if normalise_language(lang) == "en":
         return texts_en.DATETIME_FORMAT.format(
             weekday=texts_en.WEEKDAYS[local.weekday()], day=local.day,

@@ -271,7 +271,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DATETIME_FORMAT = "{weekday} {day} {month} {year}, {hh:02d}:{mm:02d} (Bangkok time)"
 
-# Status changes of freeze requests, reported by the exchange (see bot/freeze_updates.py).
+# Status changes of freeze requests, reported by the exchange (see bot/cases/freeze_updates.py).
 TEXTS.update({
     "freeze_status_pending": "The hold request was sent to {bank}; waiting for the bank to check "
                              "(case {case_number}).",
@@ -286,4 +286,22 @@ TEXTS.update({
                                         "at {police_site} so the money can be traced.",
     "freeze_status_released": "{bank} reports the hold has been released (case {case_number}). "
                               "If anything is unclear, call {aoc}, 24 hours.",
+})
+
+# When the dialogue engine does not answer (bot/conversation/engine.py).
+TEXTS.update({
+    "dialogue_unavailable_bank": (
+        "Sorry, our replies are down for a moment. Your message is saved and staff will contact "
+        "you as soon as possible.\n"
+        "If you just transferred money to a scammer, call your bank ({bank_name}, "
+        "{bank_hotline}) now to ask them to hold the destination account, or call the {aoc} "
+        "hotline (AOC, 24 hours)."
+    ),
+    "dialogue_unavailable": (
+        "Sorry, our replies are down for a moment. Your message is saved and staff will contact "
+        "you as soon as possible.\n"
+        "If you just transferred money to a scammer, call your bank (the number on the back of "
+        "your card or in your banking app) now to ask them to hold the destination account, or "
+        "call the {aoc} hotline (AOC, 24 hours)."
+    ),
 })

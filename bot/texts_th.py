@@ -292,7 +292,7 @@ THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.",
 THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 DATETIME_FORMAT = "วัน{weekday}ที่ {day} {month} {year} เวลา {hh:02d}:{mm:02d} น."
 
-# Status changes of freeze requests, reported by the exchange (see bot/freeze_updates.py).
+# Status changes of freeze requests, reported by the exchange (see bot/cases/freeze_updates.py).
 TEXTS.update({
     "freeze_status_pending": "ส่งคำขอระงับยอดไปที่{bank}แล้วค่ะ กำลังรอธนาคารตรวจสอบ (เคส {case_number})",
     "freeze_status_held": "{bank}ระงับยอด {amount} บาทไว้แล้วค่ะ (เลขอ้างอิงธนาคาร {bank_case_id}, "
@@ -305,4 +305,22 @@ TEXTS.update({
                                         "เพื่อติดตามเงินต่อนะคะ",
     "freeze_status_released": "{bank}แจ้งว่ายอดที่ระงับไว้ถูกปลดแล้วค่ะ (เคส {case_number}) "
                               "หากมีข้อสงสัย โทร {aoc} ได้ตลอด 24 ชั่วโมงค่ะ",
+})
+
+# When the dialogue engine does not answer (bot/conversation/engine.py): the message is kept, a
+# person will answer, and the numbers to call now.
+TEXTS.update({
+    "dialogue_unavailable_bank": (
+        "ขออภัยค่ะ ระบบตอบกลับขัดข้องชั่วคราว ข้อความของคุณถูกบันทึกไว้แล้ว "
+        "และเจ้าหน้าที่จะติดต่อกลับโดยเร็วที่สุด\n"
+        "ถ้าเพิ่งโอนเงินให้มิจฉาชีพ โปรดโทรหาธนาคารของคุณ ({bank_name} โทร {bank_hotline}) "
+        "เพื่อขอระงับบัญชีปลายทางทันที หรือโทรสายด่วน {aoc} (ศูนย์ AOC ตลอด 24 ชั่วโมง)"
+    ),
+    "dialogue_unavailable": (
+        "ขออภัยค่ะ ระบบตอบกลับขัดข้องชั่วคราว ข้อความของคุณถูกบันทึกไว้แล้ว "
+        "และเจ้าหน้าที่จะติดต่อกลับโดยเร็วที่สุด\n"
+        "ถ้าเพิ่งโอนเงินให้มิจฉาชีพ โปรดโทรหาธนาคารของคุณ "
+        "(เบอร์คอลเซ็นเตอร์หลังบัตรหรือในแอปธนาคาร) "
+        "เพื่อขอระงับบัญชีปลายทางทันที หรือโทรสายด่วน {aoc} (ศูนย์ AOC ตลอด 24 ชั่วโมง)"
+    ),
 })

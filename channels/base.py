@@ -8,19 +8,25 @@
   channel cannot render, and delivers them (`push`). The engine finds a conversation's output
   side in the `OutboundRegistry` by `Conversation.channel`; the core never branches on it.
 
+`Channel` is how the processes see a channel: the app installs its input side and registers
+its output side; the worker registers the same output side to retry failed pushes. Both take
+one list of them (`channels/installed.py`), so a new channel cannot be missing from either.
+
 `CollectingOutput` is the test double: it renders nothing and records every reply.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.engine import OutboundRegistry
+from bot.conversation.outbound import OutboundRegistry
 from bot.conversation.types import Reply
 
-__all__ = ["CollectingOutput", "OutboundRegistry", "OutputChannel"]
+__all__ = ["Channel", "CollectingOutput", "OutboundRegistry", "OutputChannel", "channel_outputs",
+           "outbound_registry"]
 
 
 class OutputChannel(ABC):
@@ -62,6 +68,37 @@ class OutputChannel(ABC):
 
     @abstractmethod
     async def push(self, *, channel_user_id: str, replies: Sequence[Reply]) -> None: ...
+
+    async def aclose(self) -> None:
+        """Release the platform client, if any (at process shutdown)."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel as a process wires it.
+
+    ``make_output(settings)`` builds the output side, or returns None while the channel is
+    switched off (LINE without credentials). ``install(app, context, runtime, output)`` adds
+    the input side's routes to the app; ``output`` is the one ``make_output`` built.
+    """
+
+    name: str
+    make_output: Callable[[Any], OutputChannel | None]
+    install: Callable[[Any, Any, Any, OutputChannel | None], None]
+
+
+def channel_outputs(channels: Sequence[Channel], settings) -> dict[str, OutputChannel]:
+    """Every switched-on channel's output side, by channel name."""
+    return {channel.name: output for channel in channels
+            if (output := channel.make_output(settings)) is not None}
+
+
+def outbound_registry(outputs: dict[str, OutputChannel]) -> OutboundRegistry:
+    """The registry the engine (app) or the push retries (worker) deliver through."""
+    registry = OutboundRegistry()
+    for name, output in outputs.items():
+        registry.register(name, output)
+    return registry
 
 
 def dataclass_replace(reply: Reply, **changes) -> Reply:

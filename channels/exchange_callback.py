@@ -1,35 +1,37 @@
 """`POST /exchange/callback`: signed status changes from the AOC exchange.
 
-The request is verified with the shared HMAC scheme (`exchange.signing`), a nonce is accepted
-once, the change is applied to the case (`bot.freeze_updates`), and the victim is told on their
-own channel while the console sees the case update live.
+The request is verified with the contract's HMAC scheme (`aoc_contract.signing`) and read as
+the contract's `FreezeStatusChanged`; a nonce is accepted once, the change is applied to the
+case (`bot.cases.freeze_updates`), and the victim is told on their own channel, with the bank's name
+from `bot.banks` (the callback carries only the bank's wire codes), while the console sees the
+case update live.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from bot.banks import bank
+from aoc_contract.schemas import FreezeStatusChanged
+from aoc_contract.signing import SignatureError, verify_request
+from bot.banks import from_wire
 from bot.conversation.types import Reply
-from bot.freeze_updates import FreezeUpdate, UnknownCase, apply_freeze_callback
+from bot.cases.freeze_updates import FreezeUpdate, UnknownCase, apply_freeze_callback
 from bot.storage.db import session_scope
 from bot.storage.models import ProcessedEvent
 from bot.texts_catalog import say
-from exchange.signing import SignatureError, verify_request
 
 log = logging.getLogger(__name__)
 PATH = "/exchange/callback"
 
 
 def _bank_name(code: str | None, language: str) -> str:
-    try:
-        info = bank(code or "")
-    except (KeyError, ValueError):
+    info = from_wire(code)
+    if info is None:
         return code or "-"
     return info.name_en if language == "en" else info.name_th
 
@@ -41,11 +43,8 @@ def victim_text(update: FreezeUpdate) -> str:
                case_number=update.case_number, bank_case_id=update.bank_case_id or "-")
 
 
-def install(app: FastAPI, context) -> None:
-    from channels.runtime import conversation_runtime
-
+def install(app: FastAPI, context, runtime) -> None:
     settings = context.settings
-    runtime = conversation_runtime(app, context)
     router = APIRouter(tags=["exchange"])
 
     @router.post(PATH)
@@ -59,9 +58,10 @@ def install(app: FastAPI, context) -> None:
         except SignatureError as exc:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, exc.reason) from None
         try:
-            payload = json.loads(body)
-        except ValueError:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, "body is not JSON") from None
+            payload = FreezeStatusChanged.model_validate_json(body).model_dump(mode="json")
+        except ValidationError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                "not a freeze status callback: " + str(exc)[:500]) from None
 
         def apply() -> FreezeUpdate | None:
             with session_scope(context.sessions) as session:

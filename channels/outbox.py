@@ -4,10 +4,8 @@ When a staff message or a status update cannot be pushed at once, the engine kee
 message (it is stored either way) and queues a `channel.push` row. The worker hands it here:
 the stored messages are pushed again through the conversation's channel - with the same LINE
 retry key as the first attempt, so a push that did get through is not shown twice - and
-marked delivered. Register in `sakot/worker.py` `_extra_handlers`:
-
-    from channels.outbox import push_handlers
-    return push_handlers(settings, sessions)
+marked delivered. The worker's composition root (`sakot/worker.py`) builds the handler over
+the output sides of the same channel list the app takes (`channels/installed.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +16,8 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversation.engine import PUSH_TOPIC, OutboundRegistry, reply_from_view, message_view
+from bot.conversation.outbound import OutboundRegistry
+from bot.conversation.views import message_view, reply_from_view
 from bot.outbox.store import ClaimedMessage
 from bot.outbox.worker import PermanentDeliveryError
 from bot.storage.db import session_scope
@@ -65,20 +64,3 @@ def make_push_handler(sessions: sessionmaker[Session], outbound: OutboundRegistr
         log.info("queued push delivered (%d messages)", len(ids))
 
     return deliver
-
-
-def push_handlers(settings, sessions: sessionmaker[Session]) -> dict:
-    """The worker's handlers for channel pushes, built from settings (LINE when configured;
-    the web widget needs none: it reads stored messages on reconnect)."""
-    from channels.web.routes import WebOutput
-
-    outbound = OutboundRegistry()
-    outbound.register("web", WebOutput())
-    if settings.line_enabled:
-        from channels.line.api import LineApi
-        from channels.line.output import LineOutput
-
-        outbound.register("line", LineOutput(LineApi(
-            api_base=settings.line_api_base, data_api_base=settings.line_data_api_base,
-            access_token=settings.line_channel_access_token.get_secret_value())))
-    return {PUSH_TOPIC: make_push_handler(sessions, outbound)}

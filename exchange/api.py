@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from exchange import services, signing
+from aoc_contract import signing
+from aoc_contract.schemas import CaseCreate, CaseReceipt, ErrorResponse, FreezeStatus
+from exchange import services
 from exchange.auth import authenticate, request_target
 from exchange.models import ApiKey
 from exchange.policy import Principal, allowed
@@ -25,15 +27,11 @@ from exchange.schemas import (
     AckResult,
     AuditList,
     AuditOut,
-    CaseCreate,
     CaseList,
     CaseOut,
-    CaseReceipt,
     ClusterList,
-    ErrorResponse,
     FreezeRequestList,
     FreezeRequestOut,
-    FreezeStatus,
     PhoneList,
     RouteCreate,
     WebhookCreate,

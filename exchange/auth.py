@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from exchange import signing
+from aoc_contract import signing
 from exchange.keys import key_is_active, key_secret, key_usable
 from exchange.models import ApiKey, UsedNonce, utcnow
 from exchange.policy import Principal

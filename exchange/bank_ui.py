@@ -21,12 +21,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from aoc_contract.schemas import FreezeStatus
 from exchange import services
 from exchange.auth import AuthError, record_auth_failure
 from exchange.keys import key_secret, key_usable
 from exchange.models import ApiKey
 from exchange.policy import Principal
-from exchange.schemas import AckCreate, FreezeStatus, Role
+from exchange.schemas import AckCreate, Role
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 router = APIRouter(include_in_schema=False)

@@ -24,9 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from exchange import signing
+from aoc_contract import signing
 from exchange.app import create_app
-from exchange.client import ExchangeClient
+from exchange.client import AgencyClient
 from exchange.seed import DEV_SECRETS
 from exchange.settings import ExchangeSettings
 
@@ -83,8 +83,8 @@ def main() -> None:
                                 callback_url=f"http://127.0.0.1:{cb_port}/exchange/callback")
     server = _serve(create_app(settings), ex_port)
     base = f"http://127.0.0.1:{ex_port}"
-    sakot = ExchangeClient(base, key_id="sakot-dev", secret=DEV_SECRETS["sakot-dev"])
-    kbank = ExchangeClient(base, key_id="kbank-dev", secret=DEV_SECRETS["kbank-dev"])
+    sakot = AgencyClient(base, key_id="sakot-dev", secret=DEV_SECRETS["sakot-dev"])
+    kbank = AgencyClient(base, key_id="kbank-dev", secret=DEV_SECRETS["kbank-dev"])
 
     who, submit, ack, queue, cb_latency, frs = [], [], [], [], [], []
     for _ in range(20):
@@ -114,7 +114,7 @@ def main() -> None:
 
     def run_concurrent(account_of) -> tuple[float, list[float]]:
         def one(i: int) -> float:
-            client = ExchangeClient(base, key_id="sakot-dev", secret=DEV_SECRETS["sakot-dev"])
+            client = AgencyClient(base, key_id="sakot-dev", secret=DEV_SECRETS["sakot-dev"])
             t = time.perf_counter()
             r = client.submit_case(_packet(account_of(i)), uuid.uuid4().hex)
             assert r.status_code == 201, r.text

@@ -1,36 +1,19 @@
-"""A small signed HTTP client for the exchange (used by the CLI and the tests).
+"""An agency's signed HTTP client for the exchange API (the bank demo CLI and the tests).
 
-`SigningAuth` is an `httpx.Auth`: it signs whatever request httpx is about to send, body and
-path+query exactly as they go on the wire, so it works with any httpx client (sync or async).
+Sakot's own client is ``bot/outbox/exchange_client.py``; both sign with the contract's
+``SigningAuth`` (an ``httpx.Auth``), handed to httpx per request.
 """
 
 from __future__ import annotations
 
-import json as jsonlib
-from collections.abc import Generator
 from typing import Any
 
 import httpx
 
-from exchange.signing import sign_request
+from aoc_contract.http_auth import SigningAuth
 
 
-class SigningAuth(httpx.Auth):
-    requires_request_body = True
-
-    def __init__(self, key_id: str, secret: str) -> None:
-        self.key_id = key_id
-        self.secret = secret
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        headers = sign_request(key_id=self.key_id, secret=self.secret, method=request.method,
-                               path=request.url.raw_path.decode("ascii"),
-                               body=request.content or b"")
-        request.headers.update(headers)
-        yield request
-
-
-class ExchangeClient:
+class AgencyClient:
     def __init__(self, base_url: str = "http://127.0.0.1:8100", *, key_id: str, secret: str,
                  http: httpx.Client | None = None, timeout: float = 10.0) -> None:
         self.auth = SigningAuth(key_id, secret)
@@ -39,17 +22,13 @@ class ExchangeClient:
     def request(self, method: str, path: str, *, json: Any = None,
                 params: dict[str, Any] | None = None,
                 headers: dict[str, str] | None = None) -> httpx.Response:
-        content = None
-        headers = dict(headers or {})
-        if json is not None:
-            content = jsonlib.dumps(json, ensure_ascii=False).encode()
-            headers.setdefault("Content-Type", "application/json")
-        # Build, sign, send: works with httpx clients and look-alikes (Starlette's TestClient).
-        request = self.http.build_request(method, path, content=content, params=params,
+        if isinstance(self.http, httpx.Client):
+            return self.http.request(method, path, json=json, params=params, headers=headers,
+                                     auth=self.auth)
+        # Starlette's TestClient is built on httpx2, whose clients refuse an httpx.Auth.
+        request = self.http.build_request(method, path, json=json, params=params,
                                           headers=headers)
-        request.headers.update(sign_request(
-            key_id=self.auth.key_id, secret=self.auth.secret, method=request.method,
-            path=request.url.raw_path.decode("ascii"), body=request.content or b""))
+        self.auth.sign(request)
         return self.http.send(request)
 
     def get(self, path: str, **kw: Any) -> httpx.Response:

@@ -7,10 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from bot.storage.migration_lock import migration_lock
-
-# Engines and units of work are plain SQLAlchemy plumbing, shared with Sakot's own storage.
-from bot.storage.db import make_engine, make_session_factory, session_scope  # noqa: F401
+from servicekit.db import make_engine, make_session_factory, session_scope  # noqa: F401
+from servicekit.migration_lock import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.banks import BANKS, SHORT_TO_CODE
+from aoc_contract.banks import SHORT_CODES, bank_number
 from exchange.models import Agency, ApiKey, utcnow
 from exchange.schemas import Role
 from exchange.settings import DEV_PLACEHOLDER_PREFIX
@@ -102,13 +102,12 @@ def get_or_create_agency(
             raise KeyError_(f"agency {code} exists with role {agency.role}, not {role.value}")
         return agency
     if role is Role.BANK:
-        bank_code = bank_code or SHORT_TO_CODE.get(code)
-        if bank_code is None or bank_code not in BANKS:
+        bank_code = bank_code or bank_number(code)
+        if bank_code not in SHORT_CODES:
             raise KeyError_(
                 f"bank agency {code}: unknown bank; use a short name such as KBANK or pass "
                 f"the 3-digit bank code"
             )
-        name = name or BANKS[bank_code][1]
     elif bank_code is not None:
         raise KeyError_("only bank agencies have a bank code")
     agency = Agency(code=code, role=role.value, name=name or code, bank_code=bank_code)

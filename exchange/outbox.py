@@ -2,7 +2,7 @@
 
 A change and its outbox row are committed together, so nothing is lost if the target (or the
 exchange) is down. The worker claims due rows with a lease (safe with several workers), POSTs
-them signed with `exchange.signing`, retries within one pass with exponential backoff
+them signed (the contract's `SigningAuth`), retries within one pass with exponential backoff
 (tenacity), and on failure schedules the row for a later pass with a growing delay, until
 `delivery_max_attempts`. Delivery is at-least-once; receivers drop repeats by `event_id`
 (the response to a successful POST can be lost), which makes the effect exactly-once.
@@ -14,18 +14,17 @@ import asyncio
 import json
 import logging
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from aoc_contract.http_auth import SigningAuth
 from exchange import keys as keys_mod
 from exchange.models import Delivery, UsedNonce, utcnow
 from exchange.services import webhook_key_id
 from exchange.settings import ExchangeSettings
-from exchange.signing import sign_request
 from exchange.webhook_urls import WebhookUrlRefused, check_webhook_url
 
 log = logging.getLogger("exchange.outbox")
@@ -35,11 +34,6 @@ LEASE_SECONDS = 120
 
 class DeliveryFailed(Exception):
     pass
-
-
-def _path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 class OutboxWorker:
@@ -97,18 +91,14 @@ class OutboxWorker:
         return delivered
 
     def _deliver(self, session: Session, delivery: Delivery) -> int:
-        key_id, secret = self._credentials(session, delivery)
+        auth = SigningAuth(*self._credentials(session, delivery))
         body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
-        path = _path_of(delivery.target_url)
+        headers = {"Content-Type": "application/json", "X-Sakot-Event-Id": delivery.event_id}
         attempts = 0
 
         def post_once() -> None:
             nonlocal attempts
-            attempts += 1
-            headers = sign_request(key_id=key_id, secret=secret, method="POST", path=path,
-                                   body=body)
-            headers["Content-Type"] = "application/json"
-            headers["X-Sakot-Event-Id"] = delivery.event_id
+            attempts += 1  # each try is signed afresh (new timestamp and nonce) by `auth`
             if delivery.kind != "callback":  # a bank's URL: DNS may have changed since
                 try:
                     check_webhook_url(delivery.target_url,
@@ -116,7 +106,8 @@ class OutboxWorker:
                 except WebhookUrlRefused as exc:
                     raise DeliveryFailed(f"webhook URL refused: {exc}") from exc
             try:
-                response = self.client.post(delivery.target_url, content=body, headers=headers)
+                response = self.client.post(delivery.target_url, content=body, headers=headers,
+                                            auth=auth)
             except httpx.HTTPError as exc:
                 raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
             if not 200 <= response.status_code < 300:

@@ -1,23 +1,31 @@
-"""Wire formats. Field names follow the Central Fraud Registry export (domain.md §2.3).
+"""The exchange's own wire formats: what agencies (banks, police, AOC) send and read.
 
-Inputs forbid unknown fields; outputs are built per role by `exchange.policy`, which only sets
-the fields that role may see (unset fields are left out of the JSON, not sent as null).
-Amounts are accepted as JSON numbers or decimal strings and returned as strings with two
-decimals ("5000.00"), so no party does float arithmetic on money.
+What crosses to and from Sakot (case packet, receipt, errors, status callback) is in the
+contract package, ``aoc_contract.schemas``; this module builds the rest on its types.
+Outputs are built per role by `exchange.policy`, which only sets the fields that role may see
+(unset fields are left out of the JSON, not sent as null).
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from bot.scam_types import ScamType  # noqa: F401  (the police case types, one source)
-from exchange.banks import BANKS
+from aoc_contract.scam_types import ScamType
+from aoc_contract.schemas import (
+    BankCode,
+    DestinationOut,
+    ForeignRef,
+    FreezeStatus,
+    MoneyOut,
+    Out,
+    Priority,
+    check_known_bank,
+)
 
 # ---------------------------------------------------------------------------------------- enums
 
@@ -30,27 +38,6 @@ class Role(StrEnum):
     AMLO = "amlo"
     NBTC = "nbtc"
     AOC = "aoc"
-
-
-class Priority(StrEnum):
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-
-
-class PromptPayType(StrEnum):
-    MOBILE = "mobile"  # 10-digit Thai mobile number, 0XXXXXXXXX
-    NATIONAL_ID = "national_id"  # 13 digits (also tax id)
-    EWALLET = "ewallet"  # 15 digits
-
-
-class FreezeStatus(StrEnum):
-    UNROUTED = "unrouted"  # PromptPay proxy of an unknown bank: AOC must route it
-    PENDING = "pending"
-    HELD = "held"
-    NOT_FOUND = "not_found"
-    INSUFFICIENT_FUNDS = "insufficient_funds"
-    RELEASED = "released"
 
 
 class AckStatus(StrEnum):
@@ -66,119 +53,7 @@ class AckOutcome(StrEnum):
     SUPERSEDED = "superseded"  # older than the status shown (arrived late); kept in history
 
 
-# ---------------------------------------------------------------------------------------- types
-
-BankCode = Annotated[
-    str, Field(pattern=r"^[0-9]{3}$", description="3-digit Thai bank code, e.g. 004 = KBANK",
-               json_schema_extra={"enum": sorted(BANKS)})
-]
-AccountNo = Annotated[
-    str, Field(pattern=r"^[0-9]{10,15}$", description="Digits only, no dashes or spaces")
-]
-Amount = Annotated[
-    Decimal,
-    Field(gt=0, max_digits=14, decimal_places=2, description="Baht, at most 2 decimals"),
-]
-E164Phone = Annotated[
-    str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164, e.g. +66812345678")
-]
-Reference = Annotated[
-    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,63}$")
-]
-# References issued by others (slip refs, bank case ids): any printable text, 64 at most.
-ForeignRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
-MoneyOut = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["5000.00"])]
-
-_LONG_DIGITS = re.compile(r"[0-9\u0e50-\u0e59]{9,}")
-_PROMPTPAY_PATTERNS = {
-    PromptPayType.MOBILE: re.compile(r"^0[0-9]{9}$"),
-    PromptPayType.NATIONAL_ID: re.compile(r"^[0-9]{13}$"),
-    PromptPayType.EWALLET: re.compile(r"^[0-9]{15}$"),
-}
-
-
-def _known_bank(code: str | None, field: str) -> None:
-    if code is not None and code not in BANKS:
-        raise ValueError(f"{field} {code!r} is not a known Thai bank code")
-
-
 # ---------------------------------------------------------------------------------------- input
-
-
-class TransferIn(BaseModel):
-    """One transfer out of the victim's account, as on the slip (CFR names)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    from_bank_code: BankCode | None = None
-    from_account_no: AccountNo | None = None
-    to_bank_code: BankCode | None = Field(
-        default=None, description="Required with to_account_no; may be omitted for a "
-        "PromptPay proxy whose bank is unknown (the request is then unrouted until AOC routes it)")
-    to_account_no: AccountNo | None = None
-    to_account_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    promptpay_type: PromptPayType | None = None
-    promptpay_id: Annotated[str, Field(pattern=r"^[0-9]{10,15}$")] | None = None
-    transfer_date: date | None = Field(
-        default=None, description="Gregorian date (not Buddhist era), Asia/Bangkok; omit if unknown")
-    transfer_time: time | None = Field(default=None, description="HH:MM[:SS], Asia/Bangkok")
-    transfer_amount: Amount | None = Field(default=None, description="Omit if unknown")
-    transfer_ref: ForeignRef | None = None
-    transfer_channel: Annotated[str, Field(min_length=1, max_length=32)] | None = None
-
-    @model_validator(mode="after")
-    def _destination(self) -> TransferIn:
-        _known_bank(self.to_bank_code, "to_bank_code")
-        _known_bank(self.from_bank_code, "from_bank_code")
-        if (self.promptpay_type is None) != (self.promptpay_id is None):
-            raise ValueError("promptpay_type and promptpay_id must be given together")
-        if self.promptpay_type is not None and self.promptpay_id is not None:
-            if not _PROMPTPAY_PATTERNS[self.promptpay_type].match(self.promptpay_id):
-                raise ValueError(
-                    f"promptpay_id does not match promptpay_type {self.promptpay_type.value}"
-                )
-        if self.to_account_no is None and self.promptpay_id is None:
-            raise ValueError("a transfer needs to_account_no or promptpay_type + promptpay_id")
-        if self.to_account_no is not None and self.to_bank_code is None:
-            raise ValueError("to_account_no needs to_bank_code")
-        if self.transfer_date is not None:
-            if self.transfer_date > datetime.now(UTC).date() + timedelta(days=1):
-                raise ValueError("transfer_date is in the future")
-            if self.transfer_date.year < 2000:
-                raise ValueError("transfer_date is before 2000 (Buddhist-era year?)")
-        return self
-
-
-class CaseCreate(BaseModel):
-    """A case packet from a reporter (Sakot). See exchange/README.md for an example."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    source_case_ref: Reference = Field(description="The reporter's own case number")
-    scam_type: ScamType
-    priority: Priority
-    reported_at: AwareDatetime
-    victim_contact_ref: Annotated[
-        str, Field(min_length=8, max_length=200, pattern=r"^[\x21-\x7e]+$")
-    ] = Field(
-        description=(
-            "Opaque reference the reporter can resolve to the victim (never a phone number, "
-            "ID number or name)"
-        )
-    )
-    victim_bank_case_id: ForeignRef | None = None
-    police_case_id: ForeignRef | None = None
-    summary: Annotated[str, Field(max_length=2000)] | None = None
-    suspect_phones: Annotated[list[E164Phone], Field(max_length=20)] = []
-    transfers: Annotated[list[TransferIn], Field(min_length=1, max_length=50)]
-
-    @model_validator(mode="after")
-    def _minimised_contact(self) -> CaseCreate:
-        if _LONG_DIGITS.search(self.victim_contact_ref):
-            raise ValueError(
-                "victim_contact_ref must be an opaque reference, not a phone or ID number"
-            )
-        return self
 
 
 class AckCreate(BaseModel):
@@ -210,7 +85,7 @@ class RouteCreate(BaseModel):
 
     @model_validator(mode="after")
     def _known(self) -> RouteCreate:
-        _known_bank(self.bank_code, "bank_code")
+        check_known_bank(self.bank_code, "bank_code")
         return self
 
 
@@ -221,33 +96,6 @@ class WebhookCreate(BaseModel):
 
 
 # --------------------------------------------------------------------------------------- output
-
-
-class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ErrorItem(Out):
-    path: str
-    message: str
-    type: str
-
-
-class ErrorResponse(Out):
-    error: str
-    message: str
-    errors: list[ErrorItem] | None = None
-    server_time: int | None = Field(
-        default=None, description="With timestamp_outside_window: the exchange's Unix time, "
-        "so a client whose clock drifted can re-sign")
-
-
-class DestinationOut(Out):
-    bank_code: str | None
-    bank_short_name: str | None
-    account_no: str | None = None
-    promptpay_type: str | None = None
-    promptpay_id: str | None = None
 
 
 class TransferOut(Out):
@@ -382,26 +230,6 @@ class WhoAmI(Out):
 
 class Health(Out):
     status: str
-
-
-class FreezeRequestReceipt(Out):
-    id: str
-    bank_code: str | None
-    bank_short_name: str | None
-    destination: DestinationOut
-    requested_amount: MoneyOut | None
-    status: FreezeStatus
-    priority: Priority
-    effective_priority: Priority
-    cluster_size: int
-
-
-class CaseReceipt(Out):
-    case_id: str
-    source_case_ref: str
-    revision: int = Field(description="1 for a new case; higher when this packet amended it")
-    created_at: datetime
-    freeze_requests: list[FreezeRequestReceipt]
 
 
 class AckResult(Out):

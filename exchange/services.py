@@ -17,8 +17,16 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from aoc_contract.banks import bank_number, short_code
+from aoc_contract.schemas import (
+    CaseCreate,
+    CaseReceipt,
+    FreezeStatus,
+    FreezeStatusChanged,
+    Priority,
+    TransferIn,
+)
 from exchange import keys as keys_mod
-from exchange.banks import short_name
 from exchange.models import (
     Agency,
     AuditEntry,
@@ -34,17 +42,7 @@ from exchange.models import (
     utcnow,
 )
 from exchange.policy import CASE_EXTRA_FIELDS, FR_EXTRA_FIELDS, Principal, allowed
-from exchange.schemas import (
-    AckCreate,
-    AckOutcome,
-    AckStatus,
-    CaseCreate,
-    CaseReceipt,
-    FreezeStatus,
-    Priority,
-    Role,
-    TransferIn,
-)
+from exchange.schemas import AckCreate, AckOutcome, AckStatus, Role
 from exchange.settings import ExchangeSettings
 from exchange.webhook_urls import WebhookUrlRefused, check_webhook_url
 
@@ -129,7 +127,7 @@ def money(satang: int | None) -> str | None:
 
 def destination_view(dest: Destination) -> dict[str, Any]:
     return {
-        "bank_code": dest.bank_code, "bank_short_name": short_name(dest.bank_code),
+        "bank_code": dest.bank_code, "bank_short_name": short_code(dest.bank_code),
         "account_no": dest.account_no, "promptpay_type": dest.promptpay_type,
         "promptpay_id": dest.promptpay_id,
     }
@@ -157,7 +155,7 @@ def ack_view(a: FreezeAck) -> dict[str, Any]:
 def freeze_request_view(fr: FreezeRequest, role: Role) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": fr.id, "case_id": fr.case_id, "bank_code": fr.bank_code,
-        "bank_short_name": short_name(fr.bank_code), "status": fr.status,
+        "bank_short_name": short_code(fr.bank_code), "status": fr.status,
         "priority": fr.priority, "effective_priority": fr.effective_priority,
         "cluster_size": fr.destination.case_count,
         "requested_amount": money(fr.requested_satang), "amount_held": money(fr.held_satang),
@@ -239,22 +237,13 @@ def _notify_reporter(session: Session, settings: ExchangeSettings, fr: FreezeReq
                      occurred_at: datetime) -> None:
     if not settings.callback_url or fr.case.reporter.role != Role.REPORTER.value:
         return
-    event_id = new_id("evt")
+    change = FreezeStatusChanged(
+        event_id=new_id("evt"), case_ref=fr.case.source_case_ref, case_id=fr.case_id,
+        freeze_request_id=fr.id, bank_code=fr.bank_code, bank_short_name=short_code(fr.bank_code),
+        status=fr.status, amount_held=money(fr.held_satang), bank_case_id=fr.bank_case_id,
+        cluster_size=fr.destination.case_count, occurred_at=occurred_at)
     enqueue_delivery(session, kind="callback", target_url=settings.callback_url,
-                     agency_code=fr.case.reporter.code, payload={
-                         "event_id": event_id,
-                         "type": "freeze_request.status_changed",
-                         "case_ref": fr.case.source_case_ref,
-                         "case_id": fr.case_id,
-                         "freeze_request_id": fr.id,
-                         "bank_code": fr.bank_code,
-                         "bank_short_name": short_name(fr.bank_code),
-                         "status": fr.status,
-                         "amount_held": money(fr.held_satang),
-                         "bank_case_id": fr.bank_case_id,
-                         "cluster_size": fr.destination.case_count,
-                         "occurred_at": occurred_at,
-                     })
+                     agency_code=fr.case.reporter.code, payload=change.model_dump(mode="json"))
 
 
 # ----------------------------------------------------------------------------------------- cases
@@ -427,7 +416,7 @@ def submit_case(
         "case_id": case.id, "source_case_ref": case.source_case_ref,
         "revision": case.revision, "created_at": case.created_at,
         "freeze_requests": [
-            {"id": fr.id, "bank_code": fr.bank_code, "bank_short_name": short_name(fr.bank_code),
+            {"id": fr.id, "bank_code": fr.bank_code, "bank_short_name": short_code(fr.bank_code),
              "destination": destination_view(fr.destination),
              "requested_amount": money(fr.requested_satang), "status": fr.status,
              "priority": fr.priority, "effective_priority": fr.effective_priority,
@@ -517,14 +506,11 @@ def _bank_agency(session: Session, code: str) -> Agency | None:
 
 
 def resolve_bank_code(session: Session, code: str) -> str | None:
-    """Accept an agency code (KBANK) or a 3-digit bank code (004)."""
+    """Accept an agency code (KBANK), a 3-digit bank code (004) or a short code (legacy too)."""
     agency = _bank_agency(session, code)
     if agency is not None:
         return agency.bank_code
-    from exchange.banks import BANKS, SHORT_TO_CODE
-    if code in BANKS:
-        return code
-    return SHORT_TO_CODE.get(code.upper())
+    return bank_number(code)
 
 
 def list_bank_queue(session: Session, *, principal: Principal, code: str,

@@ -3,7 +3,7 @@
 Environment variables use the prefix `SAKOT_EXCHANGE_`, except the shared `SAKOT_ENV`.
 Fail closed: `SAKOT_ENV` defaults to production, and outside an explicit
 `SAKOT_ENV=development` a placeholder (`dev-only-…`), empty or weak secret (fewer than 32 random
-bytes, see `bot/secret_policy.py`) stops the exchange at start-up. The machine's generated
+bytes, see `servicekit/secret_policy.py`) stops the exchange at start-up. The machine's generated
 secrets (`var/secrets.env`, written once by `scripts/setup.sh`) are read like a `.env` file.
 """
 
@@ -21,7 +21,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.secret_policy import DEV_PLACEHOLDER_PREFIX, GENERATE_HINT, env_files, secret_problem
+from servicekit.secret_policy import DEV_PLACEHOLDER_PREFIX, GENERATE_HINT, env_files, secret_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,13 +1,16 @@
 """The app process (port 8000): channels, staff console, exchange callbacks, health.
 
-This is the composition root for the web side: it builds the settings, storage and services
-once and hands them to the routers. Routers stay thin; rules live in `bot/`.
+This is the process's composition root: `create_app` builds the settings, storage, the
+channels' output sides and the conversation runtime once and hands them to the routers.
+Routers stay thin; rules live in `bot/`. The channels come from `channels/installed.py`, the
+list the worker (`sakot/worker.py`) takes too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -19,6 +22,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.migrate import upgrade
+from channels import console, exchange_callback
+from channels.base import Channel, channel_outputs, outbound_registry
+from channels.installed import CHANNELS
+from channels.runtime import start_runtime
 from sakot.readiness import sidecar_status
 from sakot.settings import Settings, get_settings
 
@@ -33,7 +40,8 @@ class AppContext:
     sessions: sessionmaker[Session]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *,
+               channels: Sequence[Channel] = CHANNELS) -> FastAPI:
     settings = settings or get_settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -76,8 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok" if ready else "degraded", **components},
                             status_code=200 if ready else 503)
 
-    for install in _router_installers():
-        install(app, context)
+    outputs = channel_outputs(channels, settings)
+    runtime = start_runtime(app, context, outbound_registry(outputs))
+    console.install(app, context, runtime)
+    for channel in channels:
+        channel.install(app, context, runtime, outputs.get(channel.name))
+    exchange_callback.install(app, context, runtime)
     _install_input_limits(app, settings)
     return app
 
@@ -93,18 +105,3 @@ def _install_input_limits(app: FastAPI, settings: Settings) -> None:
                        per_path={"/web/upload": settings.upload_max_bytes + multipart_overhead})
     app.add_middleware(SecurityHeadersMiddleware,
                        hsts=settings.public_base_url.startswith("https"))
-
-
-def _router_installers():
-    """Each front end adds its routes through one `install(app, context)` function."""
-    from channels import console, exchange_callback
-    from channels import line as line_channel
-    from channels import web as web_channel
-
-    installers = []
-    # Channels and the console register here as they land (one line each).
-    installers.append(console.install)
-    installers.append(line_channel.install)
-    installers.append(web_channel.install)
-    installers.append(exchange_callback.install)
-    return installers

@@ -330,26 +330,18 @@ def create_nlu_app(
     return app
 
 
-def default_analyzer() -> Analyzer | None:
-    """``bot.understanding.analyze_text`` when that module is present."""
-    try:
-        from bot.understanding import analyze_text  # noqa: PLC0415
-    except ImportError:
-        log.warning("bot.understanding.analyze_text not available; no identifier entities")
-        return None
-    return analyze_text
-
-
 def serve_nlu(host: str | None = None, port: int | None = None) -> None:
-    """Load ``models/classifier`` and serve it on SAKOT_NLU_PORT (5056)."""
+    """The NLU service's composition root: load ``models/classifier`` (in a thread, after the
+    port opens), the identifier extractor and the token; serve on SAKOT_NLU_PORT (5056)."""
     import uvicorn  # noqa: PLC0415
 
     from bot.classifier import load_classifier  # noqa: PLC0415
+    from bot.understanding import analyze_text  # noqa: PLC0415
     from sakot.settings import get_settings  # noqa: PLC0415
 
     settings = get_settings()
     app = create_nlu_app(
-        None, default_analyzer(), token=settings.sidecar_token.get_secret_value(),
+        None, analyze_text, token=settings.sidecar_token.get_secret_value(),
         load=lambda: load_classifier(settings.models_dir / "classifier",
                                      threshold=settings.classifier_threshold))
     uvicorn.run(app, host=host or settings.sidecar_host, port=port or settings.nlu_port,

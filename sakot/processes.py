@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sakot.dialogue_model import rasa_env
+from sakot.rasa_env import rasa_env
 from sakot.settings import PROJECT_ROOT, Settings
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
@@ -62,7 +62,8 @@ def product_processes(settings: Settings) -> list[ProcessSpec]:
     rasa_model_dir = settings.models_dir / "rasa"
     return [
         ProcessSpec("app", _sakot("serve")),
-        ProcessSpec("exchange", _sakot("exchange", "serve"),
+        # Its own service: started by module name, never imported by Sakot.
+        ProcessSpec("exchange", [sys.executable, "-m", "exchange", "serve"],
                     missing=_needs(PROJECT_ROOT / "exchange" / "app.py", "exchange service"),
                     # Status callbacks come back to this app unless configured otherwise.
                     env={"SAKOT_EXCHANGE_CALLBACK_URL": os.environ.get(

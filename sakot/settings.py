@@ -5,7 +5,7 @@ Every variable is documented in `.env.example`. Values come from the environment
 by `scripts/setup.sh`; `SAKOT_SECRETS_FILE` moves it). Secrets are `SecretStr`.
 
 Fail closed: `SAKOT_ENV` defaults to production, and outside an explicit
-`SAKOT_ENV=development` a placeholder, empty or weak secret (see `bot/secret_policy.py`: at least
+`SAKOT_ENV=development` a placeholder, empty or weak secret (see `servicekit/secret_policy.py`: at least
 32 random bytes) stops the process at start-up with a message naming the variable.
 """
 
@@ -23,7 +23,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.secret_policy import (
+from servicekit.secret_policy import (
     DEV_PLACEHOLDER_PREFIX,  # noqa: F401  (secrets that ship with the code, development only)
     GENERATE_HINT,
     env_files,

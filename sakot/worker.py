@@ -1,79 +1,59 @@
-"""The worker process: delivers the outbox (exchange packets, channel pushes) with retries."""
+"""The worker process: delivers the outbox (exchange packets, channel pushes) with retries.
+
+Its composition root is `build_worker`: the exchange client and the output sides of the
+channels the app has too (`channels/installed.py`), so every channel's failed pushes are retried.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cases import delivery
+
+from bot.conversation.outbound import PUSH_TOPIC
 from bot.outbox.exchange_client import ExchangeClient
 from bot.outbox.store import ClaimedMessage
 from bot.outbox.worker import Handler, OutboxWorker
 from bot.storage.db import make_engine, make_session_factory, session_scope
-from bot.storage.models import Case, CaseEvent
+from channels.base import Channel, channel_outputs, outbound_registry
+from channels.installed import CHANNELS
+from channels.outbox import make_push_handler
 from sakot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def _case_for(session: Session, message: ClaimedMessage) -> Case | None:
-    """Packets carry Sakot's case number; the idempotency key starts with the case id."""
-    number = message.payload.get("source_case_ref")
-    if number:
-        case = session.scalar(select(Case).where(Case.case_number == number))
-        if case:
-            return case
-    return session.get(Case, message.idempotency_key.split(":", 1)[0])
-
-
-def _already_recorded(session: Session, case: Case, kind: str, key: str) -> bool:
-    events = session.scalars(select(CaseEvent.data).where(CaseEvent.case_id == case.id,
-                                                          CaseEvent.kind == kind))
-    return any((data or {}).get("idempotency_key") == key for data in events)
-
-
-def record_case_event(sessions: sessionmaker[Session], message: ClaimedMessage, kind: str,
-                      data: dict) -> None:
+def record_outcome(sessions: sessionmaker[Session], message: ClaimedMessage,
+                   outcome: Callable[..., None], **details: object) -> None:
+    """A packet's delivery or failure, on its case's timeline (`bot.cases.delivery`)."""
     with session_scope(sessions) as session:
-        case = _case_for(session, message)
-        if case is None:
-            log.warning("outbox %s: no case found for %s event", message.id, kind)
-            return
-        if _already_recorded(session, case, kind, message.idempotency_key):
-            return  # a worker died after recording it, before settling the row
-        session.add(CaseEvent(case_id=case.id, kind=kind, actor="system", data=data))
+        outcome(session, message=message, **details)
 
 
-def build_worker(settings: Settings, sessions: sessionmaker[Session]) -> OutboxWorker:
+def build_worker(settings: Settings, sessions: sessionmaker[Session], *,
+                 channels: Sequence[Channel] = CHANNELS) -> OutboxWorker:
     exchange = ExchangeClient(
         base_url=settings.exchange_url,
         key_id=settings.exchange_key_id,
         secret=settings.exchange_api_secret.get_secret_value(),
-        on_delivered=lambda m, response: record_case_event(
-            sessions, m, "freeze_packet_delivered",
-            {"idempotency_key": m.idempotency_key, "attempts": m.attempts,
-             "exchange": {k: v for k, v in response.items() if isinstance(v, str | int | float)}}),
+        on_delivered=lambda m, response: record_outcome(
+            sessions, m, delivery.packet_delivered, response=response),
     )
-    handlers: dict[str, Handler] = {"exchange.case_packet": exchange.deliver_case_packet}
-    for topic, handler in _extra_handlers(settings, sessions).items():
-        handlers[topic] = handler
+    # Channel pushes that failed inline (LINE down, token problems) are retried from here.
+    pushes = make_push_handler(sessions, outbound_registry(channel_outputs(channels, settings)))
+    handlers: dict[str, Handler] = {"exchange.case_packet": exchange.deliver_case_packet,
+                                    PUSH_TOPIC: pushes}
     return OutboxWorker(
         sessions, handlers,
         lease_seconds=settings.outbox_lease_seconds,
         max_backoff_seconds=settings.outbox_max_backoff_seconds,
-        on_dead=lambda m, error: record_case_event(
-            sessions, m, "outbox_delivery_failed",
-            {"idempotency_key": m.idempotency_key, "topic": m.topic, "error": error[:500]}),
+        on_dead=lambda m, error: record_outcome(
+            sessions, m, delivery.delivery_failed, error=error),
     )
-
-
-def _extra_handlers(settings: Settings, sessions) -> dict[str, Handler]:
-    """Channel pushes that failed inline (LINE down, token problems) are retried from here."""
-    from channels.outbox import push_handlers
-
-    return push_handlers(settings, sessions)
 
 
 def run(settings: Settings) -> None:

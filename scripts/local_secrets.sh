@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes this machine's secrets for local runs (`make run`) once: var/secrets.env, mode 0600,
 # git-ignored, never overwritten (delete it to get new ones). SAKOT_SECRETS_FILE moves it.
-# Sakot's and the exchange's settings read it like a .env file (bot/secret_policy.py).
+# Sakot's and the exchange's settings read it like a .env file (servicekit/secret_policy.py).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -105,7 +105,7 @@ if .venv/bin/sakot models --help >/dev/null 2>&1; then
 fi
 if [ -f dialogue/domain.yml ]; then
   step "Dialogue model (Rasa; retrained only when dialogue/ changes)"
-  .venv/bin/python -m sakot.dialogue_model
+  .venv/bin/python -m tooling.dialogue_model
 fi
 
 step "Setup complete"

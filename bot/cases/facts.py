@@ -85,6 +85,7 @@ class MessageFacts:
     other_amounts: tuple[tuple[str, Decimal], ...] = ()  # (role, value): requested/promised/...
     amount_is_total: bool = False  # "รวม 15,000", "ทั้งหมด", "in total"
     adds_to_earlier: bool = False  # "โอนเพิ่มอีก 2,000", "another 500"
+    refers_to_earlier: bool = False  # "ที่โอนไป 5,200", "the money I sent": a transfer told again
     is_correction: bool = False  # "ขอแก้ จริง ๆ โอนไป 3,500", "sorry, it was 3,500"
     says_dont_know: bool = False  # "ไม่ทราบ", "ไม่แน่ใจ", "don't know"
     reports_scam: bool = False  # scam words: โดนหลอก, มิจฉาชีพ, scam, SMS ...
@@ -114,7 +115,7 @@ class MessageFacts:
 # --- money words ------------------------------------------------------------------------------
 # "เขาให้โอน" (they told me to transfer) is not a loss by itself; these are.
 _MONEY_SENT = re.compile(
-    r"(โอน|จ่าย|เติมเงิน|ชำระ|เสียเงิน|ดูดเงิน|เงินหาย|หักเงิน|ตัดเงิน|โดนไป|เสียไป|มัดจำ|หมดตัว"
+    r"(โอน(?!สาย)|จ่าย|เติมเงิน|ชำระ|เสียเงิน|ดูดเงิน|เงินหาย|หักเงิน|ตัดเงิน|โดนไป|เสียไป|มัดจำ|หมดตัว|ลงเงิน"
     r"|เงินออกจากบัญชี|เงินถูกโอนออก|โดนดูด|โดนตัดเงิน|ลงทุนไป"
     r"|(?<![a-z])transferred|(?<![a-z])paid(?![a-z])|sent (?:him |her |them )?(?:the )?money"
     r"|(?<![a-z])lost(?![a-z])|(?<![a-z])wired|(?<![a-z])debited|(?<![a-z])deposited"
@@ -123,16 +124,20 @@ _MONEY_SENT = re.compile(
 )
 # Before a money verb: asked, future or wished, not done ("เขาให้โอน", "จะโอน", "ต้องจ่าย").
 _NOT_DONE_BEFORE = re.compile(
-    r"(?:(?:ให้|จะ|ต้อง)\S{0,3}|ขอ|อยาก|ควร|เกือบ|รอ|ถ้า|ห้าม|อย่า|กรุณา|โปรด|ไม่ต้อง|if|will|would"
+    r"(?:(?:ให้|ไห้|จะ|ต้อง)\S{0,3}|ขอ|อยาก|ควร|เกือบ|รอ|ถ้า|ห้าม|อย่า|กรุณา|โปรด|ไม่ต้อง|เตรียม"
+    r"|(?:unless|until|if|before)(?: i| we| you| she| he)?|will|would"
     r"|should|to)\s?$", re.IGNORECASE)
 # A money verb that is a noun or asks: "ค่าโอน", "โอนไหม", "ควรโอนไหม".
-_NOT_DONE_AFTER = re.compile(r"^(?:\S{0,12}?(?:ไหม|มั้ย|หรือเปล่า|ดีไหม|ได้ไหม)|(?:เงิน)?มา(?:ให้|ผิด|เข้า))")
+_NOT_DONE_AFTER = re.compile(r"^(?:\S{0,12}?(?:ไหม|มั้ย|หรือเปล่า|ดีไหม|ได้ไหม)|(?:เงิน)?มา(?:ให้|ผิด|เข้า)"
+                             r"|\S{0,6}?(?:ครบทุก|ทุกเดือน|ทุกงวด|ประจำ))")  # habitual bills
 _NOT_SENT = re.compile(
     r"(ยังไม่ได้โอน|ไม่ได้โอน|ยังไม่โอน|ไม่ได้จ่าย|ยังไม่จ่าย|ยังไม่เสีย|ไม่เสียเงิน|ไม่ได้เสีย|ยังไม่ได้จ่าย"
     r"|เงินยังอยู่ครบ|เงินยังอยู่|ยังไม่ได้เสีย|ไม่ได้โอนเงิน|เกือบโอน|เกือบจะโอน|เกือบเสีย"
     r"|ไม่ทันโอน|ไม่ทันได้โอน|ยังไม่ทัน(?:ได้)?(?:โอน|จ่าย)|ไม่ได้ให้(?:เงิน|ไป)|ไม่ได้ทำตาม"
     r"|ไม่ได้เสียอะไร|ไม่เสียอะไร|ยังไม่เสียอะไร|เงินไม่(?:ได้)?หาย|เงินยังไม่หาย|ไม่ได้สูญเสีย|ไม่ได้ชำระ"
-    r"|ปฏิเสธ(?:ไป)?แล้ว|ไม่ได้เติม|ยกเลิกทัน"
+    r"|ปฏิเสธ(?:ไป)?แล้ว|ไม่ได้เติม|ยกเลิกทัน|(?:ไม่|ไม่เคย)มีเงินหาย|ไม่มีใคร(?:โอน|จ่าย)|ไม่ได้กด(?:โอน|ยืนยัน|จ่าย)|(?:ยัง)?ไม่ได้ลง(?:เงิน|ทุน)"
+    r"|(?:ยอด|เงิน)\S{0,14}?ยัง(?:อยู่)?(?:เท่าเดิม|ครบ|ปกติ)|ยอด(?:เงิน)?(?:เท่าเดิม|ปกติ)"
+    r"|balance is (?:fine|ok|okay|the same|unchanged|untouched)"
     r"|didn'?t (?:transfer|pay|send)|did not (?:transfer|pay|send)|haven'?t (?:transferred|paid|sent)"
     r"|have not (?:transferred|paid|sent)|no money (?:was )?lost|not lost any|nothing (?:was )?lost"
     r"|almost (?:transferred|paid)|didn'?t lose|nothing (?:sent|transferred|paid)|not sent"
@@ -145,12 +150,13 @@ _NOT_SENT = re.compile(
 _AMOUNT_CUE = re.compile(
     r"(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
+    r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn\w*|per day"
     r"|prize|won|profit|returns?|promised|credit limit|loan of)"
     r"|(?P<requested>ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
-    r"|โอน|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
+    r"|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
     r"|lost|debited|deposited|wired|topped up)",
     re.IGNORECASE,
 )
@@ -161,10 +167,11 @@ _PAID_AFTER = re.compile(
 # "ค่าส่ง 350", "ค่าธรรมเนียม 1,990": a fee; paid when the message says it was paid.
 _FEE_BEFORE = re.compile(r"(?:ค่า|fee|tax|deposit of|charge of)[^\d\n]{0,24}$", re.IGNORECASE)
 # Later in the same clause, before the next sum: "... 35 บาทผ่านพร้อมเพย์ 095-... ก็โอนไปแล้ว".
-_DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|โอนไปแล้ว|จ่ายไปแล้ว|and (?:I )?(?:paid|transferred))",
+_DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|โอนไปแล้ว|จ่ายไปแล้ว|and (?:I )?(?:paid|transferred)"
+                         r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา|ป้า|ลุง)\s?(?:ก็|เลย)?\s?(?:โอน|จ่าย)(?:ไป|ให้))",
                          re.IGNORECASE)
 _NEXT_AMOUNT = re.compile(r"\d[\d,.]{0,15}\s?(?:บาท|baht|thb|k\b)", re.IGNORECASE)
-_QUESTION = re.compile(r"(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
+_QUESTION = re.compile(r"(?:คืออะไร|หมายถึงอะไร|แปลว่าอะไร)|(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
                        re.IGNORECASE)
 _EXPERIENCE = re.compile(r"(?:โดน|ถูกหลอก|มีคน|เขา|เจอ|ได้รับ|ได้ sms|ส่งมา|โทรมา|i was|i got|i received|someone|they|he |she )",
                          re.IGNORECASE)
@@ -176,9 +183,14 @@ _ALL_PAID = re.compile(r"(?:ทั้งสอง|ทั้งสาม|ทั�
 _REJECTED_BEFORE = re.compile(r"(?:ไม่ใช่|not|instead of|แทน)\s?$", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(r"(?:รวม|ทั้งหมด|ทั้งสิ้น|รวมๆ|รวม ๆ|total|in all|altogether)[^\d\n]{0,6}$",
                            re.IGNORECASE)
+# "5,000 + 5,000 + 5,000 = 15,000": the last sum is the total (a list "15,000 25,000 และ 40,000"
+# is three transfers, even when the last equals the others' sum)
+_SUM_SIGN_BEFORE = re.compile(r"(?:=|เท่ากับ|เป็น|คือ)\s?$")
+_REFERS_BACK = re.compile(r"(?:(?<![ก-๙])ที่|เงินที่|ยอดที่|อันที่)\s?(?:โอน|จ่าย)|(?:the|that) (?:money|amount|sum"
+                          r"|transfer|payment) (?:i |we )?(?:sent|paid|transferred|made)", re.IGNORECASE)
 _ADD_BEFORE = re.compile(r"(?:อีก|เพิ่ม|another|more|again|extra)[^\d\n]{0,14}$", re.IGNORECASE)
 _CORRECTION = re.compile(
-    r"(จริงๆ|จริง ๆ|ขอแก้|แก้เป็น|แก้ไข|พิมพ์ผิด|ที่ถูกคือ|ที่ถูกต้อง|ไม่ใช่|ผิดค่ะ|ผิดครับ|ขอโทษ"
+    r"(จริงๆ|จริง ๆ|ขอแก้|แก้เป็น|แก้ไข|พิมพ์ผิด|พิมพ์ตก|พิมพ์ขาด|ตกไป(?:ตัว|หลัก)|(?:ยอด|จำนวน)จริง|จริงคือ|ที่ถูกคือ|ที่ถูกต้อง|ไม่ใช่|ผิดค่ะ|ผิดครับ|ขอโทษ"
     r"|(?<![a-z])actually|(?<![a-z])sorry|correction|i mean|not .{0,20} but)",
     re.IGNORECASE,
 )
@@ -189,13 +201,13 @@ _SCAM_WORDS = re.compile(
     r"(หลอก|โกง|มิจ|แก๊ง|แกง|คอลเซ็นเตอร์|สแกม|ต้มตุ๋น|ปลอม|แอบอ้าง|อ้างเป็น|อ้างว่า|ลิงก์|ลิ้งก์|ลิงค์|ลิ้ง"
     r"|sms|พัสดุ|ถูกรางวัล|ค่าธรรมเนียม|ภารกิจ|กดไลก์|กดไลค์|แฮก|แฮ็ก|ยึดไลน์|ยึดเฟส|เงินกู้|ลงทุน"
     r"|โอนเงิน|โอนไป|เสียเงิน|ดูดเงิน|บัญชีม้า|อายัด|แจ้งความ|ตำรวจ|ดีเอสไอ|ปปง|ศุลกากร|ไม่ได้ของ"
-    r"|pretend|claiming to be|claimed to be|caller|called me|impersonat|ไม่ส่งของ|บล็อก|ขอยืม|ยืมเงิน|โทรมา|หาคู่|มัดจำ|ให้โอน|ลงแอป|แอดไลน์|แอดเฟซ|ชวน|scam|fraud|fake|cheat|hack|phishing|transferred|lost money|stole|suspicious)",
+    r"|pretend|claiming to be|claimed to be|caller|called me|calling me|impersonat|ไม่ส่งของ|บล็อก|ขอยืม|ยืมเงิน|โทรมา|หาคู่|มัดจำ|ให้โอน|ลงแอป|แอดไลน์|แอดเฟซ|ชวน|scam|fraud|fake|cheat|hack|phishing|transferred|lost money|stole|suspicious)",
     re.IGNORECASE,
 )
 _GREETING = re.compile(r"^\s*(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|hello|hi|hey|good (?:morning|afternoon|evening))"
                        r"[^\d]{0,20}$", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
-    r"(?:ไม่ได้|ยังไม่ได้|ยังไม่|ไม่|ไม่เคย|เกือบ|เกือบจะ|ไม่ทัน|ไม่ทันได้|didn'?t|did not|haven'?t|have not"
+    r"(?:(?:ไม่|มิ)(?:ได้|เคย|มี|ทัน|ยอม)*(?:ใคร|อะไร)?(?:กด|ทำ)?|เกือบ(?:จะ)?|didn'?t|did not|haven'?t|have not"
     r"|never|not|almost|nearly)\s?$",
     re.IGNORECASE)
 
@@ -213,7 +225,7 @@ def _money_sent(text: str, *, tricked_counts: bool = True) -> bool:
     for m in _MONEY_SENT.finditer(text):
         before = text[max(0, m.start() - 14):m.start()]
         tricked = tricked_counts and before.endswith("หลอกให้")
-        if before.endswith(("ค่า", "แอป", "แอพ", "ค้าง")) or _NEGATED_BEFORE.search(before) \
+        if before.endswith(("ค่า", "แอป", "แอพ", "ค้าง", "ไว้", "หน้า", "ปุ่ม")) or _NEGATED_BEFORE.search(before) \
                 or (_NOT_DONE_BEFORE.search(before) and not tricked):
             continue
         if _NOT_DONE_AFTER.match(text[m.end():m.end() + 24]):
@@ -260,6 +272,8 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
     if correction and _REJECTED_BEFORE.search(window):
         return "rejected"  # "ไม่ใช่ 5,000 เป็น 15,000"
     after = text[amount.end:amount.end + 80]
+    if _PROMISED_AFTER.match(after):
+        return "promised"  # "สินเชื่อ 150,000 อนุมัติแล้ว"
     after_paid = bool(_PAID_AFTER.match(after[:40]) or _DONE_LATER.search(
         _NEXT_AMOUNT.split(after, maxsplit=1)[0]))
     last = None
@@ -283,6 +297,9 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
         return "paid" if (after_paid or money_sent) else "unknown"
     if role == "requested" and after_paid:
         return "paid"
+    if role == "promised" and _PAID_JUST_BEFORE.search(window) and not _NEGATED_BEFORE.search(
+            window[:-8]):
+        return "paid"  # "ลงทุนกับกลุ่มปันผล...ไปรวม 180,000": the verb's "ไป" is nearer
     return role
 
 
@@ -376,14 +393,19 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     has_dest = any(f.kind in ("account", "promptpay_id") and f.role != "source" for f in found)
     # "โดนหลอกให้โอนเงิน" alone may not have happened yet: ask; with a sum or an account it did
     sent = _money_sent(lowered, tricked_counts=bool(ex.amounts) or has_dest)
-    not_sent = bool(_NOT_SENT.search(lowered))
+    not_sent = _denies_sending(lowered)
     correction = bool(_CORRECTION.search(lowered))
     transfer_at, time_is_transfer = _transfer_time(ex, correction)
+    long_ago = transfer_at is None and _long_ago(lowered, ex.received_at)
     # "ให้โอนค่าภาษี 20,000 เมื่อ 3 ชั่วโมงก่อน เข้าบัญชี ...": asked for, with when and where
     # it went and no denial, is a transfer that happened (unless it is a further demand, "อีก")
-    happened = (transfer_at is not None and has_dest and not not_sent
-                and not urgency_signals(text).scammer_on_line)
+    signals = urgency_signals(text)
+    happened = ((transfer_at is not None or long_ago) and has_dest and not not_sent
+                and not signals.scammer_on_line)
 
+    # "12,000 ค่ะ" sent during the intake (whatever was just asked): the sum paid, said early
+    bare_sum = (asked is not None and len(ex.amounts) == 1
+                and len(_BARE_SUM_FILLER.sub("", lowered)) <= 3)
     # Amounts by role: the loss is what was PAID, never a requested fee or a promised loan.
     paid: list[tuple[Amount, Decimal]] = []
     other: list[tuple[str, Decimal]] = []
@@ -397,26 +419,31 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         if role == "requested" and happened and not _ADD_BEFORE.search(
                 text[max(0, a.start - 40):a.start]):
             role = "paid"
-        if role == "paid" or (role == "unknown" and asked == "amount" and not not_sent):
+        if role == "paid" or (role == "unknown" and (asked == "amount" or bare_sum)
+                              and not not_sent):
             paid.append((a, value))
             before = text[max(0, a.start - 24):a.start]
             total_flag = total_flag or bool(_TOTAL_BEFORE.search(before))
             adds = adds or bool(_ADD_BEFORE.search(before))
         else:
             other.append((role, value))
+    if paid and not_sent and not _completed_transfer(lowered):
+        # "ให้โอนก่อนหมื่นนึง ยังไม่ได้โอน": the denial wins over a sum no completed transfer backs
+        other += [("requested", v) for _, v in paid]
+        paid = []
     values = list(dict.fromkeys(v for _, v in paid))  # a value said twice is one transfer
     amount: Decimal | None = None
     if values:
         biggest = max(values)
         rest = sum((v for v in values if v != biggest), Decimal(0))
-        if total_flag or (len(values) > 2 and rest == biggest):
+        said_last_as_sum = (len(values) > 2 and rest == biggest and values[-1] == biggest
+                             and bool(_SUM_SIGN_BEFORE.search(
+                                 text[max(0, paid[-1][0].start - 12):paid[-1][0].start])))
+        if total_flag or said_last_as_sum:
             amount = biggest  # "โอน 3 ครั้ง 5,000 + 5,000 + 5,000 รวม 15,000"
             values = [biggest]
         else:
             amount = sum(values, Decimal(0))
-
-    # Several times: the latest is the last transfer (what the 72 h clock runs from).
-    long_ago = transfer_at is None and _long_ago(lowered, ex.received_at)
 
     if amount is not None:
         raw = paid[0][0].raw if len(values) == 1 else ", ".join(a.raw for a, _ in paid)
@@ -430,10 +457,9 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
 
     denies = not_sent and not paid and not (sent and _affirmed_paid_after_denial(lowered))
     money_sent = (sent or bool(paid)) and not denies
-    signals = urgency_signals(text)
     # "วิธีสังเกตว่าเพจเป็นมิจฉาชีพ ดูยังไงคะ": a question about scams, not a report of one
     general_question = (bool(_QUESTION.search(text)) and not _EXPERIENCE.search(lowered)
-                        and not found and not ex.amounts and not sent and not not_sent)
+                        and not any(f.kind != "transfer_time" for f in found) and not ex.amounts and not sent and not not_sent)
     return MessageFacts(
         text=text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
         identifiers=tuple(found), signals=signals,
@@ -441,9 +467,11 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             not denies and amount and any(f.kind in ("account", "promptpay_id") for f in found)),
         denies_loss=denies, received_at=ex.received_at, paid_amounts=tuple(values),
         other_amounts=tuple(other), amount_is_total=total_flag, adds_to_earlier=adds,
+        refers_to_earlier=bool(_REFERS_BACK.search(lowered)),
         is_correction=correction,
         says_dont_know=bool(_DONT_KNOW.search(lowered)),
-        reports_scam=(bool(_SCAM_WORDS.search(lowered)) and not general_question) or bool(found)
+        reports_scam=(bool(_SCAM_WORDS.search(lowered)) and not general_question)
+        or any(f.kind != "transfer_time" for f in found)
         or not_sent or bool(other) or any(
             (signals.scammer_on_line, signals.money_still_leaving, signals.app_may_be_installed,
              signals.clicked_link, signals.recovery_offer)),
@@ -454,7 +482,8 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
 
 
 # A time next to a money verb is the transfer's; "เพิ่งรู้วันนี้" is not.
-_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน|เสีย|หัก|ตัด|ดูด|transfer|paid|pay|sent|lost|debited)",
+_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน|เสีย|หัก|ตัด|ดูด|ลงเงิน|transfer|paid|pay|sent|lost"
+                         r"|debited|deposit|wired|put in|invested)",
                          re.IGNORECASE)
 _LONG_AGO = re.compile(
     r"((?:เดือน|ปี|อาทิตย์|อาทิด|สัปดาห์|วีค)(?:ที่|ที)แล้ว|(?:เดือน|ปี)ก่อน"
@@ -466,10 +495,37 @@ _LONG_AGO = re.compile(
 _MONTH_NAMES = re.compile(
     r"(?:เดือน|เมื่อ|ตั้งแต่|ช่วง|in|since|back in)\s?(มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา"
     r"|ธันวา|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+_MONTH_ABBREV = {m: i + 1 for i, m in enumerate(
+    ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."))}
+_MONTH_ABBREVS = re.compile(r"(?<![ก-๙])(" + "|".join(re.escape(m) for m in _MONTH_ABBREV) + r")")
 _MONTH_INDEX = {**{m: i + 1 for i, m in enumerate(
     ("มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา",
      "พฤศจิกา", "ธันวา"))}, **{m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}}
+
+
+_PROMISED_AFTER = re.compile(r"\s?(?:บาท|baht)?\s?(?:อนุมัติ|ได้รับการอนุมัติ|ที่อนุมัติ|(?:is |was |been )?approved)",
+                             re.IGNORECASE)
+_PAID_JUST_BEFORE = re.compile(r"(?:ไป|ไปแล้ว)\s?(?:ทั้งหมด|รวม|ทั้งสิ้น|ประมาณ|เกือบ)*\s?$")
+# A denial that is not one: "ไม่ได้โอนเพิ่ม" (earlier transfers happened), "ไม่ได้โอนเอง" (money
+# taken without the victim's doing).
+_DENIAL_ASIDE = re.compile(r"^\S{0,4}?(?:เพิ่ม|อีก|ต่อ|เอง)|^ (?:any )?(?:more|again|it myself|myself)",
+                           re.IGNORECASE)
+# A completed transfer, not negated: "โอนไป", "จ่ายไปแล้ว", "I paid".
+_COMPLETED = re.compile(
+    r"(?:โอน(?!สาย)|จ่าย|เติม|ชำระ|ลงเงิน|ลงทุน|ฝาก|เสีย)[^\n\d]{0,20}?(?:ไป|แล้ว)(?!\s?ก่อน)"
+    r"|(?:already|i|we|she|he|they|mom|dad|my \w+) (?:\w+ ){0,2}?(?:paid|transferred|sent|deposited"
+    r"|put in|wired|topped up|lost)(?![a-z])", re.IGNORECASE)
+
+
+def _denies_sending(lowered: str) -> bool:
+    return any(not _DENIAL_ASIDE.match(lowered[m.end():m.end() + 14])
+               for m in _NOT_SENT.finditer(lowered))
+
+
+def _completed_transfer(lowered: str) -> bool:
+    return any(not _NEGATED_BEFORE.search(lowered[max(0, m.start() - 14):m.start()])
+               for m in _COMPLETED.finditer(lowered))
 
 
 _INCOMING = re.compile(r"\s?(?:เงิน)?(?:มา|เข้ามา)(?:ให้|ผิด|เข้า|ที่)")
@@ -492,11 +548,14 @@ def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, b
             continue
         if _DEADLINE_BEFORE.search(text[max(0, t.start - 10):t.start]):
             continue  # "โอนภายในสิบโมง", "by 5pm": a deadline, not a transfer
-        every.append(t.value)
+        if _DISCOVERED_BEFORE.search(before) or _DISCOVERED_AFTER.match(text, t.end):
+            continue  # "แม่เพิ่งบอกเมื่อวาน", "found out today": when it was learnt, not paid
+        when = getattr(t, "until", None) or t.value  # "ตั้งแต่วันที่ 6 ถึงเมื่อวาน": the last one
+        every.append(when)
         if t.precision.value == "minute":
-            clocks.append(t.value)
-        if _MONEY_VERB.search(before) or _MONEY_VERB.search(text[t.end:t.end + 20]):
-            near.append(t.value)
+            clocks.append(when)
+        if _done_money_verb(before) or _done_money_verb(text[t.end:t.end + 20]):
+            near.append(when)
     pool = (near or every) + clocks
     if not pool:
         return None, False
@@ -504,13 +563,40 @@ def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, b
     return best, best in near or best in clocks
 
 
+_YEAR = re.compile(r"(?:ปี|พ\.?ศ\.?|ค\.?ศ\.?|in|year)\s?(\d{4})(?!\d)", re.IGNORECASE)
+
+
+_BARE_SUM_FILLER = re.compile(r"[\s\d,.฿]|บาท|ค่ะ|คะ|ครับ|คับ|นะ|จ้า|จ้ะ|baht|thb|ยอด|ทั้งหมด|รวม")
+_DISCOVERED_BEFORE = re.compile(r"(?:เพิ่ง|just )?(?:รู้|รู้ตัว|บอก|เห็น|เจอ|ทราบ|sees?|found out|realized"
+                                r"|realised|noticed|told me|learned)\s?(?:ตอน|เมื่อ|on|that)?\s?$",
+                                re.IGNORECASE)
+
+
+_DISCOVERED_AFTER = re.compile(r"\s?\S{0,6}?(?:เพิ่ง)?(?:รู้ว่า|รู้ตัว|บอกว่า|เห็นว่า|เจอว่า|ทราบว่า)"
+                               r"|,? (?:i |we )?(?:found out|realized|realised|noticed)",
+                               re.IGNORECASE)
+
+
+def _done_money_verb(window: str) -> bool:
+    """A money verb in ``window`` said as done ("โอนไป"), not asked ("ต้องโอน", "until I pay")."""
+    for m in _MONEY_VERB.finditer(window):
+        before = window[max(0, m.start() - 12):m.start()]
+        if not (_NOT_DONE_BEFORE.search(before) or _NEGATED_BEFORE.search(before)):
+            return True
+    return False
+
+
 def _long_ago(lowered: str, received_at: datetime) -> bool:
     if _LONG_AGO.search(lowered):
         return True
-    for m in _MONTH_NAMES.finditer(lowered):
-        if _MONTH_INDEX[m.group(1)] != received_at.month:
+    for m in _YEAR.finditer(lowered):  # "เมื่อปี 2568": a year before this one
+        year = int(m.group(1))
+        year = year - 543 if year > 2400 else year
+        if 1990 < year < received_at.year:
             return True
-    return False
+    months = [_MONTH_INDEX[m.group(1)] for m in _MONTH_NAMES.finditer(lowered)]
+    months += [_MONTH_ABBREV[m.group(1).replace(" ", "")] for m in _MONTH_ABBREVS.finditer(lowered)]
+    return bool(months) and received_at.month not in months
 
 
 def _affirmed_paid_after_denial(lowered: str) -> bool:

@@ -1,7 +1,7 @@
 """The freeze packet sent to the AOC exchange (``OutboxMessage(topic="exchange.case_packet")``).
 
 Field names follow the Central Fraud Registry export (shared/domain.md §2.3) and the
-exchange's ``CaseCreate`` schema (exchange/schemas.py): from_bank_code, from_account_no,
+contract's ``CaseCreate`` schema (aoc_contract/schemas.py): from_bank_code, from_account_no,
 to_bank_code, to_account_no, promptpay_type, promptpay_id, transfer_date, transfer_time,
 transfer_amount, transfer_ref, transfer_channel. Bank codes are the 3-digit CFR codes; dates
 and times are Bangkok local; amounts are decimal strings; no victim name, phone or ID number
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.banks import BY_CODE, BankCode, InstitutionKind
 from bot.cases.view import CaseView, promptpay_type
+from bot.clock import BANGKOK, aware_utc
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 TOPIC = "exchange.case_packet"
 SUMMARY_MAX = 2000
 
@@ -54,7 +53,7 @@ def contact_ref(case: CaseView) -> str:
 
 def build_case_packet(case: CaseView, *, reported_at: datetime) -> dict:
     """A JSON-ready packet. ``transfers`` has one row per destination we know."""
-    when = case.last_transfer_at.astimezone(BANGKOK) if case.last_transfer_at else None
+    when = aware_utc(case.last_transfer_at).astimezone(BANGKOK) if case.last_transfer_at else None
     from_bank = _bank_number(case.victim_bank)
     # Only a real account number of the victim's: never a national-ID PromptPay or a phone.
     from_account = next((s.value for s in case.source_accounts

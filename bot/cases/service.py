@@ -1,5 +1,6 @@
-"""Case service functions. Every change to a case records a ``CaseEvent`` (the timeline), and
-the freeze packet is written to the outbox in the same transaction as the escalation.
+"""Case service functions. Every change to a case records a timeline event
+(``bot.cases.timeline.record`` with a payload of ``bot.cases.events``), and the freeze packet
+is written to the outbox in the same transaction as the escalation.
 
 All functions take the caller's ``Session`` first and keyword-only arguments; the caller owns
 the transaction (``bot.storage.db.session_scope``).
@@ -7,27 +8,30 @@ the transaction (``bot.storage.db.session_scope``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import desk
+from bot.cases import events as ev
+from bot.cases.current import current_case
+from bot.cases.evidence import attach_pending_evidence, record_dialogue_slip  # noqa: F401
 from bot.cases.facts import MessageFacts
 from bot.cases.numbers import new_case_number
 from bot.cases.packet import TOPIC, build_case_packet, sendable_destinations
+from bot.cases.timeline import BOT, count, events_of, record
 from bot.cases.view import CaseView, Destination
-from bot.conversation.evidence import attach_pending_evidence, delete_evidence
-from bot.handoff import HandoffAction, InvalidHandoff
+from bot.clock import aware_utc
+from bot.conversation.evidence import delete_evidence
+from bot.conversation.redact import redact_credentials
+from bot.handoff import HandoffAction, InvalidHandoff, apply_handoff
+from bot.masking import mask_national_ids
 from bot.outbox.store import enqueue
 from bot.scam_types import ScamType
 from bot.storage.models import (
     Case,
-    CaseEvent,
     CaseStatus,
     ConsentRecord,
     Conversation,
@@ -42,39 +46,25 @@ from bot.storage.models import (
 from bot.triage import Triage, police_deadline
 
 PRIVACY_NOTICE_VERSION = "2026-11"
-BOT = "bot"
 LOOKUP_KINDS = ("account", "promptpay_id", "phone", "url", "line_id", "social_handle", "email")
 _PRIORITY_RANK = {Priority.P0: 0, Priority.P1: 1, Priority.P2: 2}
 
-# Never keep secrets a victim pastes by mistake (domain.md §6: auto-redact OTP/PIN/passwords).
-_SECRET = re.compile(
-    r"(?i)((?:otp|pin|รหัส(?:ผ่าน|otp|พิน)?|พาสเวิร์ด|password|passcode)\s{0,8}(?:คือ|is|:|=)?\s{0,8})"
-    r"([0-9A-Za-z]{4,12})"
-)
-_NATIONAL_ID = re.compile(r"(?<!\d)(\d)[\s-]?(\d{4})[\s-]?(\d{5})[\s-]?(\d{2})[\s-]?(\d)(?!\d)")
+def story_text(text: str | None) -> str:
+    """What of a victim's message goes into the case story: whitespace collapsed, any OTP, PIN
+    or password removed (the engine already did, for messages that came through a channel),
+    national IDs masked for good."""
+    redacted, _ = redact_credentials(" ".join((text or "").split()))
+    return mask_national_ids(redacted or "")
 
 
-def redact(text: str) -> str:
-    text = _SECRET.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text or "")
-    return _NATIONAL_ID.sub(lambda m: f"{m.group(1)}-{m.group(2)}-xxxxx-{m.group(4)}-{m.group(5)}",
-                            text)
-
-
-def event(session: Session, case: Case, kind: str, /, *, actor: str = BOT, **data: object) -> None:
-    session.add(CaseEvent(case_id=case.id, kind=kind, actor=actor, data=_jsonable(data)))
-
-
-def _jsonable(data: dict) -> dict:
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        elif isinstance(value, (list, tuple)):
-            value = [str(v) if isinstance(v, (Decimal, datetime)) else v for v in value]
-        out[key] = value
-    return out
+def note_event(session: Session, *, case: Case, kind: ev.CaseEventKind | str,
+               message_id: str | None, actor: str = BOT) -> None:
+    """Record what a message showed that changes no field (``events.NOTES``: the dialogue's
+    ``NoteEvent`` commands). Raises ValueError for a kind that is not a note."""
+    note = ev.NOTES.get(ev.CaseEventKind(kind))
+    if note is None:
+        raise ValueError(f"{kind} is not a note event")
+    record(session, case=case, actor=actor, event=note(message_id=message_id))
 
 
 # --- conversations and consent -------------------------------------------------------------
@@ -107,15 +97,6 @@ def record_consent(session: Session, *, conversation_id: str, kind: str,
 
 # --- cases -----------------------------------------------------------------------------------
 
-def current_case(session: Session, *, conversation_id: str) -> Case | None:
-    """The conversation's newest case that is not closed."""
-    return session.scalar(
-        select(Case).where(Case.conversation_id == conversation_id,
-                           Case.status != CaseStatus.CLOSED)
-        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1)
-    )
-
-
 def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
               reason: str = "report", now: datetime | None = None) -> Case:
     """``now``: the time of the message that opened the case (the one clock; the police
@@ -134,7 +115,8 @@ def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
             continue
     else:  # pragma: no cover - 23^6 numbers
         raise RuntimeError("could not allocate a case number")
-    event(session, case, "case_opened", actor=actor, case_number=case.case_number, reason=reason)
+    record(session, case=case, actor=actor,
+           event=ev.CaseOpened(case_number=case.case_number, reason=reason))
     # A slip sent before the victim told us what happened belongs to this case.
     attach_pending_evidence(session, case=case, actor=actor)
     return case
@@ -142,17 +124,18 @@ def open_case(session: Session, *, conversation: Conversation, actor: str = BOT,
 
 def ensure_case(session: Session, *, conversation: Conversation, reason: str = "report",
                 now: datetime | None = None) -> Case:
-    return current_case(session, conversation_id=conversation.id) or open_case(
+    """The conversation's open case, or a new one (a closed case stays closed)."""
+    return current_case(session, conversation_id=conversation.id, open_only=True) or open_case(
         session, conversation=conversation, reason=reason, now=now)
 
 
 def add_story(session: Session, *, case: Case, text: str, message_id: str | None) -> None:
     """Append the victim's own words (redacted) to the case narrative."""
-    text = redact(" ".join((text or "").split()))
+    text = story_text(text)
     if not text or text.startswith("/"):
         return
     case.summary = f"{case.summary}\n{text}" if case.summary else text
-    event(session, case, "story_added", message_id=message_id, chars=len(text))
+    record(session, case=case, event=ev.StoryAdded(message_id=message_id, chars=len(text)))
 
 
 def set_scam_type(session: Session, *, case: Case, scam_type: str, confidence: float | None,
@@ -167,18 +150,18 @@ def set_scam_type(session: Session, *, case: Case, scam_type: str, confidence: f
     before = case.scam_type
     case.scam_type = scam_type
     case.scam_type_confidence = 1.0 if source == "victim" else confidence
-    kind = ("scam_type_confirmed" if source == "victim" and before == scam_type
-            else "scam_type_corrected" if source == "victim" and before
-            else "scam_type_set")
-    event(session, case, kind, actor=actor, before=before, after=scam_type,
-          confidence=case.scam_type_confidence, source=source)
+    payload = (ev.ScamTypeConfirmed if source == "victim" and before == scam_type
+               else ev.ScamTypeCorrected if source == "victim" and before
+               else ev.ScamTypeSet)
+    record(session, case=case, actor=actor, event=payload(
+        before=before, after=scam_type, confidence=case.scam_type_confidence, source=source))
     return True
 
 
 def set_money_lost(session: Session, *, case: Case, lost: bool | None) -> None:
     if case.money_lost == lost:
         return
-    event(session, case, "money_lost_set", before=case.money_lost, after=lost)
+    record(session, case=case, event=ev.MoneyLostSet(before=case.money_lost, after=lost))
     case.money_lost = lost
 
 
@@ -207,63 +190,29 @@ def record_facts(session: Session, *, case: Case, facts: MessageFacts,
                            confidence=found.confidence, source="text")
         session.add(ident)
         session.flush()
-        event(session, case, "identifier_added", actor=actor, identifier_id=ident.id,
-              kind=found.kind, role=found.role, message_id=message_id)
+        record(session, case=case, actor=actor, event=ev.IdentifierAdded(
+            identifier_id=ident.id, identifier_kind=found.kind, role=found.role,
+            message_id=message_id))
         if found.kind in ("account", "promptpay_id") and found.role != "source":
             changed.append("destination")
     if facts.amount is not None and case.amount_lost_thb != facts.amount:
-        event(session, case, "amount_set", actor=actor, before=case.amount_lost_thb,
-              after=facts.amount, message_id=message_id)
+        record(session, case=case, actor=actor, event=ev.AmountSet(
+            before=case.amount_lost_thb, after=facts.amount, message_id=message_id))
         case.amount_lost_thb = facts.amount
         changed.append("amount")
     if facts.transfer_at is not None and (case.last_transfer_at is None
                                           or aware_utc(case.last_transfer_at) != facts.transfer_at):
         # times are stored in UTC everywhere: SQLite drops the zone, PostgreSQL keeps it
-        event(session, case, "transfer_time_set", actor=actor, before=case.last_transfer_at,
-              after=facts.transfer_at, message_id=message_id)
+        record(session, case=case, actor=actor, event=ev.TransferTimeSet(
+            before=case.last_transfer_at, after=facts.transfer_at, message_id=message_id))
         case.last_transfer_at = facts.transfer_at.astimezone(UTC)  # SQLite keeps no zone
         changed.append("transfer_time")
     if facts.victim_bank and case.victim_bank != facts.victim_bank:
-        event(session, case, "victim_bank_set", actor=actor, before=case.victim_bank,
-              after=facts.victim_bank, message_id=message_id)
+        record(session, case=case, actor=actor, event=ev.VictimBankSet(
+            before=case.victim_bank, after=facts.victim_bank, message_id=message_id))
         case.victim_bank = facts.victim_bank
         changed.append("victim_bank")
     return changed
-
-
-def record_slip(session: Session, *, case: Case, slip: dict, message_id: str | None) -> list[str]:
-    """A transfer slip's QR (sending bank + transaction ref) from the engine's metadata."""
-    changed: list[str] = []
-    ref = slip.get("transaction_ref")
-    bank_number = slip.get("sending_bank_code")
-    msg_id = _message_exists(session, message_id)
-    if ref and not session.scalar(select(Identifier.id).where(
-            Identifier.case_id == case.id, Identifier.kind == "transaction_ref",
-            Identifier.normalized_value == str(ref))):
-        ident = Identifier(case_id=case.id, message_id=msg_id, kind="transaction_ref",
-                           raw_text=str(ref), normalized_value=str(ref), source="slip_qr",
-                           role=IdentifierRole.UNKNOWN)
-        session.add(ident)
-        session.flush()
-        event(session, case, "identifier_added", identifier_id=ident.id, kind="transaction_ref",
-              role="unknown", message_id=message_id, source="slip_qr")
-        changed.append("transfer_ref")
-    if bank_number and not case.victim_bank:
-        from bot.banks import BY_NUMBER
-        bank = BY_NUMBER.get(str(bank_number).zfill(3))
-        if bank is not None:
-            event(session, case, "victim_bank_set", before=None, after=bank.code.value,
-                  message_id=message_id, source="slip_qr")
-            case.victim_bank = bank.code.value
-            changed.append("victim_bank")
-    return changed
-
-
-def aware_utc(when: datetime | None) -> datetime | None:
-    """A stored time as an aware datetime (SQLite hands back naive UTC)."""
-    if when is not None and when.tzinfo is None:
-        return when.replace(tzinfo=UTC)  # SQLite returns naive UTC
-    return when
 
 
 def has_destination(session: Session, *, case: Case) -> bool:
@@ -283,28 +232,31 @@ def apply_triage(session: Session, *, case: Case, result: Triage, now: datetime,
     rose = _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]
     lowered = (correction and case.status != CaseStatus.ESCALATED
                and _PRIORITY_RANK[priority] > _PRIORITY_RANK[Priority(case.priority)])
-    first = not (rose or lowered) and session.scalar(select(func.count(CaseEvent.id)).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == "triaged")) == 0
+    first = not (rose or lowered) and count(
+        session, case_id=case.id, kind=ev.CaseEventKind.TRIAGED) == 0
     if rose or lowered or first:
         session.flush()
-        event(session, case, "triaged", before=case.priority, after=(
-            priority if rose or lowered else Priority(case.priority)).value,
-              reasons=[*result.reasons, *(["victim_correction"] if lowered else [])],
-              top_urgency=result.top_urgency)
+        record(session, case=case, event=ev.Triaged(
+            before=str(case.priority),
+            after=(priority if rose or lowered else Priority(case.priority)).value,
+            reasons=[*result.reasons, *(["victim_correction"] if lowered else [])],
+            top_urgency=result.top_urgency))
         if rose or lowered:
             case.priority = priority
     if case.money_lost:
         deadline = police_deadline(aware_utc(case.last_transfer_at), aware_utc(case.created_at) or now)
         if aware_utc(case.hold_deadline_at) != deadline:
-            event(session, case, "deadline_set", before=case.hold_deadline_at, after=deadline)
+            record(session, case=case,
+                   event=ev.DeadlineSet(before=case.hold_deadline_at, after=deadline))
             case.hold_deadline_at = deadline
     return rose
 
 
 def raise_priority(session: Session, *, case: Case, priority: Priority, reason: str) -> None:
     if _PRIORITY_RANK[priority] < _PRIORITY_RANK[Priority(case.priority)]:
-        event(session, case, "triaged", before=case.priority, after=priority.value,
-              reasons=[reason], top_urgency=priority is Priority.P0)
+        record(session, case=case, event=ev.Triaged(
+            before=str(case.priority), after=priority.value, reasons=[reason],
+            top_urgency=priority is Priority.P0))
         case.priority = priority
 
 
@@ -319,20 +271,21 @@ class Escalation:
 
 def request_human(session: Session, *, conversation: Conversation, case: Case | None,
                   reason: str) -> str:
-    """Put the chat in the staff queue (bot.handoff REQUEST_HUMAN) and record it."""
+    """Put the chat in the staff queue (bot.handoff REQUEST_HUMAN) and record it. The app
+    reads the change back from the database; it does not apply it again."""
     if case is not None:
-        event(session, case, "human_requested", reason=reason, priority=str(case.priority))
+        record(session, case=case,
+               event=ev.HumanRequested(reason=reason, priority=str(case.priority)))
     try:
-        change = desk.change_owner(session, conversation_id=conversation.id, actor=BOT,
-                                   action=HandoffAction.REQUEST_HUMAN)
+        change = apply_handoff(session, conversation=conversation, actor=BOT, reason=reason,
+                               action=HandoffAction.REQUEST_HUMAN)
         return str(change.after)
     except InvalidHandoff:
         return str(conversation.handoff_state)
 
 
 def packet_version(session: Session, *, case: Case) -> int:
-    return session.scalar(select(func.count(CaseEvent.id)).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == "packet_queued")) + 1
+    return count(session, case_id=case.id, kind=ev.CaseEventKind.PACKET_QUEUED) + 1
 
 
 def escalate(session: Session, *, conversation: Conversation, case: Case,
@@ -347,14 +300,15 @@ def escalate(session: Session, *, conversation: Conversation, case: Case,
         key = f"{case.id}:v{packet_version(session, case=case)}"
         queued = enqueue(session, topic=TOPIC, idempotency_key=key, payload=packet)
         if queued:
-            event(session, case, "packet_queued", idempotency_key=key, topic=TOPIC,
-                  transfers=len(packet["transfers"]))
+            record(session, case=case, event=ev.PacketQueued(
+                idempotency_key=key, topic=TOPIC, transfers=len(packet["transfers"])))
     else:
         reason_code = ("destination_incomplete" if view.destinations
                        else "no_destination_identifier")
-        event(session, case, "packet_deferred", reason=reason_code)
+        record(session, case=case, event=ev.PacketDeferred(reason=reason_code))
     if case.status != CaseStatus.ESCALATED:
-        event(session, case, "escalated", reason=reason, priority=str(case.priority))
+        record(session, case=case,
+               event=ev.Escalated(reason=reason, priority=str(case.priority)))
         case.status = CaseStatus.ESCALATED
         case.escalated_at = (now or datetime.now(UTC)).astimezone(UTC)
     state = request_human(session, conversation=conversation, case=case, reason=reason)
@@ -435,7 +389,8 @@ class Deletion:
     kept_case_numbers: tuple[str, ...]  # cases whose packet already went to law enforcement
 
 
-_VALUE_EVENTS = ("amount_set", "transfer_time_set", "victim_bank_set")
+_VALUE_EVENTS = (ev.CaseEventKind.AMOUNT_SET, ev.CaseEventKind.TRANSFER_TIME_SET,
+                 ev.CaseEventKind.VICTIM_BANK_SET)
 _PACKET_KINDS = ("account", "promptpay_id", "phone", "amount", "transfer_time", "bank",
                  "transaction_ref")
 
@@ -462,10 +417,9 @@ def delete_conversation_data(session: Session, *, conversation: Conversation,
         case.summary = None
         if not sent:
             # the one exception to "events are never updated": values the victim gave us
-            for ev in session.scalars(select(CaseEvent).where(
-                    CaseEvent.case_id == case.id, CaseEvent.kind.in_(_VALUE_EVENTS))):
-                ev.data = {"redacted": "data_deletion"}
-        event(session, case, "data_deleted", actor=actor, kept_sent_packet=sent)
+            for given in events_of(session, case_id=case.id, kinds=_VALUE_EVENTS):
+                given.data = {"redacted": "data_deletion"}
+        record(session, case=case, actor=actor, event=ev.DataDeleted(kept_sent_packet=sent))
     messages = list(session.scalars(select(Message).where(
         Message.conversation_id == conversation.id)))
     for m in messages:
@@ -474,8 +428,8 @@ def delete_conversation_data(session: Session, *, conversation: Conversation,
         m.payload = {}
     evidence = list(session.scalars(select(Evidence).where(
         Evidence.conversation_id == conversation.id)))
-    for ev in evidence:  # a file another conversation also holds stays (content-addressed)
-        delete_evidence(session, ev)
+    for item in evidence:  # a file another conversation also holds stays (content-addressed)
+        delete_evidence(session, item)
     conversation.channel_user_id = f"deleted:{conversation.id}"
     conversation.anonymised_at = now
     record_consent(session, conversation_id=conversation.id, kind="data_deletion")

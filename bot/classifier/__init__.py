@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from bot.training.nlu_data import SITUATION_LABELS
-
 __all__ = ["Classifier", "Prediction", "DEFAULT_THRESHOLD", "REPORT_EVIDENCE", "REPORT_SURE",
            "SITUATION_LABELS", "load_classifier"]
+
+# The facts triage needs, learnt by the classifier's situation head (issue 12). Order matters:
+# it is the order of the head's outputs.
+SITUATION_LABELS = ("money_paid", "still_leaving", "on_line_now", "app_installed",
+                    "victim_in_distress")
 
 DEFAULT_THRESHOLD = 0.5
 # P(report_scam) from which a message counts as (partly) a scam report, whatever intent won.

@@ -39,10 +39,7 @@ BATCH_SIZE = 16
 
 def quantize_dynamic(model: NluModel) -> NluModel:
     """int8 weights for every Linear of the encoder (heads stay fp32)."""
-    try:
-        from torch.ao.quantization import quantize_dynamic as qd  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - very old torch
-        from torch.quantization import quantize_dynamic as qd  # noqa: PLC0415
+    from torch.ao.quantization import quantize_dynamic as qd  # noqa: PLC0415
     model.encoder = qd(model.encoder, {torch.nn.Linear}, dtype=torch.qint8)
     return model
 

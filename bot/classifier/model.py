@@ -1,6 +1,6 @@
 """The NLU network: one shared encoder, mean pooling, three heads: dialogue intent and scam type
 (softmax each) and the victim's situation (multi-label: one sigmoid per fact, see
-``bot.training.nlu_data.SITUATION_LABELS``).
+``bot.classifier.SITUATION_LABELS``).
 
 A saved classifier is a directory with
 - ``config.json``   the encoder's BERT config plus a ``sakot`` block: label lists (the label

@@ -12,33 +12,20 @@ probabilities can be averaged with the transformer's calibrated ones. The folds 
 TF-IDF vocabulary/idf fitted on all the data (a small optimism, cheap; only the temperature is
 learnt from them).
 
-:func:`build_ngram` keeps built models in ``<cache_dir>/ngram/<hash>/`` (the hash covers the
-training files, the config, this code's version and the sklearn/PyThaiNLP versions) and points
-``<models_dir>/ngram`` at the current one, as :mod:`bot.classifier.train` does for the
-transformer. The model file is a joblib pickle: load only files this code wrote.
+Built from the training data by :mod:`tooling.classifier.ngram_build`. The model file is a
+joblib pickle: load only files this code wrote.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.classifier.artifacts import point
-
-log = logging.getLogger(__name__)
-
 NGRAM_VERSION = "1"
 MODEL_FILE = "ngram.joblib"
-REPORT_INTENT = "report_scam"
 # Past this length only the start of a message is read (the analyser accepts 100,000
 # characters; tokenising them all would cost seconds and the type is stated early).
 MAX_CHARS = 5_000
@@ -195,66 +182,3 @@ class NgramScamModel:
             raise ValueError(f"{path} is not an n-gram model of version {NGRAM_VERSION}")
         return cls(blob["features"], blob["linear"], tuple(blob["labels"]),
                    blob["temperature"], blob.get("meta"))
-
-
-# --- training data, hashing and the cache ------------------------------------------------------
-
-
-def training_pairs(data_root: Path) -> list[tuple[str, str]]:
-    """(text, scam type) of every typed ``report_scam`` example in ``data_root/train``."""
-    from bot.training.nlu_data import load_examples  # noqa: PLC0415
-
-    return [(e.text.strip(), e.scam_type) for e in load_examples(Path(data_root), "train")
-            if e.intent == REPORT_INTENT and e.scam_type]
-
-
-def _train_files(data_root: Path) -> list[Path]:
-    d = Path(data_root) / "train"
-    return sorted(p for p in d.iterdir() if p.suffix in (".yml", ".yaml")) if d.is_dir() else []
-
-
-def input_hash(data_root: Path, config: NgramConfig) -> str:
-    import pythainlp  # noqa: PLC0415
-    import sklearn  # noqa: PLC0415
-
-    h = hashlib.sha256()
-    h.update(f"ngram={NGRAM_VERSION} sklearn={sklearn.__version__} "
-             f"pythainlp={pythainlp.__version__}\n".encode())
-    h.update(json.dumps(asdict(config), sort_keys=True).encode())
-    for p in _train_files(data_root):
-        h.update(f"\ntrain/{p.name}\n".encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def build_ngram(*, data_root: Path, models_dir: Path, cache_dir: Path,
-                config: NgramConfig = NgramConfig(), force: bool = False) -> Path:
-    """Train (or reuse from the cache) and point ``models_dir/ngram`` at the result."""
-    digest = input_hash(data_root, config)
-    target = Path(cache_dir) / "ngram" / digest
-    if force or not (target / MODEL_FILE).exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=target.parent))
-        try:
-            pairs = training_pairs(data_root)
-            model = NgramScamModel.fit([t for t, _ in pairs], [s for _, s in pairs], config)
-            model.meta["input_hash"] = digest
-            model.save(tmp / MODEL_FILE)
-            (tmp / "inputs.json").write_text(json.dumps(
-                {"hash": digest, "config": asdict(config),
-                 "data": [f"train/{p.name}" for p in _train_files(data_root)],
-                 "train_examples": len(pairs), "train_seconds": model.meta["train_seconds"],
-                 "temperature": model.temperature}, indent=2) + "\n")
-            tmp.chmod(0o755)
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(tmp, target)
-            log.info("n-gram model %s trained on %d examples in %.1fs", digest, len(pairs),
-                     model.meta["train_seconds"])
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
-    else:
-        log.info("n-gram model %s is cached in %s", digest, target)
-    point(Path(models_dir) / "ngram", target)
-    return target

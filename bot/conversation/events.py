@@ -32,7 +32,7 @@ STAFF_TOPIC = "staff"
 class EventType:
     """Past-tense names of everything published (the console's contract)."""
 
-    MESSAGE_STORED = "message_stored"  # data: the stored message (see engine.message_view)
+    MESSAGE_STORED = "message_stored"  # data: the stored message (see views.message_view)
     HANDOFF_CHANGED = "handoff_changed"  # data: {from, to, action, actor, staff_id}
     CASE_UPDATED = "case_updated"  # data: {case_id, case_number, change, ...}
     DIALOGUE_UNAVAILABLE = "dialogue_unavailable"  # data: {error}; the chat went to the queue

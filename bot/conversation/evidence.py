@@ -1,8 +1,8 @@
-"""Evidence files (slips, screenshots) and what the engine learns from them.
+"""Evidence files (slips, screenshots): storing, type sniffing, QR reading, deletion.
 
 Files are stored content-addressed under `<var_dir>/evidence/<sha[:2]>/<sha256>.<ext>`, so the
-same screenshot sent twice is stored once. Images are scanned for QR codes; a Thai slip
-mini-QR (bot.slip_qr) becomes a `transaction_ref` identifier on the conversation's open case.
+same screenshot sent twice is stored once. Images are scanned for QR codes; what a Thai slip
+mini-QR (bot.slip_qr) means for the case is recorded by `bot.cases.evidence`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,18 @@ import hashlib
 import io
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.conversation.types import Attachment
 from bot.slip_qr import SlipQr, find_slip_qr
-from bot.storage.models import Case, CaseEvent, CaseStatus, Evidence, Identifier
+from bot.cases.current import current_case
+from bot.cases.evidence import add_evidence
+from bot.storage.models import Evidence, Message
 
 log = logging.getLogger(__name__)
 
@@ -181,73 +185,74 @@ def delete_evidence(session: Session, evidence: Evidence) -> bool:
     return True
 
 
-def open_case_of(session: Session, conversation_id: str) -> Case | None:
-    """The conversation's newest case that is not closed."""
-    return session.scalar(
-        select(Case)
-        .where(Case.conversation_id == conversation_id, Case.status != CaseStatus.CLOSED)
-        .order_by(Case.created_at.desc())
-        .limit(1)
-    )
+# --- a message's files, from the channel to the case --------------------------------------------
+
+@dataclass(frozen=True)
+class SavedFile:
+    """An attachment stored on disk, with its slip QR (as a dict) if it carried one."""
+
+    index: int  # position in the message's attachments
+    file: StoredFile
+    slip: dict | None
 
 
-def attach_slip_to_case(
-    session: Session, *, case: Case, evidence: Evidence, slip: SlipQr, actor: str = "bot"
-) -> Identifier:
-    """Record the slip's transaction reference and sending bank on the case (+ timeline)."""
-    from bot.slip_qr import bank_short_name
-
-    existing = session.scalar(
-        select(Identifier).where(
-            Identifier.case_id == case.id,
-            Identifier.kind == "transaction_ref",
-            Identifier.normalized_value == slip.transaction_ref,
-        )
-    )
-    evidence.case_id = case.id
-    if existing is not None:
-        return existing
-    identifier = Identifier(
-        case_id=case.id,
-        message_id=evidence.message_id,
-        kind="transaction_ref",
-        raw_text=slip.raw,
-        normalized_value=slip.transaction_ref,
-        bank_code=bank_short_name(slip.sending_bank_code) or slip.sending_bank_code,
-        confidence=1.0 if slip.crc_valid else 0.5,
-        source="slip_qr",
-    )
-    session.add(identifier)
-    session.flush()
-    session.add(CaseEvent(
-        case_id=case.id, kind="slip_qr_attached", actor=actor,
-        data={"evidence_id": evidence.id, "identifier_id": identifier.id,
-              "sending_bank_code": slip.sending_bank_code, "crc_valid": slip.crc_valid},
-    ))
-    return identifier
-
-
-def attach_pending_evidence(session: Session, *, case: Case, actor: str = "bot") -> int:
-    """Give a new case the evidence its conversation sent before the case existed.
-
-    For the cases service to call right after it opens a case; returns how many slips were
-    attached as identifiers.
-    """
-    from bot.slip_qr import SlipQrError, parse_slip_qr
-
-    pending = session.scalars(
-        select(Evidence).where(
-            Evidence.conversation_id == case.conversation_id, Evidence.case_id.is_(None)
-        )
-    ).all()
-    attached = 0
-    for evidence in pending:
-        evidence.case_id = case.id
-        if evidence.slip_qr:
+def save_attachments(store: EvidenceStore, attachments: Sequence[Attachment],
+                     slip_reader: Callable[[bytes], object] = read_slip) -> list[SavedFile]:
+    """Store every attachment that has bytes, scanning images for a slip QR. Blocking."""
+    saved = []
+    for index, attachment in enumerate(attachments):
+        if attachment.data is None:
+            continue
+        try:
+            stored = store.save(attachment.data, attachment.content_type)
+        except ValueError as exc:
+            log.warning("attachment %d not stored: %s", index, exc)
+            continue
+        slip = None
+        if stored.content_type.startswith("image/"):
             try:
-                slip = parse_slip_qr(evidence.slip_qr["raw"])
-            except (SlipQrError, KeyError):
-                continue
-            attach_slip_to_case(session, case=case, evidence=evidence, slip=slip, actor=actor)
-            attached += 1
-    return attached
+                slip = slip_reader(attachment.data)
+            except Exception:  # a broken image must not lose the message
+                log.exception("QR scan failed on an attachment")
+        saved.append(SavedFile(index, stored, slip.as_dict() if slip is not None else None))
+    return saved
+
+
+@dataclass
+class RecordedEvidence:
+    """What recording a message's files changed: evidence views, live case updates, the slip."""
+
+    evidence: list[dict] = field(default_factory=list)
+    case_events: list[dict] = field(default_factory=list)
+    slip: dict | None = None  # the evidence view of the (last) slip in the message
+
+
+def record_inbound_files(session: Session, *, message: Message, files: list[SavedFile]
+                         ) -> RecordedEvidence:
+    """Evidence rows for the saved files, on the conversation's open case if it has one (a
+    file sent before any case is attached when the case opens: `bot.cases.evidence`)."""
+    result = RecordedEvidence()
+    if not files:
+        return result
+    case = current_case(session, conversation_id=message.conversation_id, open_only=True)
+    attachments = [dict(a) for a in message.attachments or []]
+    for saved in files:
+        file = saved.file
+        evidence = Evidence(
+            conversation_id=message.conversation_id, message_id=message.id,
+            content_type=file.content_type, sha256=file.sha256, size_bytes=file.size_bytes,
+            storage_path=str(file.path), slip_qr=saved.slip)
+        session.add(evidence)
+        session.flush()
+        attachments[saved.index].update({"evidence_id": evidence.id, "sha256": file.sha256,
+                                         "size_bytes": file.size_bytes, "slip_qr": saved.slip})
+        view = {"evidence_id": evidence.id, "sha256": file.sha256, "slip_qr": saved.slip,
+                "case_id": case.id if case else None}
+        result.evidence.append(view)
+        if saved.slip:
+            result.slip = view
+        if case is not None:
+            result.case_events.append(add_evidence(session, case=case, evidence=evidence))
+    message.attachments = attachments  # a new list: the JSON column sees the change
+    session.flush()
+    return result

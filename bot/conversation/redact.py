@@ -4,6 +4,9 @@ them (domain.md §6: never store OTP/PIN/passwords, auto-redact).
 Only a value right after a credential word is removed ("OTP 482913", "รหัส OTP คือ 482913",
 "pin: 1234", "รหัสผ่าน abc123"), so account and phone numbers elsewhere in the message stay
 intact for the case. Pure text in, text out.
+
+*Redact* removes for good; identifiers that are kept but shown hidden are *masked*
+(``bot.masking``).
 """
 
 from __future__ import annotations

@@ -127,8 +127,24 @@ def _merge_paid(state: CaseState, facts: MessageFacts) -> tuple:
     total = state.loss_total
     if facts.amount == total:
         return state.paid  # the total said again
+    if len(facts.paid_amounts) == 1 and _same_transfer(state, facts):
+        # the one transfer told again with another sum ("ที่โอนไป 5,200", the same time or
+        # account): the latest wins, never a second transfer
+        return (facts.amount,) if len(state.paid) == 1 else state.paid
     new = tuple(v for v in facts.paid_amounts if v not in state.paid)
     return state.paid + new
+
+
+def _same_transfer(state: CaseState, facts: MessageFacts) -> bool:
+    """This message tells again a transfer the state knows: it refers back to it, or names its
+    time or its destination and no other."""
+    if facts.refers_to_earlier:
+        return True
+    known = {(d.kind, d.value) for d in state.destinations}
+    dests = {(d.kind, d.normalized_value) for d in facts.destinations}
+    same_dest = bool(dests) and dests <= known
+    same_time = facts.transfer_at is not None and facts.transfer_at in state.transfer_times
+    return (same_dest or same_time) and not (dests - known)
 
 
 def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseState, dict]:
@@ -213,7 +229,8 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
 
     reporting = (state.case_open or distress or facts.reports_scam
                  or facts.intent in ("report_scam", "inform") or facts.mentions_money_sent
-                 or bool(facts.identifiers) or sig.scammer_on_line or sig.money_still_leaving
+                 or any(i.kind != "transfer_time" for i in facts.identifiers)
+                 or sig.scammer_on_line or sig.money_still_leaving
                  or sig.app_may_be_installed or facts.situation is not None and any(
                      facts.situation.says(label) for label in
                      ("money_paid", "still_leaving", "on_line_now", "app_installed")))
@@ -309,6 +326,11 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         return Decision(state.evolve(with_staff=True, asked=None), tuple(out.replies),
                         tuple(out.commands), result)
 
+    if facts.intent == "request_human":
+        # "I want a person" with a loss in it: the urgent lines above, then the queue; no
+        # question (staff ask); a P0 case goes with its freeze packet
+        return _to_staff(state, out, result)
+
     # confirm back what this message told us (the bank is in the urgent line when just named)
     if changed and (state.concluded or asked is not None or not facts.intent
                     or facts.intent in ("report_scam", "inform", "nlu_fallback")):
@@ -338,6 +360,19 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         out.replies.append(question(state))
         return Decision(state, tuple(out.replies), tuple(out.commands), result)
     return _conclude(state, out, result)
+
+
+def _to_staff(state: CaseState, out: _Out, result: Triage) -> Decision:
+    if state.priority == "P0" and not state.escalated:
+        out.commands.append(cmd.Escalate("scammer_on_line" if state.on_line else "p0_triage"))
+        out.replies.append(reply("escalated" if state.has_destination else "escalated_no_packet",
+                                 join=True))
+        state = state.evolve(escalated=True)
+    else:
+        out.commands.append(cmd.HandToStaff("victim_asked"))
+        out.say("handoff_requested")
+    return Decision(state.evolve(with_staff=True, asked=None), tuple(out.replies),
+                    tuple(out.commands), result)
 
 
 def _triage(state: CaseState, now: datetime) -> Triage:

@@ -1,4 +1,4 @@
-"""Delivers case packets to the AOC exchange over signed HTTP (see exchange/README.md).
+"""Delivers case packets to the AOC exchange over signed HTTP (the contract: ``aoc_contract``).
 
 The exchange (ours in `exchange/`, or a real backend configured by SAKOT_EXCHANGE_URL)
 deduplicates on the Idempotency-Key header, so a packet re-sent after a crash is stored once.
@@ -21,9 +21,9 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from aoc_contract.http_auth import SigningAuth
 from bot.outbox.store import ClaimedMessage
 from bot.outbox.worker import PermanentDeliveryError
-from exchange.signing import sign_request
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,8 @@ class ExchangeClient:
                  on_delivered: Callable[[ClaimedMessage, dict], None] | None = None,
                  timeout: float = 10.0, clock: Callable[[], float] = time.time) -> None:
         self.base_url = base_url.rstrip("/")
-        self.key_id = key_id
-        self.secret = secret
+        # Signed on the exchange's clock as far as we know it (a new timestamp and nonce each try).
+        self.auth = SigningAuth(key_id, secret, clock=lambda: self.clock() + self.clock_offset)
         self.client = client or httpx.AsyncClient(timeout=timeout)
         self.on_delivered = on_delivered
         self.clock = clock
@@ -103,15 +103,10 @@ class ExchangeClient:
             self.on_delivered(message, response.json())
 
     async def _post_signed(self, body: bytes, idempotency_key: str) -> httpx.Response:
-        """Sign afresh (timestamp on the exchange's clock as far as we know it, new nonce)."""
-        headers = sign_request(key_id=self.key_id, secret=self.secret, method="POST",
-                               path=CASES_PATH, body=body,
-                               timestamp=int(self.clock() + self.clock_offset))
-        headers["Idempotency-Key"] = idempotency_key
-        headers["Content-Type"] = "application/json"
+        headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json"}
         try:
             return await self.client.post(self.base_url + CASES_PATH, content=body,
-                                          headers=headers)
+                                          headers=headers, auth=self.auth)
         except httpx.TransportError as exc:
             raise ExchangeUnavailable(f"exchange unreachable: {type(exc).__name__}") from exc
 

@@ -1,7 +1,7 @@
 """Bring a database to the newest schema with Alembic (used by `sakot migrate` and at start-up).
 
 Every process that starts calls `upgrade`; a lock makes exactly one of them migrate while the
-others wait and then find the schema at head (see `bot.storage.migration_lock`).
+others wait and then find the schema at head (see `servicekit.migration_lock`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from bot.storage.migration_lock import migration_lock
+from servicekit.migration_lock import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 

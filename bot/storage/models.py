@@ -1,17 +1,18 @@
 """The core records: conversations, messages, cases and their timeline, identifiers, evidence,
 consent, staff, audit and the outbox.
 
-Cases change only through `bot.cases` service functions, which add a `CaseEvent` for every
-change; outbound calls (exchange, LINE pushes) are written to `OutboxMessage` in the same
+Cases change only through `bot.cases` service functions, which add a timeline event for every
+change (`bot.cases.timeline`, where the `case_events` table is declared); outbound calls (exchange, LINE pushes) are written to `OutboxMessage` in the same
 transaction as the change that caused them.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -27,9 +28,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+if TYPE_CHECKING:
+    from bot.cases.timeline import CaseEvent
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from bot.clock import utcnow
 
 
 def new_id() -> str:
@@ -157,26 +159,12 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
 
     conversation: Mapped[Conversation] = relationship(back_populates="cases")
+    # the timeline (bot.cases.timeline.CaseEvent, its table is registered below)
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.created_at"
     )
     identifiers: Mapped[list[Identifier]] = relationship(back_populates="case")
     evidence: Mapped[list[Evidence]] = relationship(back_populates="case")
-
-
-class CaseEvent(Base):
-    """The case timeline: one row for every change, never updated."""
-
-    __tablename__ = "case_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(48))
-    actor: Mapped[str] = mapped_column(String(64))  # "bot", "system", "staff:<id>", "exchange"
-    data: Mapped[dict] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    case: Mapped[Case] = relationship(back_populates="events")
 
 
 class Identifier(Base):
@@ -287,3 +275,8 @@ class ProcessedEvent(Base):
     source: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The timeline table is declared beside its only writer; importing it here puts it in
+# Base.metadata for Alembic and create_all.
+from bot.cases import timeline as _timeline  # noqa: E402,F401

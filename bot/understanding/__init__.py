@@ -32,6 +32,7 @@ and ``confidence``, plus kind-specific fields (``Account.bank/role/partial``,
   first SOURCE bank or wallet.
 """
 
+from bot.masking import mask_national_id
 from bot.understanding.amount_roles import paid_total
 from bot.understanding.analyzer import MAX_TEXT_CHARS, Extraction, analyze_text
 from bot.understanding.entities import (
@@ -53,7 +54,7 @@ from bot.understanding.entities import (
     TransferTime,
     Url,
 )
-from bot.understanding.identifiers import mask_national_id, thai_id_ok
+from bot.understanding.identifiers import thai_id_ok
 from bot.understanding.normalize import Normalized, normalize
 
 __all__ = [

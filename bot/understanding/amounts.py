@@ -30,16 +30,20 @@ _PHRASE = re.compile(rf"(?<![A-Za-z0-9.,$€£¥])(?:฿\s?|thb\s?|THB\s?)?{_TOK
 _CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|\.-|-\s?บาท|,-)", re.I)
 _MONEY_BEFORE = re.compile(
     r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
-    r"กู้|ยืม|โดนไป|ไป|ได้|คืน|คืนมา|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb)\s*$"
+    r"กู้|ยืม|โดนไป|ไป|ได้|คืน|คืนมา|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb"
+    # "รอบแรก 800 รอบสอง 2,400", "งวดที่สอง 1,500": one transfer of a series
+    r"|(?:รอบ|ครั้ง|งวด)(?:ที่\s?)?(?:แรก|หนึ่ง|สอง|สาม|สี่|ห้า|สุดท้าย|ล่าสุด|[1-9])"
+    r"|(?:first|second|third|last) (?:one|time|transfer|payment))\s*$"
 )
 # "ค่าธรรมเนียม 500", "ค่าส่งอีก 300": a fee word a little further back
 # (also "โอนเงน 2000" typed with a typo)
-_FEE_BEFORE = re.compile(r"(?:ค่า|โอน|จ่าย)[\u0e01-\u0e4e]{0,14}\s?$")
+_FEE_BEFORE = re.compile(r"(?:ค่า|โอน|จ่าย)[\u0e01-\u0e4e]{0,24}\s?$")
 # "800, 2,400 and 7,200 baht": a bare number listed with amounts is one too
 _LIST_SEP = re.compile(r"\s?(?:,|และ|กับ|(?<![a-z])and(?![a-z])|\+)\s?", re.I)
 _UNIT_AFTER = re.compile(
-    r"^\s?(?:นาที|ชั่วโมง|ชม|วัน|เดือน|ปี|อาทิตย์|สัปดาห์|คน|ครั้ง|รอบ|โมง|ทุ่ม|น\.|นาฬิกา|%|"
-    r"เปอร์|ชิ้น|อัน|ตัว|ใบ|คู่|หลัก|ข้อ|สาย|ราย|งวด|ขวบ|กิโล|kg|km|เมตร|ลิตร|เท่า|ดาว|บัญชี|"
+    r"^\s?(?:นาที|ชั่วโมง|ชม|วัน|เดือน|ปี|อาทิตย์|สัปดาห์|คน|ครั้ง(?!ที่|แรก|สอง|สุดท้าย)"
+    r"|รอบ(?!ที่|แรก|สอง|สุดท้าย)|โมง|ทุ่ม|น\.|นาฬิกา|%|"
+    r"เปอร์|ชิ้น|อัน|ตัว|ใบ|คู่|หลัก|ข้อ|สาย|ราย|งวด(?!ที่|แรก|สอง|สุดท้าย)|ขวบ|กิโล|kg|km|เมตร|ลิตร|เท่า|ดาว|บัญชี|"
     r"เบอร์|เล่ม|แห่ง|ไลก์|ข้อความ|ชุด|แต้ม|point|coin|usdt|btc|eth|ดอลลาร์|usd|\$|เหรียญ|ละ|"
     r"บิตคอยน์|"
     r"วิ|นาที|hours?|mins?|days?|times|pcs|items?|ออเดอร์|กล่อง|แพ็ค|ห่อ|หลัง|คัน|ที่|"
@@ -125,7 +129,7 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
             if _YEAR_BEFORE.search(before) and not cur:
                 continue
             if not (cur or prefixed or grouped or (val >= 10 and (
-                    _MONEY_BEFORE.search(before) or _FEE_BEFORE.search(t, max(0, ns - 20), ns)))):
+                    _MONEY_BEFORE.search(before) or _FEE_BEFORE.search(t, max(0, ns - 30), ns)))):
                 bare.append((ns, ne, float(val)))
                 continue
         else:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.banks import BY_CODE, BankCode, InstitutionKind, account_length_ok
+from bot.clock import BANGKOK, aware_utc
 from bot.understanding import lists
 from bot.understanding.amount_roles import paid_total
 from bot.understanding.amounts import find_amounts
@@ -33,7 +34,7 @@ from bot.understanding.identifiers import Found, find_identifiers
 from bot.understanding.normalize import Normalized, normalize
 from bot.understanding.promptpay_qr import find_qr_payments
 from bot.understanding.spans import Claims
-from bot.understanding.times import BANGKOK, find_times
+from bot.understanding.times import find_times
 from bot.understanding.web import find_handles, find_refs, find_urls_emails
 
 MAX_TEXT_CHARS = 100_000
@@ -168,16 +169,14 @@ def _num(v: float) -> int | float:
 def _as_bangkok(received_at: datetime | None) -> datetime:
     if received_at is None:
         return datetime.now(BANGKOK)
-    if received_at.tzinfo is None:
-        return received_at.replace(tzinfo=BANGKOK)
-    return received_at.astimezone(BANGKOK)
+    return aware_utc(received_at).astimezone(BANGKOK)
 
 
 def analyze_text(text: str, received_at: datetime | None = None) -> Extraction:
     """Find identifiers, banks, amounts and times in one victim message.
 
     ``received_at`` anchors relative times ("เมื่อกี้", "10 นาทีที่แล้ว"); naive datetimes are
-    taken as Bangkok time, None means now. Texts longer than ``MAX_TEXT_CHARS`` raise
+    taken as UTC (``bot.clock``), None means now. Texts longer than ``MAX_TEXT_CHARS`` raise
     ``ValueError``.
     """
     if len(text) > MAX_TEXT_CHARS:

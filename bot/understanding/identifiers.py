@@ -16,6 +16,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from bot.banks import BankCode
+from bot.masking import mask_national_id
 from bot.understanding.entities import (
     Account,
     Entity,
@@ -110,11 +111,6 @@ def thai_id_ok(digits: str) -> bool:
         return False
     s = sum(int(d) * (13 - i) for i, d in enumerate(digits[:12]))
     return (11 - s % 11) % 10 == int(digits[12])
-
-
-def mask_national_id(digits: str) -> str:
-    """"1101700123451" -> "1-1017-xxxxx-45-1" (first 1, next 4, 5 masked, last 3 kept)."""
-    return f"{digits[0]}-{digits[1:5]}-xxxxx-{digits[10:12]}-{digits[12]}"
 
 
 def luhn_ok(digits: str) -> bool:

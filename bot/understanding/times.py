@@ -18,13 +18,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.clock import BANGKOK
 from bot.understanding.entities import TimePrecision, TransferTime
 from bot.understanding.normalize import Normalized
 from bot.understanding.spans import Claims
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 _SMALL_WORDS = {"หนึ่ง": 1, "นึง": 1, "เอ็ด": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6,
                 "เจ็ด": 7, "แปด": 8, "เก้า": 9}
@@ -100,7 +98,7 @@ _EN_N = r"(?:\d{1,3}|half\san|an?|one|two|three|four|five|six|seven|eight|nine|t
 _REL_DAY = re.compile(
     r"(?i)เมื่อวานซืน|วานซืน|เมื่อวานนี้|เมื่อวาน|วานนี้|the\sday\sbefore\syesterday|"
     r"(?P<yday>yesterday\s(?:evening|night|afternoon|morning))|yesterday|"
-    r"เมื่อคืนนี้|เมื่อคืน|last night|"
+    r"เมื่อคืนนี้|เมื่อคืน|last night|(?<!เมื่อ)คืนนี้|tonight|"
     rf"(?P<endays>{_EN_N})\s(?P<enunit>days?|weeks?)\sago|"
     r"วันนี้|today|เมื่อเช้านี้|เมื่อเช้า|เช้านี้|this morning|เมื่อตอนเช้า|"
     rf"(?:เมื่อ\s*)?(?P<days>\d{{1,2}}|{_TH_SMALL})\s*วัน\s*(?:ที่แล้ว|ก่อน)|"
@@ -145,7 +143,8 @@ _CLOCKS = [re.compile(x) for x in (
         rf"ทุ่ม\s*(?:นึง|หนึ่ง)?{_HALF}",
         rf"ตี\s*(?P<ti>{_N}){_HALF}{_MIN_TAIL}",
         rf"(?P<mh>{_N})\s*โมง\s*(?P<mp>เช้า|เย็น|ค่ำ)?{_HALF}{_MIN_TAIL}",
-        r"(?P<noon>เที่ยงคืน|เที่ยงวัน|เที่ยง)(?P<nhalf>\s*ครึ่ง)?",
+        # "เที่ยงวันนี้" is noon + today: leave "วันนี้" to the day
+        r"(?P<noon>เที่ยงคืน|เที่ยงวัน(?!นี้|ที่)|เที่ยง)(?P<nhalf>\s*ครึ่ง)?",
         r"(?i)(?<![a-z])(?P<nn>noon|midnight)(?![a-z])",
         # "at 11 this morning", "at 7 in the evening", "10 o'clock"
         r"(?i)(?<![a-z])(?:at|around|about)\s(?P<ah>\d{1,2})(?::(?P<am2>\d{2}))?(?=\s(?P<part>"
@@ -447,7 +446,7 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
         if p is not None and free(p.start, p.end):
             add_piece(p)
 
-    found = _resolve(sorted(pieces, key=lambda p: p.start), claims, ref, today)
+    found = _resolve(sorted(pieces, key=lambda p: p.start), claims, ref, today, t)
     _ranges_and_since(t, found)
     for p in pieces:
         claims.add(p.start, p.end)
@@ -502,9 +501,13 @@ def _range_piece(m: re.Match[str], ref: datetime) -> _Piece | None:
     return _Piece(m.start(), m.end(), "date", date=start, until=end, rel=rel)
 
 
+_ACROSS_RANGE = re.compile(r"(?i)ถึง|จนถึง|(?<![a-z])(?:until|till)(?![a-z])")
+
+
 def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
-             today: datetime) -> list[_Found]:
-    """Pair each day with a clock time next to it; resolve the rest alone."""
+             today: datetime, t_of_pieces: str = "") -> list[_Found]:
+    """Pair each day with a clock time next to it (not across "ถึง": "เมื่อวานถึงสี่ทุ่มคืนนี้"
+    is a range); resolve the rest alone."""
     out: list[_Found] = []
     used: set[int] = set()
     soon = ref + timedelta(minutes=30)
@@ -524,7 +527,8 @@ def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
         if i + 1 < len(pieces) and p.until is None:
             q = pieces[i + 1]
             if ({p.kind, q.kind} in ({"clock", "date"}, {"clock", "reld"}) and q.until is None
-                    and q.start - p.end <= 16 and not claims.between(p.end, q.start)):
+                    and q.start - p.end <= 16 and not claims.between(p.end, q.start)
+                    and not _ACROSS_RANGE.search(t_of_pieces, p.end, q.start)):
                 partner = i + 1
         if partner is not None:
             used.add(partner)

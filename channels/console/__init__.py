@@ -1,4 +1,8 @@
-"""The staff console: hotline staff take over escalated chats (mounted at /console)."""
+"""The staff console: hotline staff take over escalated chats (mounted at /console).
+
+One name per layer: *staff* are the people and their accounts (`bot/staff.py`), the *desk* is
+their work on chats and cases (`bot/desk.py`), the *console* is this web edge over both.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from channels.console.security import ConsoleAuthError
 
 
-def install(app: FastAPI, context) -> None:
+def install(app: FastAPI, context, runtime) -> None:
     from pathlib import Path
 
     from channels.console.routes import build_router
-    from channels.runtime import conversation_runtime
 
-    runtime = conversation_runtime(app, context)
     app.include_router(build_router(context, runtime))
     app.mount("/console/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="console-static")

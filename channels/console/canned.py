@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from bot.clock import BANGKOK, aware_utc
 from bot.hotlines import AOC, POLICE_ONLINE, bank_contact
 from bot.storage.models import Case
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 CANNED_TH: tuple[tuple[str, str], ...] = (
     ("รับเรื่องแล้ว", "เจ้าหน้าที่รับเรื่องของคุณแล้วค่ะ เลขเคส {case_number} "
@@ -29,7 +26,7 @@ def fill(template: str, case: Case | None) -> str:
     if case is not None:
         case_number = case.case_number
         if case.hold_deadline_at is not None:
-            deadline = case.hold_deadline_at.astimezone(BANGKOK).strftime("%d/%m/%Y %H:%M น.")
+            deadline = aware_utc(case.hold_deadline_at).astimezone(BANGKOK).strftime("%d/%m/%Y %H:%M น.")
         contact = bank_contact(case.victim_bank)
         if contact.number:
             bank_hotline = f"{contact.number} ({contact.bank_name_th})"

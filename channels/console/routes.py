@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from bot import audit, desk
 from bot.cases import packet
+from bot.cases.corrections import correct_identifier
 from bot.conversation.events import STAFF_TOPIC, conversation_topic
 from bot.conversation.evidence import EVIDENCE_EXTENSIONS, served_content_type
 from bot.handoff import HandoffAction, InvalidHandoff, StaffAction
@@ -331,7 +332,7 @@ def build_router(context, runtime) -> APIRouter:
                     raise LookupError("no such identifier")
                 desk.authorize_on(session, conversation_id=ident.case.conversation_id,
                                   staff=staff, action=StaffAction.CORRECT_IDENTIFIER)
-                new = views.correct_identifier(
+                new = correct_identifier(
                     session, identifier_id=identifier_id, staff=staff,
                     value=str(form.get("value") or ""),
                     bank_code=str(form.get("bank_code") or "") or None,

@@ -7,6 +7,7 @@ Identifier values leave here masked; only `reveal_identifier` (audited) returns 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,12 +18,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.cases.current import current_case
+from bot.cases.events import CaseEventKind
+from bot.cases.service import case_view
+from bot.cases.timeline import CaseEvent, events_of
+from bot.clock import aware_utc
+from bot.complaint import complaint_draft
 from bot.conversation.events import EventType, LiveEvent
-from bot.masking import mask_identifier, mask_text
+from bot.masking import mask_identifier, mask_identifiers_in_text
 from bot.scam_types import SCAM_TYPES, ScamType
 from bot.storage.models import (
     Case,
-    CaseEvent,
     Conversation,
     Direction,
     Evidence,
@@ -34,16 +40,10 @@ from bot.storage.models import (
     utcnow,
 )
 
+log = logging.getLogger(__name__)
+
 PRIORITY_ORDER = {Priority.P0: 0, Priority.P1: 1, Priority.P2: 2}
 QUEUE_STATES = (HandoffState.WAITING_FOR_STAFF, HandoffState.STAFF)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        from datetime import UTC
-
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def scam_label(scam_type: str | None) -> str:
@@ -80,10 +80,9 @@ def queue(session: Session, *, now: datetime | None = None, p0_alert_minutes: in
     staff_names = dict(session.execute(select(StaffUser.id, StaffUser.display_name)).all())
     rows = []
     for conv in conversations:
-        case = session.scalar(select(Case).where(Case.conversation_id == conv.id)
-                              .order_by(Case.created_at.desc()).limit(1))
-        since = _handoff_requested_at(session, case) or _aware(conv.updated_at) or now
-        deadline = _aware(case.hold_deadline_at) if case else None
+        case = current_case(session, conversation_id=conv.id)
+        since = _handoff_requested_at(session, case) or aware_utc(conv.updated_at) or now
+        deadline = aware_utc(case.hold_deadline_at) if case else None
         priority = Priority(case.priority) if case else Priority.P1
         waiting = int((now - since).total_seconds() // 60)
         rows.append(QueueRow(
@@ -106,11 +105,10 @@ def queue(session: Session, *, now: datetime | None = None, p0_alert_minutes: in
 def _handoff_requested_at(session: Session, case: Case | None) -> datetime | None:
     if case is None:
         return None
-    requested = [e.created_at for e in session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id,
-                                CaseEvent.kind == "handoff_changed"))
-        if e.data.get("to") == HandoffState.WAITING_FOR_STAFF]
-    return _aware(max(requested)) if requested else _aware(case.escalated_at)
+    requested = [e.created_at for e in events_of(session, case_id=case.id,
+                                                  kinds=CaseEventKind.HANDOFF_CHANGED)
+                 if e.data.get("to") == HandoffState.WAITING_FOR_STAFF]
+    return aware_utc(max(requested)) if requested else aware_utc(case.escalated_at)
 
 
 @dataclass
@@ -143,22 +141,23 @@ class ConversationView:
 def message_view(message: Message) -> dict:
     return {
         "id": message.id, "direction": str(message.direction), "sender": str(message.sender_kind),
-        "text": mask_text(message.text), "attachments": message.attachments or [],
-        "created_at": _aware(message.created_at).isoformat(),
+        "text": mask_identifiers_in_text(message.text),
+        "attachments": message.attachments or [],
+        "created_at": aware_utc(message.created_at).isoformat(),
     }
 
 
 def masked_live_event(event: LiveEvent) -> LiveEvent:
     """A live event as staff sockets may see it: a stored message carries the transcript's
-    masked text (the same `mask_text`), never the raw one; full values only through the audited
-    reveal. CPU work on a stranger's text: call it off the event loop."""
+    masked text (the same `mask_identifiers_in_text`), never the raw one; full values only
+    through the audited reveal. CPU work on a stranger's text: call it off the event loop."""
     if event.type != EventType.MESSAGE_STORED:
         return event
     data = event.data
     masked = {key: data.get(key) for key in (
         "id", "conversation_id", "direction", "sender_kind", "sender_staff_id", "created_at",
         "delivered_at", "bot_silent")}
-    masked["text"] = mask_text(data.get("text"))
+    masked["text"] = mask_identifiers_in_text(data.get("text"))
     masked["attachments"] = [
         {k: v for k, v in a.items() if k in ("kind", "content_type", "evidence_id")}
         for a in data.get("attachments") or () if isinstance(a, dict)]
@@ -176,8 +175,7 @@ def conversation_view(session: Session, conversation_id: str) -> ConversationVie
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         return None
-    case = session.scalar(select(Case).where(Case.conversation_id == conv.id)
-                          .order_by(Case.created_at.desc()).limit(1))
+    case = current_case(session, conversation_id=conv.id)
     messages = session.scalars(select(Message).where(Message.conversation_id == conv.id)
                                .order_by(Message.created_at)).all()
     identifiers: list[IdentifierView] = []
@@ -198,15 +196,15 @@ def conversation_view(session: Session, conversation_id: str) -> ConversationVie
                 id=ident.id, kind=ident.kind,
                 masked_value=mask_identifier(ident.kind, ident.normalized_value),
                 bank_code=ident.bank_code, role=str(ident.role), confidence=ident.confidence,
-                source=ident.source, message_text=mask_text(texts.get(ident.message_id)),
+                source=ident.source,
+                message_text=mask_identifiers_in_text(texts.get(ident.message_id)),
                 cluster_size=len(others) + 1,
                 maskable=ident.kind in ("account", "national_id", "promptpay_id"),
             ))
             if others and ident.kind in ("account", "promptpay_id"):
                 cluster.append({"identifier": mask_identifier(ident.kind, ident.normalized_value),
                                 "bank": ident.bank_code, "other_cases": list(others)})
-        events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                                 .order_by(CaseEvent.created_at, CaseEvent.id)).all()
+        events = events_of(session, case_id=case.id)
         evidence = session.scalars(select(Evidence).where(Evidence.case_id == case.id)).all()
         freeze = _freeze_requests(events)
         draft = _complaint_draft(session, case)
@@ -219,20 +217,17 @@ def _freeze_requests(events: list[CaseEvent]) -> list[dict]:
     """Latest status per freeze request, from exchange callback events on the timeline."""
     latest: dict[str, dict] = {}
     for event in events:
-        if event.kind.startswith("exchange_") or event.kind == "freeze_status_changed":
+        if event.kind == CaseEventKind.FREEZE_STATUS_CHANGED:
             key = str(event.data.get("freeze_request_id") or event.data.get("bank") or event.id)
-            latest[key] = {**event.data, "at": _aware(event.created_at).isoformat()}
+            latest[key] = {**event.data, "at": aware_utc(event.created_at).isoformat()}
     return list(latest.values())
 
 
 def _complaint_draft(session: Session, case: Case) -> str | None:
     try:
-        from bot.complaint import complaint_draft_for_case
-    except ImportError:
-        return None
-    try:
-        return complaint_draft_for_case(session, case)
+        return complaint_draft(case_view(session, case=case))
     except Exception:  # a draft is a convenience; the case view must still open
+        log.exception("complaint draft for case %s", case.id)
         return None
 
 
@@ -248,33 +243,6 @@ def reveal_identifier(session: Session, *, identifier_id: str, staff: StaffUser,
                  target_type="identifier", target_id=ident.id, reason=reason,
                  data={"kind": ident.kind, "case_id": ident.case_id})
     return ident.normalized_value
-
-
-def correct_identifier(session: Session, *, identifier_id: str, staff: StaffUser,
-                       value: str, bank_code: str | None, role: str | None) -> Identifier:
-    """A correction is a new identifier that supersedes the old one; both stay on record."""
-    old = session.get(Identifier, identifier_id)
-    if old is None:
-        raise LookupError("no such identifier")
-    value = value.strip()
-    if not value:
-        raise ValueError("empty value")
-    if old.kind in ("account", "phone", "promptpay_id", "national_id"):
-        value = "".join(ch for ch in value if ch.isdigit()) or value
-    new = Identifier(case_id=old.case_id, message_id=old.message_id, kind=old.kind,
-                     raw_text=value, normalized_value=value,
-                     bank_code=(bank_code or old.bank_code), role=(role or old.role),
-                     confidence=1.0, source="staff")
-    session.add(new)
-    session.flush()
-    old.superseded_by_id = new.id
-    session.add(CaseEvent(case_id=old.case_id, kind="identifier_corrected",
-                          actor=f"staff:{staff.id}",
-                          data={"identifier_id": old.id, "new_identifier_id": new.id,
-                                "kind": old.kind, "bank": new.bank_code, "role": str(new.role)}))
-    audit.record(session, actor=f"staff:{staff.id}", action="correct_identifier",
-                 target_type="identifier", target_id=old.id, data={"new": new.id})
-    return new
 
 
 @dataclass
@@ -294,7 +262,7 @@ def dashboard(session: Session, *, now: datetime | None = None, days: int = 14,
     cases = session.scalars(select(Case)).all()
     by_type = Counter(scam_label(c.scam_type) for c in cases)
     start = (now - timedelta(days=days - 1)).date()
-    by_day_counter = Counter(_aware(c.created_at).date() for c in cases)
+    by_day_counter = Counter(aware_utc(c.created_at).date() for c in cases)
     by_day = [((start + timedelta(days=i)).isoformat()[5:],
                by_day_counter.get(start + timedelta(days=i), 0)) for i in range(days)]
     lost = sum((c.amount_lost_thb or Decimal(0) for c in cases), Decimal(0))
@@ -307,15 +275,15 @@ def dashboard(session: Session, *, now: datetime | None = None, days: int = 14,
         first = session.scalar(select(func.min(Message.created_at))
                                .where(Message.conversation_id == c.conversation_id))
         if first is not None:
-            minutes.append((_aware(c.escalated_at) - _aware(first)).total_seconds() / 60)
+            minutes.append((aware_utc(c.escalated_at) - aware_utc(first)).total_seconds() / 60)
     for c in cases:
         if c.priority != Priority.P0 or c.escalated_at is None:
             continue
-        claims = [e.created_at for e in session.scalars(select(CaseEvent).where(
-            CaseEvent.case_id == c.id, CaseEvent.kind == "handoff_changed"))
-            if e.data.get("to") == HandoffState.STAFF]
-        waited_until = _aware(min(claims)) if claims else now
-        if (waited_until - _aware(c.escalated_at)) > timedelta(minutes=p0_alert_minutes):
+        claims = [e.created_at for e in events_of(session, case_id=c.id,
+                                                  kinds=CaseEventKind.HANDOFF_CHANGED)
+                  if e.data.get("to") == HandoffState.STAFF]
+        waited_until = aware_utc(min(claims)) if claims else now
+        if (waited_until - aware_utc(c.escalated_at)) > timedelta(minutes=p0_alert_minutes):
             breaches += 1
     return Dashboard(
         by_type=by_type.most_common(), by_day=by_day, lost_thb=lost, held_thb=held,

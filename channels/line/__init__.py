@@ -7,27 +7,31 @@ then answers 503 saying so.
 
 from __future__ import annotations
 
+from channels.base import Channel
 from channels.line.api import LineApi
 from channels.line.output import LineOutput
 from channels.line.webhook import LineChannel, make_router
-from channels.runtime import conversation_runtime
 
 
-def install(app, context) -> None:
+def make_output(settings) -> LineOutput | None:
+    if not settings.line_enabled:
+        return None
+    return LineOutput(LineApi(
+        api_base=settings.line_api_base, data_api_base=settings.line_data_api_base,
+        access_token=settings.line_channel_access_token.get_secret_value(),
+    ))
+
+
+def install(app, context, runtime, output: LineOutput | None) -> None:
     settings = context.settings
-    runtime = conversation_runtime(app, context)
     channel: LineChannel | None = None
-    if settings.line_enabled:
-        api = LineApi(
-            api_base=settings.line_api_base, data_api_base=settings.line_data_api_base,
-            access_token=settings.line_channel_access_token.get_secret_value(),
-        )
-        output = LineOutput(api)
-        runtime.outbound.register("line", output)
-        runtime.closers.append(api.aclose)
+    if output is not None:
         channel = LineChannel(runtime=runtime, sessions=context.sessions,
                               channel_secret=settings.line_channel_secret.get_secret_value(),
                               output=output)
     app.state.line_channel = channel
     app.include_router(make_router(lambda: app.state.line_channel,
                                    max_body_bytes=settings.max_body_bytes))
+
+
+CHANNEL = Channel(name="line", make_output=make_output, install=install)

@@ -47,6 +47,9 @@ class LineOutput(OutputChannel):
     def __init__(self, api: LineApi) -> None:
         self.api = api
 
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
     # ------------------------------------------------------------------ rendering
 
     def render_text(self, text: str, reply: Reply) -> dict:

@@ -47,8 +47,8 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from bot.conversation.engine import DialogueIntents
 from bot.conversation.evidence import MAX_EVIDENCE_BYTES
+from bot.conversation.rasa_items import DialogueIntents
 from bot.conversation.types import Attachment, InboundMessage
 from bot.storage.db import session_scope
 from bot.storage.models import ProcessedEvent

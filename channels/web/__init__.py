@@ -18,7 +18,7 @@ Protocol on the WebSocket (JSON text frames):
     {"type": "message", "text": "...", "client_id": "<uuid>"}
     {"type": "postback", "payload": "...", "label": "...", "session_id": "...",
      "client_id": "<uuid>"}
-`message` is `bot.conversation.engine.message_view`. The client keys messages by `id` and
+`message` is `bot.conversation.views.message_view`. The client keys messages by `id` and
 resends unacknowledged ones after a reconnect with the same `client_id` (the engine is
 idempotent on it), so nothing is lost and nothing is shown twice. Limits (sakot/settings.py):
 frame size, messages per visitor and per address, open and new sockets per address.
@@ -26,11 +26,13 @@ frame size, messages per visitor and per address, open and new sockets per addre
 
 from __future__ import annotations
 
-from channels.runtime import conversation_runtime
+from channels.base import Channel
 from channels.web.routes import WebOutput, make_router
 
 
-def install(app, context) -> None:
-    runtime = conversation_runtime(app, context)
-    runtime.outbound.register("web", WebOutput())
+def install(app, context, runtime, output: WebOutput | None) -> None:
     app.include_router(make_router(runtime, context.settings))
+
+
+# The widget reads stored messages on reconnect, so its output side needs no settings.
+CHANNEL = Channel(name="web", make_output=lambda settings: WebOutput(), install=install)

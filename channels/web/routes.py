@@ -14,10 +14,11 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Request, UploadFile, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
-from bot.conversation.engine import DialogueIntents, victim_message_view
 from bot.conversation.events import EventType, conversation_topic
 from bot.conversation.evidence import image_pixels
+from bot.conversation.rasa_items import DialogueIntents
 from bot.conversation.types import Attachment, InboundMessage, Reply
+from bot.conversation.views import victim_message_view
 from channels.base import OutputChannel
 from channels.limits import ConnectionCounter, RateLimiter, client_ip
 

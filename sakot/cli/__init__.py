@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sakot.cli import analyze, data, dialogue, doctor, exchange, line, models, run
+from sakot.cli import analyze, data, dialogue, doctor, line, models, run
 from sakot.cli import staff as staff_cli
 from sakot.cli import worker as worker_cli
 
@@ -20,7 +20,6 @@ app.command("doctor")(doctor.doctor)
 app.command("migrate")(run.migrate)
 app.command("actions")(dialogue.actions)
 app.add_typer(models.app, name="models")
-app.add_typer(exchange.app, name="exchange")
 app.add_typer(data.app, name="data")
 app.command("worker")(worker_cli.worker)
 app.command("analyze")(analyze.analyze)

@@ -24,7 +24,7 @@ def _table(title: str, header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
-def render(report) -> str:  # report: bot.training.check.Report
+def render(report) -> str:  # report: tooling.data_check.Report
     out: list[str] = []
     out.append(
         f"examples: {report.train_examples} train, {report.heldout_examples} heldout"
@@ -78,8 +78,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
     """Count, de-duplicate and lint the NLU data; exit 1 when a hard problem is found."""
-    from bot.training.check import check_data
-    from bot.training.nlu_data import NluDataError
+    from tooling.data_check import check_data
+    from tooling.nlu_data import NluDataError
 
     try:
         report = check_data(root)

@@ -14,14 +14,9 @@ def actions(
     """Run the Rasa action server (actions/ -> bot/) that Rasa calls through endpoints.yml.
 
     Only calls carrying SAKOT_SIDECAR_TOKEN (header X-Sakot-Token) are served."""
-    from rasa_sdk.executor import ActionExecutor
-
     from sakot.action_server import run_action_server
     from sakot.logging import configure_from_settings
 
     settings = get_settings()
     configure_from_settings(settings)
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    run_action_server(executor, token=settings.sidecar_token.get_secret_value(),
-                      host=host or settings.sidecar_host, port=port or settings.action_port)
+    run_action_server(host=host or settings.sidecar_host, port=port or settings.action_port)

@@ -73,7 +73,7 @@ def _line(settings: Settings) -> Check:
 def _secrets(settings: Settings) -> Check:
     """Settings that loaded passed the fail-closed check; in development, say whether the
     public placeholders are still in use."""
-    from bot.secret_policy import secret_problem, secrets_file
+    from servicekit.secret_policy import secret_problem, secrets_file
     from sakot.settings import OWN_SECRETS
 
     weak = [f"SAKOT_{name.upper()}" for name in OWN_SECRETS

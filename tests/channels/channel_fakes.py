@@ -48,8 +48,29 @@ def canned_rasa(sender: str, message: str, metadata: dict) -> list[dict]:
     return [{"recipient_id": sender, "text": f"รับทราบค่ะ: {message}"}]
 
 
-def fake_dialogue() -> FakeDialogue:
-    return FakeDialogue(canned_rasa)
+def hand_to_staff_like_the_action_server(sessions, items: list[dict], sender: str) -> None:
+    """Our action server moves the chat to the staff queue (and records it) before Rasa
+    answers with `custom.handoff`; the app only reads that change back. A fake dialogue with
+    a database does the same, so the app's side is tested as it runs."""
+    if sessions is None or not any((i.get("custom") or {}).get("handoff") for i in items):
+        return
+    from bot.cases import service
+    from bot.storage.db import session_scope
+    from bot.storage.models import Conversation
+
+    with session_scope(sessions) as session:
+        conversation = session.get(Conversation, sender)
+        service.request_human(session, conversation=conversation, case=None,
+                              reason="human_requested")
+
+
+def fake_dialogue(sessions=None) -> FakeDialogue:
+    def script(sender: str, message: str, metadata: dict) -> list[dict]:
+        items = canned_rasa(sender, message, metadata)
+        hand_to_staff_like_the_action_server(sessions, items, sender)
+        return items
+
+    return FakeDialogue(script)
 
 
 def free_port() -> int:
@@ -98,6 +119,7 @@ def fake_rasa_app(script=canned_rasa) -> FastAPI:
     app = FastAPI()
     app.state.calls = []
     app.state.down = False
+    app.state.sessions = None  # set to the app's database to act like our action server
 
     @app.post("/webhooks/rest/webhook")
     async def webhook(request: Request):
@@ -107,6 +129,8 @@ def fake_rasa_app(script=canned_rasa) -> FastAPI:
         app.state.calls.append(body)
         if app.state.down:
             return JSONResponse({"error": "down"}, status_code=503)
-        return script(body["sender"], body["message"], body.get("metadata") or {})
+        items = script(body["sender"], body["message"], body.get("metadata") or {})
+        hand_to_staff_like_the_action_server(app.state.sessions, items, body["sender"])
+        return items
 
     return app

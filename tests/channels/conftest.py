@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.conversation.engine import ConversationEngine, OutboundRegistry
+from bot.conversation.engine import ConversationEngine
 from bot.conversation.events import InProcessEvents
+from bot.conversation.outbound import OutboundRegistry
 from channels.base import CollectingOutput
 from channel_fakes import ThreadedServer, fake_dialogue, fake_rasa_app
 
@@ -44,7 +45,7 @@ class EngineKit:
 
 @pytest.fixture
 def kit(sessions, tmp_path) -> EngineKit:
-    dialogue = fake_dialogue()
+    dialogue = fake_dialogue(sessions)
     events = RecordingEvents()
     output = CollectingOutput()
     registry = OutboundRegistry()

@@ -11,18 +11,14 @@ from channel_fakes import CASE_NUMBER
 from conftest import slip_png
 from sqlalchemy import func, select
 
-from bot.conversation.engine import (
-    FALLBACK_TEXT,
-    DialogueIntents,
-    bangkok_clock_time,
-    replies_from_rasa,
-)
-from bot.conversation.evidence import attach_pending_evidence
+from bot.cases.evidence import attach_pending_evidence
+from bot.conversation.rasa_items import DialogueIntents, replies_from_rasa
+from bot.texts_catalog import dialogue_unavailable_text
 from bot.conversation.types import Attachment, InboundMessage, Reply
 from bot.handoff import HandoffAction
+from bot.cases.timeline import CaseEvent
 from bot.storage.models import (
     Case,
-    CaseEvent,
     Conversation,
     Evidence,
     HandoffState,
@@ -70,7 +66,7 @@ async def test_text_is_stored_answered_and_published(kit):
     assert [r.text is not None for r in replies] == [True, True, False]
     assert replies[1].quick_replies[0].payload == "/affirm"
     assert replies[2].card.case_number == CASE_NUMBER
-    assert replies[2].card.deadline_text == "30 พ.ย. 2569 เวลา 14:05 น."
+    assert replies[2].card.deadline_text == "วันจันทร์ที่ 30 พ.ย. 2569 เวลา 14:05 น."
     conv = conversation(kit.sessions)
     assert all(r.message_id and r.session_id == conv.session_id for r in replies)
     assert count(kit.sessions, Message) == 4  # 1 inbound + 3 outbound
@@ -104,13 +100,13 @@ async def test_dialogue_down_keeps_the_message_gives_hotlines_and_queues_for_sta
     kit.dialogue.down = True
     replies = await kit.engine.handle_inbound(inbound("ช่วยด้วย โดนหลอก", mid="m1"))
 
-    assert [r.text for r in replies] == [FALLBACK_TEXT]
+    assert [r.text for r in replies] == [dialogue_unavailable_text("th")]
     assert "1441" in replies[0].text and "ธนาคาร" in replies[0].text
     assert replies[0].sender_kind == "system"
     assert conversation(kit.sessions).handoff_state == HandoffState.WAITING_FOR_STAFF
     with kit.sessions() as s:
         texts = [m.text for m in s.scalars(select(Message).order_by(Message.created_at))]
-    assert texts == ["ช่วยด้วย โดนหลอก", FALLBACK_TEXT]
+    assert texts == ["ช่วยด้วย โดนหลอก", dialogue_unavailable_text("th")]
     assert "dialogue_unavailable" in kit.events.types()
     change = next(e for e in kit.events.published if e.type == "handoff_changed")
     assert change.data["to"] == "waiting_for_staff"
@@ -302,9 +298,42 @@ def test_rasa_items_map_to_replies():
     assert replies[2].text == "http://x/y.png"
 
 
-def test_deadline_is_bangkok_clock_time():
-    assert bangkok_clock_time(datetime(2026, 11, 28, 17, 30, tzinfo=UTC)) == \
-        "29 พ.ย. 2569 เวลา 00:30 น."
+def test_a_card_deadline_is_bangkok_clock_time_in_the_conversations_language():
+    card = {"custom": {"card": {"case_number": "SK-1",
+                                "deadline_at": "2026-11-28T17:30:00+00:00"}}}
+    [thai], _, _ = replies_from_rasa([card], language="th")
+    [english], _, _ = replies_from_rasa([card], language="en")
+    assert thai.card.deadline_text == "วันอาทิตย์ที่ 29 พ.ย. 2569 เวลา 00:30 น."
+    assert english.card.deadline_text == "Sun 29 Nov 2026, 00:30 (Bangkok time)"
+
+
+async def test_the_fallback_speaks_the_conversations_language(kit):
+    kit.dialogue.down = True
+    [reply] = await kit.engine.handle_inbound(inbound("help, I was scammed", mid="m1",
+                                                      language_hint="en"))
+    assert reply.text == dialogue_unavailable_text("en")
+    assert "1441" in reply.text and "ขออภัย" not in reply.text
+
+
+async def test_the_app_publishes_the_dialogues_handoff_but_never_applies_it_again(kit):
+    """The action server moves the chat (and records and audits it) before Rasa answers with
+    `custom.handoff`; the app reads the result back. A dialogue that says so without having
+    done it leaves the chat where it is."""
+    from bot.conversation.rasa_client import FakeDialogue
+    from bot.storage.models import AuditLog
+
+    kit.engine.dialogue = FakeDialogue([{"text": "ส่งต่อค่ะ"},
+                                        {"custom": {"handoff": "waiting_for_staff"}}])
+    await kit.engine.handle_inbound(inbound("ขอคุยกับคน", mid="m1"))
+
+    assert conversation(kit.sessions).handoff_state == HandoffState.BOT
+    assert count(kit.sessions, AuditLog) == 0
+    change = next(e for e in kit.events.published if e.type == "handoff_changed")
+    assert (change.data["from"], change.data["to"]) == ("bot", "bot")
+
+    await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", user="U2", mid="m2"))
+    assert conversation(kit.sessions, "U2").handoff_state == HandoffState.WAITING_FOR_STAFF
+    assert count(kit.sessions, AuditLog) == 1  # moved once, by the (fake) action server
 
 
 @pytest.mark.parametrize("state", ["waiting_for_staff"])
@@ -316,7 +345,7 @@ async def test_waiting_for_staff_is_silent_too(kit, state):
 
 
 async def test_a_failed_push_is_queued_and_the_worker_delivers_it_later(kit):
-    from bot.conversation.engine import PUSH_TOPIC, OutboundRegistry
+    from bot.conversation.outbound import PUSH_TOPIC, OutboundRegistry
     from bot.outbox.worker import OutboxWorker
     from bot.storage.models import OutboxMessage
     from channels.base import CollectingOutput
@@ -355,7 +384,7 @@ async def test_buttons_carry_the_session_they_answer(kit):
     with kit.sessions() as s:
         stored = s.get(Message, replies[1].message_id)
         assert stored.payload["session_id"] == conv.session_id
-    from bot.conversation.engine import reply_from_view, message_view
+    from bot.conversation.views import message_view, reply_from_view
 
     with kit.sessions() as s:
         again = reply_from_view(message_view(s.get(Message, replies[1].message_id)))

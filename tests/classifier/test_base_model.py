@@ -28,7 +28,7 @@ MIXED = [
 
 @pytest.fixture(scope="module")
 def base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from bot.classifier.convert import BaseSpec, build_base
+    from tooling.classifier.convert import BaseSpec, build_base
 
     built = PROJECT_ROOT / "models" / "base"
     if (built / "sakot-base.json").exists():
@@ -38,7 +38,7 @@ def base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def engine():
-    from bot.classifier.reference import ReferenceEngine
+    from tooling.classifier.reference import ReferenceEngine
 
     return ReferenceEngine()
 
@@ -91,7 +91,7 @@ def test_pooled_embeddings_match_engine(engine, hf) -> None:
 
 
 def test_build_is_idempotent(base_dir: Path) -> None:
-    from bot.classifier.convert import BaseSpec, build_base
+    from tooling.classifier.convert import BaseSpec, build_base
 
     before = (base_dir / "model.safetensors").stat().st_mtime_ns
     build_base(base_dir, BaseSpec())
@@ -101,7 +101,7 @@ def test_build_is_idempotent(base_dir: Path) -> None:
 def test_conversion_is_deterministic(tmp_path: Path, base_dir: Path) -> None:
     import hashlib
 
-    from bot.classifier.convert import BaseSpec, build_base
+    from tooling.classifier.convert import BaseSpec, build_base
 
     out = build_base(tmp_path / "again", BaseSpec())
     for name in ("model.safetensors", "tokenizer.json", "config.json"):

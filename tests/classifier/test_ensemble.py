@@ -123,8 +123,9 @@ def test_uncertain_follows_the_pooled_confidence() -> None:
 
 def test_load_classifier_uses_the_ngram_model_beside_the_transformer(
         tiny_data: Path, tiny_base: Path, tmp_path: Path) -> None:
-    from bot.classifier.ngram import NgramConfig, build_ngram
-    from bot.classifier.train import TrainConfig, build_classifier
+    from bot.classifier.ngram import NgramConfig
+    from tooling.classifier.ngram_build import build_ngram
+    from tooling.classifier.train import TrainConfig, build_classifier
 
     models, cache = tmp_path / "models", tmp_path / "cache"
     build_classifier(data_root=tiny_data, base_dir=tiny_base, models_dir=models,

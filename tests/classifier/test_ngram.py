@@ -7,15 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.classifier.ngram import (
-    MODEL_FILE,
-    NgramConfig,
-    NgramScamModel,
-    build_ngram,
-    fit_temperature,
-    input_hash,
-    training_pairs,
-)
+from bot.classifier.ngram import MODEL_FILE, NgramConfig, NgramScamModel, fit_temperature
+from tooling.classifier.ngram_build import build_ngram, input_hash, training_pairs
 
 TEXTS = {
     "loan": ["กู้เงินด่วน อนุมัติไว ต้องโอนค่าทำสัญญาก่อน", "สินเชื่อออนไลน์ให้จ่ายค่าค้ำประกัน",

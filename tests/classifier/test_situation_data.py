@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.training.check import normalize
-from bot.training.nlu_data import (
-    SITUATION_LABELS,
+from bot.classifier import SITUATION_LABELS
+from tooling.data_check import normalize
+from tooling.nlu_data import (
     NluDataError,
     load_examples,
     load_situation,

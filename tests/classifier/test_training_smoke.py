@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from bot.classifier import Classifier, Prediction, load_classifier
-from bot.classifier import train as train_mod
-from bot.classifier.train import build_classifier, smoke_config, train_classifier
 from bot.scam_types import ScamType
+from tooling.classifier import train as train_mod
+from tooling.classifier.train import build_classifier, smoke_config, train_classifier
 
 
 def test_train_writes_model_labels_metrics_and_plots(tiny_data: Path, tiny_base: Path,
@@ -94,7 +94,7 @@ def test_int8_quantised_model_agrees(tiny_data: Path, tiny_base: Path, tmp_path:
 
 def test_base_model_from_a_local_checkpoint(tiny_base: Path, tmp_path: Path) -> None:
     """SAKOT_BASE_MODEL may name any Hugging Face model id or local path: same code path."""
-    from bot.classifier.convert import BaseSpec, build_base, read_stamp
+    from tooling.classifier.convert import BaseSpec, build_base, read_stamp
 
     out = build_base(tmp_path / "converted", BaseSpec(source=str(tiny_base)))
     stamp = read_stamp(out)
@@ -137,7 +137,7 @@ def test_situation_data_is_part_of_the_cache_key(tiny_data: Path, tiny_base: Pat
 
 
 def test_choose_thresholds_prefers_the_f1_best_and_stays_in_bounds() -> None:
-    from bot.classifier.train import choose_thresholds
+    from tooling.classifier.train import choose_thresholds
 
     probs = np.array([[0.9, 0.99], [0.7, 0.98], [0.4, 0.97], [0.2, 0.96]])
     gold = np.array([[1, 0], [1, 0], [0, 0], [0, 0]])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.classifier.inference import TransformerClassifier, split_windows
-from bot.classifier.train import smoke_config, train_classifier
+from tooling.classifier.train import smoke_config, train_classifier
 
 
 def test_split_windows_covers_everything_with_overlap() -> None:

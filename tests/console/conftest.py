@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from bot.staff import create_staff
 from bot.storage.db import session_scope
+from bot.cases.timeline import CaseEvent
 from bot.storage.models import (
     Case,
-    CaseEvent,
     Conversation,
     Direction,
     Evidence,

@@ -37,7 +37,9 @@ BOT_HANDS_OVER = "กำลังส่งต่อให้เจ้าหน�
 
 @pytest.fixture
 def fake_rasa():
-    server = ThreadedServer(fake_rasa_app(), lifespan="off").start()
+    app = fake_rasa_app()
+    server = ThreadedServer(app, lifespan="off").start()
+    server.app = app
     yield server
     server.stop()
 
@@ -49,6 +51,7 @@ def site(tmp_path, fake_rasa):
                         rasa_url=fake_rasa.url, redis_url=None, line_channel_secret=None,
                         line_channel_access_token=None)
     app = create_app(settings)
+    fake_rasa.app.state.sessions = app.state.context.sessions  # it hands chats to staff
     with session_scope(app.state.context.sessions) as session:
         create_staff(session, username="fon", display_name="ฝน ใจดี", password=PASSWORD)
     server = ThreadedServer(app).start()

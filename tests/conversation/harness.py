@@ -27,9 +27,10 @@ from bot.handoff import bot_may_reply
 from bot.storage.db import make_engine, make_session_factory, session_scope
 from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, Direction, Message, SenderKind
-from sakot.dialogue_model import build, rasa_env
 from sakot.processes import rasa_argv
+from sakot.rasa_env import rasa_env
 from sakot.settings import PROJECT_ROOT, Settings
+from tooling.dialogue_model import build
 
 STUB = Path(__file__).with_name("nlu_stub.py")
 

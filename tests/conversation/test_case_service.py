@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from bot.cases import service
 from bot.cases.facts import facts_from_text
+from bot.clock import aware_utc
 from bot.storage.db import session_scope
+from bot.cases.timeline import CaseEvent
 from bot.storage.models import (
     Case,
-    CaseEvent,
     CaseStatus,
     ConsentRecord,
     Conversation,
@@ -63,7 +64,7 @@ def test_a_report_becomes_a_case_with_a_timeline(migrated_sessions):
         changed = service.record_facts(s, case=case, facts=facts_from_text(REPORT, NOW),
                                        message_id=msg_id)
         service.set_money_lost(s, case=case, lost=True)
-        result = triage(TriageInput(True, service.aware_utc(case.last_transfer_at),
+        result = triage(TriageInput(True, aware_utc(case.last_transfer_at),
                                     service.has_destination(s, case=case), now=NOW))
         assert service.apply_triage(s, case=case, result=result, now=NOW)
         case_id, number = case.id, case.case_number
@@ -73,9 +74,9 @@ def test_a_report_becomes_a_case_with_a_timeline(migrated_sessions):
         assert case.case_number == number and number.startswith("SK-")
         assert case.priority == Priority.P0 and case.money_lost is True
         assert case.amount_lost_thb == Decimal("5000.00") and case.victim_bank == "SCB"
-        assert abs(service.aware_utc(case.last_transfer_at) - (NOW - timedelta(minutes=10))) \
+        assert abs(aware_utc(case.last_transfer_at) - (NOW - timedelta(minutes=10))) \
             < timedelta(seconds=1)
-        assert service.aware_utc(case.hold_deadline_at) == service.aware_utc(
+        assert aware_utc(case.hold_deadline_at) == aware_utc(
             case.last_transfer_at) + timedelta(hours=72)
         kinds = _kinds(s, case)
         for kind in ("case_opened", "story_added", "scam_type_set", "identifier_added",

@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 import pytest
 
+from bot.cases.timeline import CaseEvent
 from bot.storage.models import (
     Case,
-    CaseEvent,
     ConsentRecord,
     Conversation,
     Identifier,
     Message,
     OutboxMessage,
 )
-from bot.cases.service import aware_utc
+from bot.clock import aware_utc
 from bot.texts_catalog import format_datetime
 
 pytestmark = pytest.mark.rasa

@@ -8,8 +8,9 @@ import subprocess
 
 import pytest
 
-from sakot.dialogue_model import DIALOGUE_DIR, RASA, build
+from sakot.rasa_env import DIALOGUE_DIR, RASA
 from sakot.settings import PROJECT_ROOT
+from tooling.dialogue_model import build
 
 pytestmark = pytest.mark.rasa
 

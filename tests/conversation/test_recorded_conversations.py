@@ -15,8 +15,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.cases.service import aware_utc
-from bot.storage.models import Case, CaseEvent, Conversation, OutboxMessage
+from bot.cases.timeline import CaseEvent
+from bot.clock import aware_utc
+from bot.storage.models import Case, Conversation, OutboxMessage
 from bot.texts_catalog import format_datetime
 
 pytestmark = pytest.mark.rasa

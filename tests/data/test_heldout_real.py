@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.scam_types import ScamType
-from bot.training.check import leaks
-from bot.training.nlu_data import load_examples, load_file
+from tooling.data_check import leaks
+from tooling.nlu_data import load_examples, load_file
 
 ROOT = Path(__file__).resolve().parents[2] / "nlu_data"
 

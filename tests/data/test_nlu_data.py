@@ -1,4 +1,4 @@
-"""bot.training.check and `sakot data check`: planted problems are found; the real data passes."""
+"""tooling.data_check and `sakot data check`: planted problems are found; the real data passes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.training import check
-from bot.training.nlu_data import EntitySpan, Example, load_examples
+from tooling import data_check as check
+from tooling.nlu_data import EntitySpan, Example, load_examples
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "nlu_data"

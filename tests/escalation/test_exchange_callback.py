@@ -10,9 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from aoc_contract.signing import sign_request
 from bot.storage.db import session_scope
-from bot.storage.models import Case, CaseEvent, Conversation, Message, Priority
-from exchange.signing import sign_request
+from bot.cases.timeline import CaseEvent
+from bot.storage.models import Case, Conversation, Message, Priority
 from sakot.app import create_app
 from sakot.settings import Settings
 

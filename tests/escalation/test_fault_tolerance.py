@@ -1,6 +1,6 @@
 """Freeze packets survive an exchange outage and workers killed mid-delivery (issue 8).
 
-Real processes over real HTTP on free ports: the exchange (`sakot exchange serve`, its own
+Real processes over real HTTP on free ports: the exchange (`python -m exchange serve`, its own
 temporary SQLite database) and `sakot worker` processes on a temporary Sakot database (SQLite,
 and PostgreSQL when the server answers). Between the workers and the exchange sits a small
 HTTP relay that can hold the exchange's answers back, so a worker can be killed with SIGKILL
@@ -39,8 +39,9 @@ from bot.outbox import store
 from bot.outbox.exchange_client import ExchangeClient as PacketClient
 from bot.storage.db import make_engine, make_session_factory, session_scope
 from bot.storage.migrate import upgrade
-from bot.storage.models import CaseEvent, OutboxMessage, OutboxStatus, Priority
-from exchange.client import ExchangeClient
+from bot.cases.timeline import CaseEvent
+from bot.storage.models import OutboxMessage, OutboxStatus, Priority
+from exchange.client import AgencyClient
 from exchange.seed import DEV_SECRETS
 
 pytestmark = pytest.mark.slow
@@ -94,10 +95,11 @@ class Processes:
     workdir: Path
     started: list[Proc] = field(default_factory=list)
 
-    def spawn(self, name: str, args: list[str], env: dict[str, str]) -> Proc:
+    def spawn(self, name: str, args: list[str], env: dict[str, str],
+              module: str = "sakot") -> Proc:
         log = self.workdir / f"{name}.log"
         handle = open(log, "w")  # noqa: SIM115 - the child keeps it
-        popen = subprocess.Popen([sys.executable, "-m", "sakot", *args], cwd=self.workdir,
+        popen = subprocess.Popen([sys.executable, "-m", module, *args], cwd=self.workdir,
                                  env=env, stdout=handle, stderr=subprocess.STDOUT,
                                  start_new_session=True)
         handle.close()
@@ -106,9 +108,10 @@ class Processes:
         return proc
 
     def exchange(self, *, port: int, database_url: str) -> Proc:
-        proc = self.spawn("exchange", ["exchange", "serve", "--port", str(port)],
+        proc = self.spawn("exchange", ["serve", "--port", str(port)],
                           clean_env(SAKOT_EXCHANGE_DATABASE_URL=database_url,
-                                    SAKOT_EXCHANGE_RUN_OUTBOX_WORKER="false"))
+                                    SAKOT_EXCHANGE_RUN_OUTBOX_WORKER="false"),
+                          module="exchange")
         wait_until(lambda: _healthy(f"http://127.0.0.1:{port}/health"), 60,
                    lambda: f"exchange did not start:\n{proc.tail()}", proc=proc)
         return proc
@@ -266,7 +269,7 @@ def outbox_rows(sessions) -> list[OutboxMessage]:
 
 def exchange_cases(exchange_url: str) -> list[dict]:
     """Everything the exchange stored, as an AOC operator sees it."""
-    aoc = ExchangeClient(exchange_url, key_id="aoc-dev", secret=DEV_SECRETS["aoc-dev"])
+    aoc = AgencyClient(exchange_url, key_id="aoc-dev", secret=DEV_SECRETS["aoc-dev"])
     try:
         response = aoc.get("/v1/cases", params={"limit": 500})
         assert response.status_code == 200, response.text

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from exchange.app import create_app
-from exchange.client import ExchangeClient
+from exchange.client import AgencyClient
 from exchange.db import make_engine, migrate
 from exchange.models import Base
 from exchange.seed import DEV_SECRETS
@@ -127,25 +127,25 @@ def http(app) -> TestClient:
 
 
 @pytest.fixture
-def client_for(http) -> Callable[[str], ExchangeClient]:
-    def make(key_id: str, secret: str | None = None) -> ExchangeClient:
-        return ExchangeClient(key_id=key_id, secret=secret or DEV_SECRETS[key_id], http=http)
+def client_for(http) -> Callable[[str], AgencyClient]:
+    def make(key_id: str, secret: str | None = None) -> AgencyClient:
+        return AgencyClient(key_id=key_id, secret=secret or DEV_SECRETS[key_id], http=http)
 
     return make
 
 
 @pytest.fixture
-def sakot(client_for) -> ExchangeClient:
+def sakot(client_for) -> AgencyClient:
     return client_for("sakot-dev")
 
 
 @pytest.fixture
-def kbank(client_for) -> ExchangeClient:
+def kbank(client_for) -> AgencyClient:
     return client_for("kbank-dev")
 
 
 @pytest.fixture
-def aoc(client_for) -> ExchangeClient:
+def aoc(client_for) -> AgencyClient:
     return client_for("aoc-dev")
 
 

@@ -7,7 +7,7 @@ import time
 import uuid
 from typing import Any
 
-from exchange.client import ExchangeClient
+from exchange.client import AgencyClient
 
 
 def make_transfer(to_account: str | None = "0987654321", bank: str = "004",
@@ -36,7 +36,7 @@ def make_packet(ref: str | None = None, transfers: list[dict] | None = None,
     return packet
 
 
-def submit(client: ExchangeClient, packet: dict | None = None,
+def submit(client: AgencyClient, packet: dict | None = None,
            key: str | None = None) -> dict[str, Any]:
     response = client.submit_case(packet or make_packet(), key or uuid.uuid4().hex)
     assert response.status_code == 201, response.text
@@ -56,7 +56,7 @@ class Receiver:
         from starlette.responses import JSONResponse
         from starlette.routing import Route
 
-        from exchange import signing
+        from aoc_contract import signing
 
         self.port, self.secret, self.key_id = port, secret, key_id
         self.posts: list[dict] = []  # every POST that arrived

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from conftest import empty_tables
 from exchange.app import create_app
-from exchange.client import ExchangeClient
+from exchange.client import AgencyClient
 from exchange.models import AuditEntry
 from exchange.seed import DEV_SECRETS
 from exchange.settings import ExchangeSettings
@@ -35,7 +35,7 @@ def app(exchange_sqlite_url):
 @pytest.fixture(scope="module")
 def clients(app):
     http = TestClient(app)
-    return {key: ExchangeClient(key_id=key, secret=DEV_SECRETS[key], http=http)
+    return {key: AgencyClient(key_id=key, secret=DEV_SECRETS[key], http=http)
             for key in DEV_SECRETS}
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exchange import signing
+from aoc_contract import signing
 from exchange.keys import create_key, get_or_create_agency, revoke_key
 from exchange.models import ApiKey, AuditEntry, utcnow
 from exchange.schemas import Role

@@ -1,7 +1,7 @@
 """Signed status callbacks to Sakot and webhooks to banks, through the outbox. Both backends.
 
 The receiver is a real HTTP server on a free port that verifies signatures with
-exchange.signing (as Sakot will) and deduplicates on event_id.
+aoc_contract.signing (as Sakot does) and deduplicates on event_id.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from aoc_contract.schemas import FreezeStatus, FreezeStatusChanged
 from exchange.models import Delivery, utcnow
 from exchange_helpers import make_packet, make_transfer, submit
 
@@ -48,6 +49,21 @@ def test_callback_is_signed_and_carries_the_status(sakot, kbank, app, receiver_f
     assert set(event) >= {"event_id", "case_ref", "case_id", "occurred_at", "cluster_size"}
     [d] = _deliveries(app)
     assert d.status == "delivered" and d.attempts == 1
+
+
+def test_callback_is_the_contracts_and_names_the_bank_by_its_wire_codes(
+        sakot, aoc, app, receiver_factory):
+    """CIMB's short code on the wire is the contract's (once the exchange sent "CIMBT")."""
+    receiver = receiver_factory().start()
+    packet = make_packet(transfers=[make_transfer(bank="022")])
+    fr = submit(sakot, packet)["freeze_requests"][0]
+    assert fr["bank_short_name"] == "CIMB"
+    assert aoc.ack(fr["id"], status="held", amount_held="5000").status_code == 200
+    assert app.state.worker.run_once() == 1
+    [event] = receiver.events.values()
+    change = FreezeStatusChanged.model_validate(event)
+    assert (change.bank_code, change.bank_short_name) == ("022", "CIMB")
+    assert change.status is FreezeStatus.HELD and change.case_ref == packet["source_case_ref"]
 
 
 def test_receiver_with_the_wrong_secret_rejects_it(sakot, kbank, app, receiver_factory):
@@ -116,14 +132,14 @@ def test_no_callback_url_means_no_callbacks(sakot, kbank, app):
 def test_background_worker_delivers_once_sakot_comes_back(settings, receiver_factory):
     """End to end with the worker running inside the exchange process (lifespan)."""
     from exchange.app import create_app
-    from exchange.client import ExchangeClient
+    from exchange.client import AgencyClient
     from exchange.seed import DEV_SECRETS
 
     settings.run_outbox_worker = True
     app = create_app(settings)
     with TestClient(app) as http:
-        sakot = ExchangeClient(key_id="sakot-dev", secret=DEV_SECRETS["sakot-dev"], http=http)
-        kbank = ExchangeClient(key_id="kbank-dev", secret=DEV_SECRETS["kbank-dev"], http=http)
+        sakot = AgencyClient(key_id="sakot-dev", secret=DEV_SECRETS["sakot-dev"], http=http)
+        kbank = AgencyClient(key_id="kbank-dev", secret=DEV_SECRETS["kbank-dev"], http=http)
         _held(sakot, kbank)
         deadline = time.time() + 10
         while _deliveries(app)[0].attempts < 2 and time.time() < deadline:

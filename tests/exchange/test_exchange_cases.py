@@ -255,7 +255,7 @@ def test_reporter_reads_its_own_case_back(sakot):
 
 
 def test_receipt_matches_its_documented_schema(sakot):
-    from exchange.schemas import CaseReceipt
+    from aoc_contract.schemas import CaseReceipt
 
     body = submit(sakot, make_packet(transfers=[make_transfer("1111111111"),
                                                 make_transfer("2222222222", "014")]))

@@ -1,4 +1,4 @@
-"""`sakot exchange …` commands, the bank demo against a real exchange on a free port."""
+"""`python -m exchange …` commands, the bank demo against a real exchange on a free port."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def cli_env(monkeypatch, db_url):
 
 
 def run_cli(*args: str, input: str | None = None):
-    from sakot.cli import app
+    from exchange.cli import app
 
-    return runner.invoke(app, ["exchange", *args], input=input)
+    return runner.invoke(app, list(args), input=input)
 
 
 def test_migrate(cli_env):

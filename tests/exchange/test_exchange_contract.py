@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 
 from schemathesis.checks import positive_data_acceptance
 
+from aoc_contract.signing import sign_request
 from exchange.seed import DEV_SECRETS
-from exchange.signing import sign_request
 
 
 class SignedAuth(requests.auth.AuthBase):

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from exchange.app import create_app
-from exchange.client import ExchangeClient
+from exchange.client import AgencyClient
 from exchange.keys import create_key, get_or_create_agency
 from exchange.models import ApiKey, AuditEntry
 from exchange.schemas import Role
@@ -41,7 +41,7 @@ def production_app(app, db_url):
 
 
 def signed_get(http: TestClient, key_id: str, secret: str, path: str):
-    return ExchangeClient(key_id=key_id, secret=secret, http=http).get(path)
+    return AgencyClient(key_id=key_id, secret=secret, http=http).get(path)
 
 
 def test_dev_keys_work_in_development(http):

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from exchange.app import create_app
-from exchange.client import ExchangeClient
+from exchange.client import AgencyClient
 from exchange.keys import create_key, get_or_create_agency
 from exchange.models import Delivery
 from exchange.outbox import OutboxWorker
@@ -95,7 +95,7 @@ def production(db_url, app):  # `app` ran once in development: agencies exist
         issued = create_key(session, agency=agency, lifetime_days=90, label="kbank prod",
                             master_secret=settings.master_secret.get_secret_value())
         session.commit()
-    client = ExchangeClient(key_id=issued.key_id, secret=issued.secret,
+    client = AgencyClient(key_id=issued.key_id, secret=issued.secret,
                             http=TestClient(application))
     yield application, client
     application.state.worker.client.close()

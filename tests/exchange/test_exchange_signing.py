@@ -1,4 +1,4 @@
-"""exchange.signing: the recipe shared with Sakot's outbox worker (pure, no I/O)."""
+"""aoc_contract.signing: the recipe both sides of the contract use (pure, no I/O)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exchange import signing
+from aoc_contract import signing
 
 SECRET = "s3cret-for-tests"
 
@@ -94,4 +94,4 @@ def test_signing_module_imports_no_web_framework():
                 if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
-    assert not imported & {"fastapi", "starlette", "httpx", "sqlalchemy", "pydantic", "exchange"}
+    assert not imported & {"fastapi", "starlette", "httpx", "sqlalchemy", "pydantic", "exchange", "bot"}

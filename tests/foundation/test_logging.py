@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from sakot.logging import configure_logging, mask_identifiers
+from servicekit.logging import configure_logging, mask_identifiers
 
 SEEDED = [
     "1101700203451",        # national ID

@@ -10,10 +10,10 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import session_scope
+from bot.cases.timeline import CaseEvent
 from bot.storage.models import (
     AuditLog,
     Case,
-    CaseEvent,
     ConsentRecord,
     Conversation,
     Direction,

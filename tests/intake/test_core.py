@@ -220,3 +220,42 @@ def test_a_corrected_time_lowers_the_priority_before_escalation():
     rs = replay(turns("เมื่อวานโอนค่าทัวร์ไป 25,000 เข้ากรุงเทพ 634-1-08259-7 ค่ะ",
                       "ขอแก้ค่ะ ไม่ใช่เมื่อวาน โอนเมื่อ 9 วันก่อน"))
     assert rs[0].priority == "P0" and rs[-1].priority == "P1"
+
+
+# --- a person asked for, a transfer told twice -----------------------------------------------
+
+def test_a_request_for_a_person_with_a_loss_gets_the_urgent_lines_then_the_queue():
+    f = facts("ขอคุยกับเจ้าหน้าที่ โอนไป 20,000 เมื่อ 10 นาทีที่แล้ว", intent="request_human",
+              amount=Decimal(20000), paid_amounts=(Decimal(20000),), mentions_money_sent=True,
+              transfer_at=T0 - timedelta(minutes=10), time_is_transfer=True)
+    d = decide(CaseState(), f, T0)
+    texts = render_text(d.replies, "th", None, T0)
+    assert "1441" in texts[0] and "หลังบัตร" in texts[0]  # before anything else
+    kinds = [type(c).__name__ for c in d.commands]
+    assert "HandToStaff" in kinds and d.state.with_staff and d.state.asked is None
+    assert d.stage("question") == ()
+
+
+def test_a_request_for_a_person_with_a_p0_loss_sends_the_freeze_packet():
+    f = facts("ขอคุยกับคนค่ะ โอนไป 20,000 เมื่อกี้ เข้ากสิกร", intent="request_human",
+              amount=Decimal(20000), paid_amounts=(Decimal(20000),), mentions_money_sent=True,
+              transfer_at=T0, time_is_transfer=True, identifiers=(KBANK_ACCOUNT,))
+    d = decide(CaseState(), f, T0)
+    assert d.state.priority == "P0" and d.state.escalated
+    assert "Escalate" in [type(c).__name__ for c in d.commands]
+
+
+@pytest.mark.parametrize("second", [
+    "ที่โอนไปคือ 5,500 ค่ะ ไม่ใช่ห้าพันพอดี",  # refers back to the transfer
+    "5,500 บาท เข้ากสิกร 123-4-56789-0 ค่ะ",  # the same account, nothing new
+])
+def test_one_transfer_told_twice_is_counted_once(second):
+    rs = replay(turns("โอนไป 5,000 เข้ากสิกร 123-4-56789-0 เมื่อ 10 นาทีที่แล้ว", second))
+    assert rs[-1].state.loss_total in (Decimal(5000), Decimal(5500))
+    assert len(rs[-1].state.paid) == 1
+
+
+def test_a_bare_sum_sent_before_its_question_is_the_loss_and_not_asked_again():
+    rs = replay(turns("โดนหลอกค่ะ โอนค่ามือถือไปแล้ว", "9,500 ค่ะ", "เมื่อ 15 นาทีที่แล้ว"))
+    assert rs[1].state.loss_total == Decimal(9500)
+    assert all(r.state.asked != "amount" for r in rs)

@@ -113,3 +113,59 @@ def test_a_remote_app_with_money_gone_is_money_still_leaving(text, leaving):
 def test_money_that_came_in_or_is_only_owed_is_not_a_loss(text):
     f = facts_from_text(text, NOW)
     assert not f.mentions_money_sent and f.amount is None
+
+
+# --- negation scope, denials that are not, amounts by role (written for these tests) -----------
+
+@pytest.mark.parametrize("text", [
+    "เขาบอกให้โอนค่าธรรมเนียมก่อนสามพัน แต่ยังไม่ได้โอนเลยค่ะ",
+    "ไห้โอนมัดจำ 2,000 ก่อน ยังไม่โอนค่ะ",  # typo'd "ให้"
+    "ในแอปเปิดหน้าโอนไว้แล้ว แต่ไม่ได้กดโอนอะไรเลย",
+    "เพจปลอมขอยืมเงินเพื่อนๆ 5,000 ยังไม่มีใครโอนให้",
+    "เขาขู่ว่าต้องจ่ายค่าปรับ 8,000 ไม่งั้นจะโดนจับ แต่แม่ไม่ได้จ่าย",
+    "they said I'd be arrested unless I pay 40,000 today",
+])
+def test_a_sum_nobody_paid_is_not_a_loss(text):
+    f = facts_from_text(text, NOW)
+    assert f.paid_amounts == () and not f.mentions_money_sent, f
+
+
+@pytest.mark.parametrize("text, loss", [
+    ("หลังวันที่ 3 ไม่ได้โอนเพิ่ม แต่ก่อนหน้านั้นโอนไปรวม 60,000 เข้ากสิกร 123-4-56789-0", 60000),
+    ("แอปโอนเงินออก 12,000 ไม่ได้โอนเองค่ะ", 12000),
+])
+def test_a_denial_of_more_or_of_doing_it_oneself_is_not_a_denial(text, loss):
+    f = facts_from_text(text, NOW)
+    assert not f.denies_loss and f.amount == Decimal(loss), f
+
+
+@pytest.mark.parametrize("text, paid, other", [
+    ("ยินดีด้วย คุณได้รับบัตรกำนัล 5,000 บาท จ่ายแค่ค่าส่ง 150 บาท ก็เลยจ่ายไปแล้ว", [150], [5000]),
+    ("วงเงิน 80,000 อนุมัติแล้ว เลยโอนค่าประกัน 2,000 ไปเมื่อกี้", [2000], [80000]),
+    ("งวดแรก 700 งวดที่สอง 1,400 โอนไปแล้วทั้งสองงวด", [700, 1400], []),
+    ("โอนไปสามครั้ง 10,000 20,000 และ 30,000 เข้ากรุงไทย 123-4-56789-0", [10000, 20000, 30000], []),
+])
+def test_promised_sums_stay_apart_and_listed_transfers_add_up(text, paid, other):
+    f = facts_from_text(text, NOW)
+    assert [int(v) for v in f.paid_amounts] == paid
+    assert sorted(int(v) for _, v in f.other_amounts) == sorted(other)
+
+
+def test_a_year_before_this_one_places_the_loss_long_ago():
+    f = facts_from_text("ปี 2567 เคยโอนลงทุนไป 30,000 เข้ากสิกร 123-4-56789-0", NOW)
+    assert f.transfer_at is None and f.long_ago
+
+
+def test_the_day_it_was_learnt_is_not_the_transfer_time():
+    f = facts_from_text("โอนไป 4,000 เมื่อวันจันทร์ เพิ่งรู้วันนี้ว่าโดนหลอก", NOW)
+    assert f.transfer_at is not None and f.transfer_at.date() != NOW.date()
+
+
+def test_noon_today_is_a_clock_time():
+    f = facts_from_text("โอนไป 900 ตอนเที่ยงวันนี้", NOW)
+    assert f.transfer_at == NOW.replace(hour=12, minute=0)
+
+
+@pytest.mark.parametrize("text", ["ฝนจะตกไหมวันนี้", "ขอบคุณที่ช่วยเมื่อวานนะครับ", "บัญชีม้าคืออะไรคะ"])
+def test_a_day_or_a_question_alone_is_no_report(text):
+    assert not facts_from_text(text, NOW).reports_scam

@@ -86,3 +86,19 @@ def test_the_head_alone_on_a_bare_request_for_a_person_raises_no_alarm(sessions)
         from bot.storage.models import Case
 
         assert all(str(c.priority) != "P0" for c in session.query(Case).all())
+
+
+def test_a_request_for_a_person_with_a_loss_report_still_gets_the_bank_and_1441(sessions):
+    # the classifier heard "I want a human"; the message also reports a transfer: the urgent
+    # lines come in this reply, not only "queued"
+    text = "อยากคุยกับคนจริงๆ ค่ะ เพิ่งโอนไป 12,000 เมื่อ 15 นาทีที่แล้ว เข้าไทยพาณิชย์ 123-4-56789-0"
+    texts = _run(_tracker([], text=text))
+    joined = "\n".join(texts)
+    assert "1441" in texts[0] and "หลังบัตร" in texts[0]  # call your bank: first
+    assert "1441" in joined
+    with sessions() as session:
+        from bot.storage.models import Case, Conversation
+
+        case = session.query(Case).one()
+        assert str(case.priority) == "P0"
+        assert str(session.query(Conversation).one().handoff_state) != "bot"

@@ -3,7 +3,9 @@
 Fast and model-free: it reads the YAML only. It checks the fields and their types, that the
 clock of every conversation agrees with the priority it expects (a P0 transfer is < 72 h old at
 the last turn, a P1 one is not), that the suite covers what the issue asks for (counts per tag),
-and that no dev text is a near-copy of a held-out text (the held-out split must stay unseen).
+and that no development text (dev, dev2) is a near-copy of a text of the blind split (heldout,
+written by other hands; it may be empty or missing while it is being written). The minimum counts
+apply to the whole suite (dev + dev2 + heldout).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import pytest
 import yaml
 
 from bot.banks import BankCode
-from bot.training.nlu_data import load_examples, load_situation
+from tests.scenarios.suite import BLIND, DEV_SPLITS, SPLITS
+from tooling.nlu_data import load_examples, load_situation
 
 DATA = Path(__file__).with_name("data")
 NLU = Path(__file__).resolve().parents[2] / "nlu_data"
-SPLITS = ("dev", "heldout")
 
 TAGS = frozenset({
     "p0", "p1", "p2", "none", "on_line", "still_leaving", "boundary_2h", "boundary_72h",
@@ -55,7 +57,7 @@ def _load() -> list[tuple[str, str, dict]]:
     items = []
     for split in SPLITS:
         files = sorted((DATA / split).glob("*.yml"))
-        assert files, f"no YAML files in {DATA / split}"
+        assert files or split == BLIND, f"no YAML files in {DATA / split}"
         for path in files:
             content = yaml.safe_load(path.read_text(encoding="utf-8"))
             assert isinstance(content, list) and content, f"{path}: must be a non-empty list"
@@ -163,9 +165,7 @@ def test_the_suite_covers_what_the_issue_asks_for():
     tags = Counter(t for _, _, item in ITEMS for t in item["tags"])
     short = {t: (tags[t], n) for t, n in MIN_PER_TAG.items() if tags[t] < n}
     assert not short, f"tags below their minimum (have, need): {short}"
-    dev = sum(1 for split, _, _ in ITEMS if split == "dev")
-    assert 0.3 <= dev / len(ITEMS) <= 0.5, f"dev share {dev / len(ITEMS):.2f} (about 40 % wanted)"
-    for split in SPLITS:
+    for split in {s for s, _, _ in ITEMS}:
         levels = Counter(i["expect"]["priority"] for s, _, i in ITEMS if s == split)
         assert all(levels[p] for p in PRIORITIES), f"{split}: every priority in each split"
 
@@ -175,21 +175,28 @@ def _trigrams(text: str) -> frozenset[str]:
     return frozenset(t[i:i + 3] for i in range(max(len(t) - 2, 0)))
 
 
-def test_dev_and_heldout_share_no_near_duplicate_texts():
-    grams = {split: [(item["id"], _trigrams(turn["text"]))
-                     for s, _, item in ITEMS if s == split for turn in item["turns"]
-                     if len(turn["text"]) >= MIN_CHARS_FOR_DUPLICATE_CHECK]
-             for split in SPLITS}
+def _long_texts(splits: tuple[str, ...]) -> list[tuple[str, frozenset[str]]]:
+    return [(item["id"], _trigrams(turn["text"]))
+            for s, _, item in ITEMS if s in splits for turn in item["turns"]
+            if len(turn["text"]) >= MIN_CHARS_FOR_DUPLICATE_CHECK]
+
+
+def test_development_and_blind_splits_share_no_near_duplicate_texts():
+    blind = _long_texts((BLIND,))
+    if not blind:
+        pytest.skip("the blind split (data/heldout) is empty")
     clashes = []
-    for dev_id, a in grams["dev"]:
-        for held_id, b in grams["heldout"]:
+    for dev_id, a in _long_texts(DEV_SPLITS):
+        for held_id, b in blind:
             if a and b and len(a & b) / len(a | b) > NEAR_DUPLICATE:
                 clashes.append((dev_id, held_id))
-    assert not clashes, f"near-duplicate texts across dev/heldout: {clashes[:10]}"
+    assert not clashes, f"near-duplicate texts across dev+dev2/heldout (ids): {clashes[:10]}"
 
 
 def test_no_heldout_text_is_a_near_copy_of_nlu_training_text():
-    """The classifier (intent + situation heads) must not have trained on a held-out scenario."""
+    """The classifier (intent + situation heads) must not have trained on a blind scenario."""
+    if not any(s == BLIND for s, _, _ in ITEMS):
+        pytest.skip("the blind split (data/heldout) is empty")
     train = [ex.text for ex in load_examples(NLU, "train")]
     if (NLU / "situation" / "train.yml").is_file():
         train += [ex.text for ex in load_situation(NLU, "train")]
@@ -199,7 +206,7 @@ def test_no_heldout_text_is_a_near_copy_of_nlu_training_text():
         for tri in g:
             index.setdefault(tri, []).append(i)
     clashes = []
-    for _, _, item in (x for x in ITEMS if x[0] == "heldout"):
+    for _, _, item in (x for x in ITEMS if x[0] == BLIND):
         for turn in item["turns"]:
             if len(turn["text"]) < MIN_CHARS_FOR_DUPLICATE_CHECK:
                 continue
@@ -208,4 +215,6 @@ def test_no_heldout_text_is_a_near_copy_of_nlu_training_text():
             for i, n in shared.items():
                 if n / (len(a) + len(grams[i]) - n) > NEAR_DUPLICATE:
                     clashes.append((item["id"], train[i]))
-    assert not clashes, f"held-out scenario texts found in NLU training data: {clashes[:5]}"
+    # ids only: the blind texts are not for the eyes of whoever tunes the rules
+    assert not clashes, ("blind scenario texts found in NLU training data (scenario ids): "
+                         f"{sorted({i for i, _ in clashes})[:10]}")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.training.nlu_data import SITUATION_LABELS, load_examples, load_situation
+from bot.classifier import SITUATION_LABELS
+from tooling.nlu_data import load_examples, load_situation
 
 ROOT = Path(__file__).resolve().parents[2] / "nlu_data"
 HELDOUT = load_situation(ROOT, "heldout")

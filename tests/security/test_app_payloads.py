@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.cases import service
-from bot.conversation.engine import ConversationEngine, OutboundRegistry
+from bot.conversation.engine import ConversationEngine
 from bot.conversation.events import InProcessEvents
+from bot.conversation.outbound import OutboundRegistry
 from bot.conversation.types import InboundMessage
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation

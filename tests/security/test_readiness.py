@@ -17,11 +17,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bot import hotlines
-from bot.conversation.engine import ConversationEngine, OutboundRegistry, fallback_text
+from bot.conversation.engine import ConversationEngine
 from bot.conversation.events import InProcessEvents
+from bot.conversation.outbound import OutboundRegistry
 from bot.conversation.rasa_client import RasaRestDialogue
 from bot.conversation.types import InboundMessage
 from bot.storage.models import Case, Conversation, HandoffState
+from bot.texts_catalog import dialogue_unavailable_text
 from sakot.nlu_server import create_nlu_app
 from sakot.settings import Settings
 from tests.security.test_sidecar_auth import OneIntent, free_port
@@ -148,7 +150,7 @@ async def test_a_victim_writing_while_the_nlu_loads_gets_the_safe_fallback(
                             received_at=datetime.now(UTC), channel_message_id="m1")
     replies = await engine.handle_inbound(urgent)
 
-    assert [r.text for r in replies] == [fallback_text("SCB")]
+    assert [r.text for r in replies] == [dialogue_unavailable_text("th", "SCB")]
     assert hotlines.AOC.number in replies[0].text
     assert hotlines.bank_contact("SCB").number in replies[0].text
     assert "ไม่แน่ใจว่าเข้าใจ" not in replies[0].text

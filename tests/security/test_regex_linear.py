@@ -19,7 +19,7 @@ def test_the_collector_finds_the_patterns_of_every_text_module():
     files = {p.where.split(":")[0] for p in PATTERNS}
     for expected in ("bot/conversation/redact.py", "bot/understanding/web.py",
                      "bot/understanding/identifiers.py", "bot/understanding/times.py",
-                     "bot/masking.py", "bot/triage.py"):
+                     "bot/masking.py", "bot/understanding/situation_cues.py"):
         assert expected in files, f"no pattern collected from {expected}"
     assert len(PATTERNS) >= 60
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from bot.secret_policy import secret_problem
+from servicekit.secret_policy import secret_problem
 from exchange.settings import ExchangeSettings
 from sakot.settings import PROJECT_ROOT, Settings
 

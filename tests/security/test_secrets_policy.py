@@ -11,7 +11,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from bot.secret_policy import secret_problem
+from servicekit.secret_policy import secret_problem
 from exchange.settings import ExchangeSettings
 from sakot.settings import OWN_SECRETS, Settings
 

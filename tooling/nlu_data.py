@@ -24,11 +24,12 @@ from typing import Any
 
 import yaml
 
+from bot.classifier import SITUATION_LABELS
+
 __all__ = [
     "EntitySpan",
     "Example",
     "NluDataError",
-    "SITUATION_LABELS",
     "SPLITS",
     "load_examples",
     "load_situation",
@@ -38,10 +39,6 @@ __all__ = [
 
 SPLITS = ("train", "heldout")
 
-# The facts triage needs, learnt by the classifier's situation head (issue 12). Order matters:
-# it is the order of the head's outputs.
-SITUATION_LABELS = ("money_paid", "still_leaving", "on_line_now", "app_installed",
-                    "victim_in_distress")
 
 
 class NluDataError(ValueError):

@@ -1,4 +1,7 @@
-"""``sakot exchange …``: run the AOC exchange service, manage its keys, act as a bank."""
+"""``python -m exchange …``: run the AOC exchange service, manage its keys, act as a bank.
+
+The exchange is its own service with its own entry point; `sakot up` starts it by module name.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(help="The AOC exchange service (port 8100): serve, keys, bank demo.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, add_completion=False)
 
 ACK_STATUSES = ("held", "not_found", "insufficient_funds", "released")
 
@@ -34,7 +37,7 @@ def serve(
     """Run the exchange (migrates its database first; seeds dev keys in development)."""
     import uvicorn
 
-    from sakot.logging import configure_logging
+    from servicekit.logging import configure_logging
 
     settings = _settings()
     # The same identifier-masking log handler as every Sakot process.
@@ -142,7 +145,7 @@ def list_keys(agency: Annotated[str | None, typer.Option()] = None) -> None:
 
 
 def _bank_client(code: str, url: str | None, key_id: str | None, secret: str | None):
-    from exchange.client import ExchangeClient
+    from exchange.client import AgencyClient
 
     settings = _settings()
     key_id = key_id or os.environ.get("SAKOT_EXCHANGE_BANK_KEY_ID")
@@ -162,7 +165,7 @@ def _bank_client(code: str, url: str | None, key_id: str | None, secret: str | N
             raise typer.Exit(2) from None
         typer.echo(f"(development) using the public dev key {key_id}", err=True)
     base = url or os.environ.get("SAKOT_EXCHANGE_URL") or f"http://127.0.0.1:{settings.port}"
-    return ExchangeClient(base, key_id=key_id, secret=secret)
+    return AgencyClient(base, key_id=key_id, secret=secret)
 
 
 def _show(items: list[dict]) -> None:

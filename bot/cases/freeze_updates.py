@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Case, CaseEvent, Conversation, ProcessedEvent
+from bot.cases.events import CaseEventKind, FreezeStatusChanged
+from bot.cases.timeline import events_of, record
+from bot.storage.models import Case, Conversation, ProcessedEvent
 
-EVENT_KIND = "freeze_status_changed"
 STATUSES = ("pending", "held", "not_found", "insufficient_funds", "released")
 
 
@@ -75,9 +76,9 @@ def apply_freeze_callback(session: Session, payload: dict) -> FreezeUpdate | Non
         raise UnknownCase(str(payload.get("case_ref")))
     freeze_request_id = str(payload.get("freeze_request_id") or "")
     occurred_at = _parse_time(payload.get("occurred_at"))
-    previous = [e for e in session.scalars(select(CaseEvent).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == EVENT_KIND))
-        if e.data.get("freeze_request_id") == freeze_request_id]
+    previous = [e for e in events_of(session, case_id=case.id,
+                                     kinds=CaseEventKind.FREEZE_STATUS_CHANGED)
+                if e.data.get("freeze_request_id") == freeze_request_id]
     newer_known = any(
         (t := _parse_time(e.data.get("occurred_at"))) and occurred_at and t > occurred_at
         for e in previous)
@@ -85,14 +86,13 @@ def apply_freeze_callback(session: Session, payload: dict) -> FreezeUpdate | Non
         previous[-1].data.get("amount_held") == payload.get("amount_held"))
     applied = not newer_known and not same_as_latest
     amount_held = _money(payload.get("amount_held"))
-    session.add(CaseEvent(case_id=case.id, kind=EVENT_KIND, actor="exchange", data={
-        "event_id": event_id, "freeze_request_id": freeze_request_id,
-        "bank": payload.get("bank_short_name") or payload.get("bank_code"),
-        "bank_code": payload.get("bank_code"), "status": status,
-        "amount_held": payload.get("amount_held"), "bank_case_id": payload.get("bank_case_id"),
-        "cluster_size": payload.get("cluster_size"), "occurred_at": payload.get("occurred_at"),
-        "applied": applied,
-    }))
+    record(session, case=case, actor="exchange", event=FreezeStatusChanged(
+        event_id=event_id, freeze_request_id=freeze_request_id,
+        bank=payload.get("bank_short_name") or payload.get("bank_code"),
+        bank_code=payload.get("bank_code"), status=status,
+        amount_held=payload.get("amount_held"), bank_case_id=payload.get("bank_case_id"),
+        cluster_size=payload.get("cluster_size"), occurred_at=payload.get("occurred_at"),
+        applied=applied))
     if applied:
         case.amount_held_thb = _total_held(session, case, freeze_request_id, status, amount_held)
     conversation = session.get(Conversation, case.conversation_id)
@@ -108,9 +108,7 @@ def _total_held(session: Session, case: Case, current_id: str, status: str,
                 amount: Decimal | None) -> Decimal | None:
     """Sum of what is held now across the case's freeze requests (latest status of each)."""
     latest: dict[str, tuple[str, Decimal | None]] = {}
-    for event in session.scalars(select(CaseEvent).where(
-            CaseEvent.case_id == case.id, CaseEvent.kind == EVENT_KIND)
-            .order_by(CaseEvent.created_at, CaseEvent.id)):
+    for event in events_of(session, case_id=case.id, kinds=CaseEventKind.FREEZE_STATUS_CHANGED):
         if event.data.get("applied", True):
             latest[event.data.get("freeze_request_id")] = (
                 event.data.get("status"), _money(event.data.get("amount_held")))

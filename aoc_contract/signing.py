@@ -1,6 +1,7 @@
-"""HMAC-SHA256 request signing shared by the exchange and its clients (Sakot's outbox worker).
+"""HMAC-SHA256 request signing: both directions between Sakot and the exchange carry it.
 
-Standard library only: no FastAPI, no HTTP client, so any process can import it.
+Standard library only: no FastAPI, no HTTP client, so any process can import it (receivers
+verify with ``verify_request``; senders sign with ``aoc_contract.http_auth.SigningAuth``).
 
 Every request to the exchange, every callback the exchange sends to Sakot and every webhook it
 sends to a bank carries four headers:

@@ -20,11 +20,9 @@ import hashlib
 import json
 import logging
 import math
-import os
 import random
-import shutil
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -32,10 +30,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from bot.classifier import SITUATION_LABELS
 from bot.classifier.artifacts import point
-from bot.classifier.evaluation import expected_calibration_error, plot_confusion, score
 from bot.classifier.model import HeadsMeta, NluModel, new_model, save_model
 from bot.scam_types import ScamType
+from tooling.build_dir import building
+from tooling.classifier.evaluation import expected_calibration_error, plot_confusion, score
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,6 @@ class LabelledText:
 
 
 def _situation_targets(labels: tuple[str, ...] | None, intent: str) -> tuple[int | None, ...]:
-    from bot.training.nlu_data import SITUATION_LABELS  # noqa: PLC0415
-
     if labels is not None:
         return tuple(int(lab in labels) for lab in SITUATION_LABELS)
     if intent in SITUATION_FREE_INTENTS:
@@ -116,14 +114,14 @@ def _labelled(ex, *, from_situation_data: bool = False) -> LabelledText:
 
 
 def load_split(data_root: Path, split: str) -> list[LabelledText]:
-    from bot.training.nlu_data import load_examples  # noqa: PLC0415
+    from tooling.nlu_data import load_examples  # noqa: PLC0415
 
     return [_labelled(ex) for ex in load_examples(Path(data_root), split)]
 
 
 def load_situation_split(data_root: Path, part: str) -> list[LabelledText]:
     """``nlu_data/situation/<part>.yml``; empty when the file does not exist."""
-    from bot.training.nlu_data import load_situation  # noqa: PLC0415
+    from tooling.nlu_data import load_situation  # noqa: PLC0415
 
     try:
         examples = load_situation(Path(data_root), part)
@@ -180,9 +178,7 @@ def build_classifier(
     digest = input_hash(data_root, base_dir, config)
     target = Path(cache_dir) / "classifier" / digest
     if force or not (target / "metrics.json").exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=target.parent))
-        try:
+        with building(target) as tmp:
             train_classifier(data_root=data_root, base_dir=base_dir, out_dir=tmp, config=config)
             (tmp / "inputs.json").write_text(
                 json.dumps(
@@ -192,13 +188,6 @@ def build_classifier(
                 )
                 + "\n"
             )
-            tmp.chmod(0o755)
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(tmp, target)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
     else:
         log.info("classifier %s is cached in %s", digest, target)
     link = Path(models_dir) / "classifier"
@@ -217,39 +206,37 @@ def _seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def _stratified_split(
-    items: list[LabelledText], fraction: float, seed: int
+def _split_by(
+    items: list[LabelledText], group: Callable[[LabelledText], tuple], fraction: float,
+    rng: random.Random, *, min_group: int,
 ) -> tuple[list[LabelledText], list[LabelledText]]:
-    rng = random.Random(seed)
+    """(kept, held back): ``fraction`` of every group of at least ``min_group`` items."""
     groups: dict[tuple, list[LabelledText]] = {}
     for it in items:
-        groups.setdefault((it.intent, it.scam_type), []).append(it)
-    train, val = [], []
+        groups.setdefault(group(it), []).append(it)
+    kept, held = [], []
     for key in sorted(groups, key=str):
         g = groups[key][:]
         rng.shuffle(g)
-        k = int(round(len(g) * fraction)) if len(g) >= 5 else 0
-        val += g[:k]
-        train += g[k:]
-    return train, val
+        k = int(round(len(g) * fraction)) if len(g) >= min_group else 0
+        held += g[:k]
+        kept += g[k:]
+    return kept, held
+
+
+def _stratified_split(
+    items: list[LabelledText], fraction: float, seed: int
+) -> tuple[list[LabelledText], list[LabelledText]]:
+    return _split_by(items, lambda it: (it.intent, it.scam_type), fraction,
+                     random.Random(seed), min_group=5)
 
 
 def _situation_calibration_split(
     items: list[LabelledText], fraction: float, seed: int
 ) -> tuple[list[LabelledText], list[LabelledText]]:
     """Stratified by the exact label set, so every label has positives on both sides."""
-    rng = random.Random(seed + 1)
-    groups: dict[tuple, list[LabelledText]] = {}
-    for it in items:
-        groups.setdefault(it.situation, []).append(it)
-    train, calib = [], []
-    for key in sorted(groups, key=str):
-        g = groups[key][:]
-        rng.shuffle(g)
-        k = int(round(len(g) * fraction)) if len(g) >= 3 else 0
-        calib += g[:k]
-        train += g[k:]
-    return train, calib
+    return _split_by(items, lambda it: it.situation, fraction, random.Random(seed + 1),
+                     min_group=3)
 
 
 def _length_batches(lengths: list[int], batch_size: int, bucket_batches: int,
@@ -494,7 +481,6 @@ def train_classifier(
     """Train, calibrate, evaluate on held-out data and save everything into ``out_dir``."""
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup  # noqa: PLC0415
 
-    from bot.training.nlu_data import SITUATION_LABELS  # noqa: PLC0415
 
     started = time.monotonic()
     _seed_everything(config.seed, config.threads)

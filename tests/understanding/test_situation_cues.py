@@ -1,0 +1,85 @@
+"""The keyword safety net's shapes (bot.understanding.situation_cues): an ongoing call, a live
+demand, money draining, a phone acting on its own, and the negation scope. The phrasings are
+written for these tests (none is a scenario text): each shape must catch wordings it was not
+written for, and leave alone the look-alikes a victim who is NOT in that situation writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.situation_cues import urgency_signals
+
+
+@pytest.mark.parametrize("text", [
+    "ตอนนี้คนที่อ้างเป็นตำรวจยังพูดอยู่ในสายเลยค่ะ",
+    "เขากำลังวิดีโอคอลกับพ่อผมอยู่ที่บ้าน",
+    "น้องสาวกำลังคุยไลน์คอลกับคนที่บอกว่าเป็นเจ้าหน้าที่ศาล",
+    "มีคนจากกรมสรรพากรคุยอยู่อีกสายกับแม่",
+    "ตอนนี้มีสายเข้ามา เขาบอกให้ถอนเงินมาโอนทันทีเลย",
+    "เขาโทรมาแล้วสั่งให้โอนค่าประกันก่อนห้าโมงเย็นนี้ ตอนนี้ยังถือโทรศัพท์อยู่",
+    "เขาให้นั่งอยู่หน้ากล้องตลอด หนูแอบพิมพ์มาขอความช่วยเหลือ",
+    "the caller is still talking to my grandmother and wants her to transfer now",
+    "he's still on video with me, telling me to pay before 5pm",
+])
+def test_an_ongoing_call_in_words_the_rules_were_not_written_for(text):
+    assert urgency_signals(text).scammer_on_line, text
+
+
+@pytest.mark.parametrize("text", [
+    "ขอคุยกับเจ้าหน้าที่ค่ะ",
+    "ขอสายเจ้าหน้าที่หน่อยครับ",
+    "ตอนนี้ยังคุยกับเขาอยู่ในแอปหาคู่ เขาอยากยืมเงิน",  # a chat, not a call
+    "ตอนนี้กำลังโทรหาธนาคารอยู่ค่ะ",  # the victim's own bank
+    "เมื่อเช้ามีคนโทรมาอ้างเป็นตำรวจ แต่วางสายไปแล้ว ไม่ได้โอนอะไร",
+    "ตอนที่กำลังคุยกับเขาเมื่อวาน ฉันก็โอนไปสองพัน",  # a past "while" clause
+    "กำลังจะโอนค่าจองห้องพักแต่เห็นรีวิวว่าโกงเลยยกเลิก",  # about to pay, no call
+    # told as the past: the demand was then, not now
+    "สัปดาห์ก่อนมีคนวิดีโอคอลมาอ้างเป็นตำรวจ ให้โอนเงินตรวจสอบทันที ผมเลยโอนไป",
+    "last week a man on a video call said I had to transfer 30,000 immediately",
+    "เมื่อวานมีคนโทรมาบอกให้โอนเงินด่วน แต่ไม่ได้โอน ตอนนี้ยังกลัวอยู่",
+    "แฟนในแอปหาคู่ยังแชทอยู่ทุกวัน",  # a chat habit
+    "someone keeps calling me from abroad, I never answer",
+    "I was on a call with my bank to check, they said my account is safe",
+])
+def test_look_alikes_of_an_ongoing_call_stay_quiet(text):
+    assert not urgency_signals(text).scammer_on_line, text
+
+
+@pytest.mark.parametrize("text", [
+    "เงินในบัญชีกรุงไทยยังลดลงอยู่เลยค่ะ",
+    "ยอดในแอปลดลงเรื่อยๆ ทั้งที่ไม่ได้ทำอะไร",
+    "ตัดบัตรไปสองรอบแล้ว ยังมีแจ้งเตือนเด้งมาอีก",
+    "มีคนเข้าแอปธนาคารของพ่อแล้วถอนออกทีละพัน",
+    "มือถือของแม่โดนควบคุม",
+    "โทรศัพท์มันกดโน่นกดนี่เองค่ะ",
+    "my savings are still going down and I did nothing",
+    "the phone is opening apps on its own",
+])
+def test_money_draining_and_a_phone_acting_on_its_own(text):
+    assert urgency_signals(text).money_still_leaving, text
+
+
+@pytest.mark.parametrize("text", [
+    "เงินหายไปหมดแล้วตั้งแต่อาทิตย์ก่อน ยังงงอยู่เลย",  # over, not draining
+    "ลงแอปพนันไปเมื่อปีก่อน ลบไปนานแล้ว ไม่เคยมีเงินหายค่ะ",
+    "มีคนเอาบัตรไปใช้ซื้อของ แต่ธนาคารระงับให้แล้ว ไม่มีรายการใหม่อีก",
+    "ยังผ่อนอยู่ทุกเดือนค่ะ",
+    "ยังโอนอยู่ทุกเดือนให้แชร์วง",
+])
+def test_look_alikes_of_money_draining_stay_quiet(text):
+    assert not urgency_signals(text).money_still_leaving, text
+
+
+@pytest.mark.parametrize("text,installed", [
+    ("ไม่ได้ลงแอปอะไรเลย", False),
+    ("ยังไม่ได้ติดตั้งแอปที่เขาส่งมา", False),
+    ("เกือบโหลดแอปแล้วแต่เพื่อนห้ามไว้", False),
+    ("ลงแอปที่เขาส่งลิงก์มาเมื่อกี้", True),
+])
+def test_a_negation_before_the_app_cue_cancels_it(text, installed):
+    assert urgency_signals(text).app_may_be_installed is installed
+
+
+def test_a_clicked_link_said_with_more_words_is_still_a_click():
+    assert urgency_signals("I clicked the delivery link they sent").clicked_link
+    assert urgency_signals("ไปกดเข้าลิงก์ในข้อความมา").clicked_link

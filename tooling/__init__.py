@@ -1,0 +1,1 @@
+"""Offline tooling: model building and data checks. No runtime process imports it."""

@@ -1,0 +1,1 @@
+"""Building the NLU models: base conversion, classifier training, the n-gram model, scores."""
