@@ -1,31 +1,26 @@
 """The conversation runtime the channels (and the staff console) share in one app process.
 
-Built once per app by the composition root (`sakot/app.py`) and handed to every installer;
-also kept on `app.state.conversation_runtime` (tests reach the engine there). It holds the
-engine (with the Rasa REST adapter), the live-event publisher (Redis pub/sub when
-SAKOT_REDIS_URL is set, else in-process), the channels' output sides (`channels.base
-.build_outbound`) and a task set for work done after a webhook was acknowledged. Its resources
-are closed when the app shuts down.
+Assembled once per app by the composition root (`sakot/app.py` `conversation_runtime`) and
+handed to every installer; also kept on `app.state.conversation_runtime` (tests reach the engine
+there). It holds the engine, the live-event publisher, the channels' output sides and a task set
+for work done after a webhook was acknowledged; `aclose` (at the app's shutdown) drains the
+tasks and closes the adapters.
 
-    runtime = start_runtime(app, context, outbound)
     runtime.engine.handle_inbound(...) / send_staff_message(...) / deliver_push(...)
     runtime.events.subscribe([STAFF_TOPIC])   # the console's live feed
+    runtime.spawn(work)                       # after the request was answered
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.conversation.engine import ConversationEngine
-from bot.conversation.events import EventPublisher, make_event_publisher
-from bot.conversation.evidence import read_slip
+from bot.conversation.events import EventPublisher
 from bot.conversation.outbound import OutboundRegistry
-from bot.conversation.rasa_client import RasaRestDialogue
 
 log = logging.getLogger(__name__)
 
@@ -67,39 +62,3 @@ class ConversationRuntime:
                 await close()
             except Exception:
                 log.exception("closing the conversation runtime")
-
-
-def start_runtime(app, context, outbound: OutboundRegistry) -> ConversationRuntime:
-    """The app's one runtime over the given output sides; closed at the app's shutdown."""
-    settings = context.settings
-    events = make_event_publisher(settings.redis_url)
-    from sakot.readiness import nlu_url  # noqa: PLC0415  (composition: where the NLU lives)
-
-    dialogue = RasaRestDialogue(settings.rasa_url, nlu_ready_url=(
-        f"{nlu_url(settings)}/status" if settings.nlu_ready_check else None))
-    engine = ConversationEngine(
-        sessions=context.sessions, dialogue=dialogue, events=events, outbound=outbound,
-        evidence_dir=settings.var_dir / "evidence",
-        # images over the pixel limit are stored but never decoded (decompression bombs)
-        slip_reader=functools.partial(read_slip, max_pixels=settings.image_max_pixels),
-    )
-    outputs = [outbound.get(name).aclose for name in outbound.names()]
-    runtime = ConversationRuntime(engine=engine, events=events, outbound=outbound,
-                                  closers=[*outputs, events.close, dialogue.aclose])
-    app.state.conversation_runtime = runtime
-    _close_on_shutdown(app, runtime)
-    return runtime
-
-
-def _close_on_shutdown(app, runtime: ConversationRuntime) -> None:
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app_):
-        async with inner(app_) as state:
-            try:
-                yield state
-            finally:
-                await runtime.aclose()
-
-    app.router.lifespan_context = lifespan

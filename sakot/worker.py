@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases import delivery
-
 from bot.conversation.outbound import PUSH_TOPIC
 from bot.outbox.exchange_client import ExchangeClient
 from bot.outbox.store import ClaimedMessage

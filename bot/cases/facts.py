@@ -156,7 +156,7 @@ _AMOUNT_CUE = re.compile(
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
-    r"|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
+    r"|ลงเงิน|ลงไป|ลงเพิ่ม|ลงอีก|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
     r"|lost|debited|deposited|wired|topped up)",
     re.IGNORECASE,
 )
@@ -274,6 +274,8 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
     after = text[amount.end:amount.end + 80]
     if _PROMISED_AFTER.match(after):
         return "promised"  # "สินเชื่อ 150,000 อนุมัติแล้ว"
+    if _RECOVERED_AFTER.search(_NEXT_AMOUNT.split(after, maxsplit=1)[0][:60]):
+        return "recovered"  # "ลงไป 10,000 แล้วถอนออกมาได้หมด": the bait round came back
     after_paid = bool(_PAID_AFTER.match(after[:40]) or _DONE_LATER.search(
         _NEXT_AMOUNT.split(after, maxsplit=1)[0]))
     last = None
@@ -504,6 +506,10 @@ _MONTH_INDEX = {**{m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}}
 
 
+_RECOVERED_AFTER = re.compile(
+    r"(?:ถอน(?:ออก)?(?:มา)?(?:ได้)?(?:คืน)?(?:หมด|ครบ|ทั้งหมด)|ได้(?:เงิน)?คืน(?:มา)?(?:หมด|ครบ)"
+    r"|withdrew (?:it|them|everything) (?:all|back)|withdrew all|got (?:it|all of it|everything) back)",
+    re.IGNORECASE)
 _PROMISED_AFTER = re.compile(r"\s?(?:บาท|baht)?\s?(?:อนุมัติ|ได้รับการอนุมัติ|ที่อนุมัติ|(?:is |was |been )?approved)",
                              re.IGNORECASE)
 _PAID_JUST_BEFORE = re.compile(r"(?:ไป|ไปแล้ว)\s?(?:ทั้งหมด|รวม|ทั้งสิ้น|ประมาณ|เกือบ)*\s?$")

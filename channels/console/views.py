@@ -224,8 +224,10 @@ def _freeze_requests(events: list[CaseEvent]) -> list[dict]:
 
 
 def _complaint_draft(session: Session, case: Case) -> str | None:
+    """The police complaint draft, masked like the rest of the page (full values only through
+    the audited reveal)."""
     try:
-        return complaint_draft(case_view(session, case=case))
+        return mask_identifiers_in_text(complaint_draft(case_view(session, case=case)))
     except Exception:  # a draft is a convenience; the case view must still open
         log.exception("complaint draft for case %s", case.id)
         return None

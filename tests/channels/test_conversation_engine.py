@@ -322,6 +322,7 @@ async def test_the_app_publishes_the_dialogues_handoff_but_never_applies_it_agai
     from bot.conversation.rasa_client import FakeDialogue
     from bot.storage.models import AuditLog
 
+    acting = kit.engine.dialogue  # the kit's fake acts like our action server
     kit.engine.dialogue = FakeDialogue([{"text": "ส่งต่อค่ะ"},
                                         {"custom": {"handoff": "waiting_for_staff"}}])
     await kit.engine.handle_inbound(inbound("ขอคุยกับคน", mid="m1"))
@@ -331,6 +332,7 @@ async def test_the_app_publishes_the_dialogues_handoff_but_never_applies_it_agai
     change = next(e for e in kit.events.published if e.type == "handoff_changed")
     assert (change.data["from"], change.data["to"]) == ("bot", "bot")
 
+    kit.engine.dialogue = acting
     await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", user="U2", mid="m2"))
     assert conversation(kit.sessions, "U2").handoff_state == HandoffState.WAITING_FOR_STAFF
     assert count(kit.sessions, AuditLog) == 1  # moved once, by the (fake) action server

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.storage.models import AuditLog, Conversation, Identifier, Message, StaffUser
+from bot.storage.db import session_scope
+from bot.storage.models import AuditLog, Case, Conversation, Identifier, Message, StaffUser
 from tests.console.conftest import PASSWORD, csrf_of, login
 
 # (method, path template, form data, expected status for anonymous / agent / supervisor)
@@ -179,3 +180,14 @@ def test_deactivated_staff_lose_the_live_feed(console_app):
         with client.websocket_connect("/console/ws") as ws:
             ws.receive_text()
     assert closed.value.code == 4401
+
+
+def test_the_case_view_carries_the_complaint_draft_masked(console_app):
+    app, client, seeded = console_app
+    with session_scope(app.state.context.sessions) as s:
+        s.get(Case, seeded.case_id).money_lost = True
+    login(client, "agent")
+    page = client.get(f"/console/c/{seeded.conversation_id}").text
+    assert "ร่างคำร้องทุกข์ สำหรับคัดลอกไปวาง" in page and "SK-SEED01" in page
+    assert "1234567890" not in page and "123-4-56789-0" not in page
+    assert "xxx-x-x6789-0" in page or "xxxxxx7890" in page

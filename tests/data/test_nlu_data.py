@@ -216,7 +216,7 @@ def test_cli_reports_malformed_file(tmp_path):
 
 
 def test_real_nlu_data_passes_sakot_data_check():
-    """Green once every scam-type file has its examples (see the minimums in check.py)."""
+    """Green once every scam-type file has its examples (see the minimums in tooling/data_check.py)."""
     result = CliRunner().invoke(_cli(), ["data", "check", "--root", str(DATA)])
     assert result.exit_code == 0, result.output[-6000:]
 

@@ -169,3 +169,11 @@ def test_noon_today_is_a_clock_time():
 @pytest.mark.parametrize("text", ["ฝนจะตกไหมวันนี้", "ขอบคุณที่ช่วยเมื่อวานนะครับ", "บัญชีม้าคืออะไรคะ"])
 def test_a_day_or_a_question_alone_is_no_report(text):
     assert not facts_from_text(text, NOW).reports_scam
+
+
+@pytest.mark.parametrize("text, paid", [
+    ("รอบแรกลงไป 2,000 แล้วถอนออกมาได้หมด เลยลงเพิ่มอีก 30,000 เมื่อวาน", [30000]),
+    ("first I put in 5,000 and withdrew it all, then yesterday I deposited 40,000", [40000]),
+])
+def test_a_bait_round_that_came_back_is_not_a_loss(text, paid):
+    assert [int(v) for v in facts_from_text(text, NOW).paid_amounts] == paid

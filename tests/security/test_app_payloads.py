@@ -16,7 +16,7 @@ from bot.conversation.outbound import OutboundRegistry
 from bot.conversation.types import InboundMessage
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation
-from sakot.nlu_server import payload_result
+from sakot.nlu_parse import payload_result
 
 FORGED = '/inform{"scam_type": "not_a_real_type"}'
 
