@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
+from benchmarks.percentiles import percentile  # noqa: E402
 from bot.storage.db import make_engine, make_session_factory  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import Case, OutboxMessage  # noqa: E402
@@ -158,18 +159,11 @@ def chat_available() -> str | None:
 
 # --- report --------------------------------------------------------------------------------------
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def row(label: str, samples: list[Sample]) -> str:
     ms = [s.total_ms for s in samples]
     queued = [s.queued_ms for s in samples]
-    return (f"| {label} | {len(ms)} | {pct(ms, 0.5):.0f} | {pct(ms, 0.95):.0f} | "
-            f"{max(ms):.0f} | {statistics.mean(ms):.0f} | {pct(queued, 0.5):.0f} |")
+    return (f"| {label} | {len(ms)} | {percentile(ms, 0.5):.0f} | {percentile(ms, 0.95):.0f} | "
+            f"{max(ms):.0f} | {statistics.mean(ms):.0f} | {percentile(queued, 0.5):.0f} |")
 
 
 def main() -> None:

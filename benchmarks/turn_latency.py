@@ -26,6 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.percentiles import percentile  # noqa: E402
 from tests.conversation.harness import Stack  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "conversation" / "fixtures"
@@ -50,16 +51,9 @@ def run_one(stack: Stack, turns: list[str]) -> list[tuple[str, float]]:
     return timings
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def summary(ms: list[float]) -> str:
-    return (f"{len(ms)} | {pct(ms, 0.5):.0f} | {pct(ms, 0.95):.0f} | {pct(ms, 0.99):.0f} | "
-            f"{max(ms):.0f} | {statistics.mean(ms):.0f}")
+    return (f"{len(ms)} | {percentile(ms, 0.5):.0f} | {percentile(ms, 0.95):.0f} | "
+            f"{percentile(ms, 0.99):.0f} | {max(ms):.0f} | {statistics.mean(ms):.0f}")
 
 
 def measure(convs: list[list[str]], nlu: str, rounds: int, concurrency: int) -> dict:

@@ -36,6 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.percentiles import percentile  # noqa: E402
 from channels.line import simulator as sim  # noqa: E402
 
 SECRET, TOKEN = sim.DEV_CHANNEL_SECRET, sim.DEV_ACCESS_TOKEN
@@ -87,13 +88,6 @@ def cpu_seconds(pid: int | None) -> float | None:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lower, upper = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
 
 
 async def run_one_at_a_time(app_url: str, sim_url: str, n: int
@@ -150,8 +144,8 @@ async def run_batch(app_url: str, sim_url: str, n: int, concurrency: int
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
-            "p99": percentile(values, 99), "max": max(values),
+    return {"n": len(values), "p50": percentile(values, 0.50), "p95": percentile(values, 0.95),
+            "p99": percentile(values, 0.99), "max": max(values),
             "mean": statistics.fmean(values)}
 
 

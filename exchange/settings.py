@@ -9,43 +9,25 @@ secrets (`var/secrets.env`, written once by `scripts/setup.sh`) are read like a 
 
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    DotEnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
-from servicekit.secret_policy import DEV_PLACEHOLDER_PREFIX, GENERATE_HINT, env_files, secret_problem
+from servicekit.secret_policy import DEV_PLACEHOLDER_PREFIX
+from servicekit.settings_base import Environment, ServiceSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-
-class Environment(StrEnum):
-    DEVELOPMENT = "development"
-    TEST = "test"
-    PRODUCTION = "production"
+__all__ = ["DEV_PLACEHOLDER_PREFIX", "Environment", "ExchangeSettings", "get_settings"]
 
 
-class ExchangeSettings(BaseSettings):
+class ExchangeSettings(ServiceSettings):
     model_config = SettingsConfigDict(
         env_prefix="SAKOT_EXCHANGE_", env_file=".env", env_file_encoding="utf-8",
         extra="ignore", populate_by_name=True, env_ignore_empty=True,
     )
-
-    @classmethod
-    def settings_customise_sources(
-        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings,
-                DotEnvSettingsSource(settings_cls, env_file=env_files()), file_secret_settings)
 
     # Fail closed: only an explicit SAKOT_ENV=development accepts the placeholders below.
     env: Environment = Field(
@@ -83,27 +65,6 @@ class ExchangeSettings(BaseSettings):
     # Cluster size at which every freeze request on a destination becomes P0.
     cluster_p0_size: int = Field(default=3, ge=2)
     default_key_lifetime_days: int = Field(default=90, ge=1)
-
-    @model_validator(mode="after")
-    def _refuse_weak_secrets(self) -> ExchangeSettings:
-        if self.env is Environment.DEVELOPMENT:
-            return self
-        problems = [
-            f"SAKOT_EXCHANGE_{name.upper()} {problem}" for name, value in self
-            if isinstance(value, SecretStr)
-            and (problem := secret_problem(value.get_secret_value()))
-        ]
-        if problems:
-            raise ValueError(
-                f"refusing to start with SAKOT_ENV={self.env}: " + "; ".join(problems)
-                + f". Set real secrets ({GENERATE_HINT}), run scripts/setup.sh to generate "
-                "this machine's var/secrets.env, or set SAKOT_ENV=development for local use"
-            )
-        return self
-
-    @property
-    def is_development(self) -> bool:
-        return self.env is Environment.DEVELOPMENT
 
 
 @lru_cache

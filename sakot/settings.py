@@ -11,53 +11,30 @@ Fail closed: `SAKOT_ENV` defaults to production, and outside an explicit
 
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    DotEnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
-from servicekit.secret_policy import (
-    DEV_PLACEHOLDER_PREFIX,  # noqa: F401  (secrets that ship with the code, development only)
-    GENERATE_HINT,
-    env_files,
-    placeholder_problem,
-    secret_problem,
-)
+from servicekit.secret_policy import DEV_PLACEHOLDER_PREFIX
+from servicekit.settings_base import Environment, ServiceSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Secrets Sakot owns (must be strong outside development); LINE issues its own.
 OWN_SECRETS = ("secret_key", "exchange_api_secret", "exchange_callback_secret", "sidecar_token")
 
-
-class Environment(StrEnum):
-    DEVELOPMENT = "development"
-    TEST = "test"
-    PRODUCTION = "production"
+__all__ = ["OWN_SECRETS", "PROJECT_ROOT", "Environment", "Settings", "get_settings"]
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     model_config = SettingsConfigDict(
         env_prefix="SAKOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
         env_ignore_empty=True,  # `SAKOT_SECRET_KEY=` in a copied .env.example means "unset"
     )
 
-    @classmethod
-    def settings_customise_sources(
-        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Resolved per instance, so SAKOT_SECRETS_FILE set after import still counts.
-        return (init_settings, env_settings,
-                DotEnvSettingsSource(settings_cls, env_file=env_files()), file_secret_settings)
+    own_secrets = OWN_SECRETS
 
     # Fail closed: only an explicit SAKOT_ENV=development accepts the placeholders below.
     env: Environment = Environment.PRODUCTION
@@ -139,25 +116,6 @@ class Settings(BaseSettings):
     web_ws_max_message_bytes: int = Field(default=32 * 1024, ge=1024)
     web_ws_connections_per_ip: int = Field(default=20, ge=1)
     web_ws_connects_per_ip_per_minute: int = Field(default=30, ge=1)
-
-    @model_validator(mode="after")
-    def _refuse_weak_secrets(self) -> Settings:
-        if self.env is Environment.DEVELOPMENT:
-            return self
-        problems = []
-        for name, value in self:
-            if not isinstance(value, SecretStr):
-                continue
-            check = secret_problem if name in OWN_SECRETS else placeholder_problem
-            if problem := check(value.get_secret_value()):
-                problems.append(f"SAKOT_{name.upper()} {problem}")
-        if problems:
-            raise ValueError(
-                f"refusing to start with SAKOT_ENV={self.env}: " + "; ".join(problems)
-                + f". Set real secrets ({GENERATE_HINT}), run scripts/setup.sh to generate "
-                "this machine's var/secrets.env, or set SAKOT_ENV=development for local use"
-            )
-        return self
 
     @property
     def line_enabled(self) -> bool:

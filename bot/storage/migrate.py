@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 
-from servicekit.migration_lock import migration_lock
+from servicekit import migrations
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -27,13 +26,8 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    # '%' is ConfigParser's interpolation character; escape it in passwords.
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    return config
+    return migrations.alembic_config(MIGRATIONS_DIR, database_url)
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    with migration_lock(database_url, name="sakot"):
-        command.upgrade(alembic_config(database_url), revision)
+    migrations.upgrade(MIGRATIONS_DIR, database_url, lock_name="sakot", revision=revision)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 if TYPE_CHECKING:
     from bot.cases.timeline import CaseEvent
 
+from aoc_contract.schemas import Priority  # noqa: F401  (one scale: the one packets carry)
 from bot.clock import utcnow
 
 
@@ -61,12 +62,6 @@ class SenderKind(StrEnum):
     BOT = "bot"
     STAFF = "staff"
     SYSTEM = "system"
-
-
-class Priority(StrEnum):
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
 
 
 class CaseStatus(StrEnum):

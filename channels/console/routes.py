@@ -4,6 +4,7 @@ the read models in views.py; the conversation engine sends staff messages to the
 
 import asyncio
 import contextlib
+from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlsplit
 from pathlib import Path
@@ -68,6 +69,24 @@ from channels.limits import client_ip
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LANG_COOKIE = "sakot_console_lang"
+
+# A staff member may not act on the chat / there is no such chat.
+ACCESS_ERRORS = {desk.NotAllowed: status.HTTP_403_FORBIDDEN,
+                 desk.DeskError: status.HTTP_404_NOT_FOUND}
+# A refused value / no such identifier.
+IDENTIFIER_ERRORS = {ValueError: status.HTTP_422_UNPROCESSABLE_CONTENT,
+                     LookupError: status.HTTP_404_NOT_FOUND}
+
+
+@contextlib.contextmanager
+def answered_as(statuses: dict[type[Exception], int]) -> Iterator[None]:
+    """Turn the rule errors a route expects into HTTP answers (the first matching class in
+    ``statuses`` wins); any other error is a bug and stays a 500."""
+    try:
+        yield
+    except tuple(statuses) as exc:
+        code = next(code for kind, code in statuses.items() if isinstance(exc, kind))
+        raise HTTPException(code, str(exc)) from None
 
 
 def build_router(context, runtime) -> APIRouter:
@@ -235,14 +254,8 @@ def build_router(context, runtime) -> APIRouter:
                 return desk.change_owner(session, conversation_id=conversation_id,
                                          actor=actor, action=action, assignee=assignee)
 
-        try:
+        with answered_as({InvalidHandoff: status.HTTP_409_CONFLICT, **ACCESS_ERRORS}):
             change = await asyncio.to_thread(apply)
-        except desk.NotAllowed as exc:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
-        except InvalidHandoff as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
-        except desk.DeskError as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
         await runtime.engine.publish_handoff_changed(conversation_id, change.as_event())
         return JSONResponse(change.as_event())
 
@@ -279,14 +292,9 @@ def build_router(context, runtime) -> APIRouter:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "message too long")
 
         def may_write() -> None:
-            with context.sessions() as session:
-                try:
-                    desk.authorize_on(session, conversation_id=conversation_id, staff=staff,
-                                      action=StaffAction.WRITE)
-                except desk.NotAllowed as exc:
-                    raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
-                except desk.DeskError as exc:
-                    raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+            with context.sessions() as session, answered_as(ACCESS_ERRORS):
+                desk.authorize_on(session, conversation_id=conversation_id, staff=staff,
+                                  action=StaffAction.WRITE)
 
         await asyncio.to_thread(may_write)
         return await runtime.engine.send_staff_message(conversation_id, staff.id, text)
@@ -301,10 +309,8 @@ def build_router(context, runtime) -> APIRouter:
                               staff=session.get(StaffUser, staff.id),
                               text=str(form.get("text") or ""))
 
-        try:
+        with answered_as({desk.DeskError: status.HTTP_422_UNPROCESSABLE_CONTENT}):
             await asyncio.to_thread(add)
-        except desk.DeskError as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
         await runtime.engine.publish_case_updated(conversation_id, {"change": "staff_note"})
         return {"ok": True}
 
@@ -312,38 +318,27 @@ def build_router(context, runtime) -> APIRouter:
     @router.post("/identifiers/{identifier_id}/reveal")
     async def reveal(identifier_id: str, request: Request, staff: Checked):
         form = await request.form()
-        try:
-            with session_scope(context.sessions) as session:
-                value = views.reveal_identifier(session, identifier_id=identifier_id,
-                                                staff=staff, reason=str(form.get("reason") or ""))
-        except ValueError as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-        except LookupError as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        with answered_as(IDENTIFIER_ERRORS), session_scope(context.sessions) as session:
+            value = views.reveal_identifier(session, identifier_id=identifier_id,
+                                            staff=staff, reason=str(form.get("reason") or ""))
         return {"value": value}
 
     @router.post("/identifiers/{identifier_id}/correct")
     async def correct(identifier_id: str, request: Request, staff: Checked):
         form = await request.form()
-        try:
-            with session_scope(context.sessions) as session:
-                ident = session.get(Identifier, identifier_id)
-                if ident is None:
-                    raise LookupError("no such identifier")
-                desk.authorize_on(session, conversation_id=ident.case.conversation_id,
-                                  staff=staff, action=StaffAction.CORRECT_IDENTIFIER)
-                new = correct_identifier(
-                    session, identifier_id=identifier_id, staff=staff,
-                    value=str(form.get("value") or ""),
-                    bank_code=str(form.get("bank_code") or "") or None,
-                    role=str(form.get("role") or "") or None)
-                new_id, conversation_id = new.id, new.case.conversation_id
-        except desk.NotAllowed as exc:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
-        except ValueError as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-        except LookupError as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        with (answered_as({desk.NotAllowed: status.HTTP_403_FORBIDDEN, **IDENTIFIER_ERRORS}),
+              session_scope(context.sessions) as session):
+            ident = session.get(Identifier, identifier_id)
+            if ident is None:
+                raise LookupError("no such identifier")
+            desk.authorize_on(session, conversation_id=ident.case.conversation_id,
+                              staff=staff, action=StaffAction.CORRECT_IDENTIFIER)
+            new = correct_identifier(
+                session, identifier_id=identifier_id, staff=staff,
+                value=str(form.get("value") or ""),
+                bank_code=str(form.get("bank_code") or "") or None,
+                role=str(form.get("role") or "") or None)
+            new_id, conversation_id = new.id, new.case.conversation_id
         await runtime.engine.publish_case_updated(conversation_id,
                                                   {"change": "identifier_corrected"})
         return {"id": new_id}
@@ -395,15 +390,14 @@ def build_router(context, runtime) -> APIRouter:
     async def staff_create(request: Request, staff: Checked):
         require_role(staff, StaffRole.SUPERVISOR)
         form = await request.form()
-        try:
-            with session_scope(context.sessions) as session:
-                create_staff(session, username=str(form.get("username") or ""),
-                             display_name=str(form.get("display_name") or ""),
-                             password=str(form.get("password") or ""),
-                             role=StaffRole(str(form.get("role") or "agent")),
-                             created_by=f"staff:{staff.id}")
-        except (StaffError, ValueError) as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        with (answered_as({StaffError: status.HTTP_422_UNPROCESSABLE_CONTENT,
+                           ValueError: status.HTTP_422_UNPROCESSABLE_CONTENT}),
+              session_scope(context.sessions) as session):
+            create_staff(session, username=str(form.get("username") or ""),
+                         display_name=str(form.get("display_name") or ""),
+                         password=str(form.get("password") or ""),
+                         role=StaffRole(str(form.get("role") or "agent")),
+                         created_by=f"staff:{staff.id}")
         return RedirectResponse("/console/staff", status.HTTP_303_SEE_OTHER)
 
     @router.get("/dashboard", response_class=HTMLResponse)

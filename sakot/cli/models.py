@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,12 +19,22 @@ app = typer.Typer(help="NLU models: base encoder, classifier, NLU service.", no_
 DATA_ROOT = PROJECT_ROOT / "nlu_data"
 
 Force = Annotated[bool, typer.Option("--force", help="Rebuild even when the inputs are unchanged.")]
+DataRoot = Annotated[Path, typer.Option("--data", help="Root of the NLU data (train/, heldout/).")]
 
 
 def _logging() -> None:
     from sakot.logging import configure_from_settings  # noqa: PLC0415
 
     configure_from_settings(get_settings())
+
+
+@contextmanager
+def _timed_build() -> Iterator[None]:
+    """A build command's frame: logging configured first, the time it took said last."""
+    _logging()
+    started = time.monotonic()
+    yield
+    typer.echo(f"done in {time.monotonic() - started:.0f}s")
 
 
 def base_dir() -> Path:
@@ -60,16 +72,10 @@ def train_ngram_model(*, force: bool = False, data_root: Path = DATA_ROOT) -> Pa
 
 
 @app.command("train-ngram")
-def train_ngram_cmd(
-    force: Force = False,
-    data: Annotated[Path, typer.Option(help="Root with train/.")] = DATA_ROOT,
-) -> None:
+def train_ngram_cmd(force: Force = False, data: DataRoot = DATA_ROOT) -> None:
     """Train the n-gram scam-type model the classifier is pooled with (cached by input hash)."""
-    _logging()
-    t = time.monotonic()
-    out = train_ngram_model(force=force, data_root=data)
-    _ngram_summary(out)
-    typer.echo(f"done in {time.monotonic() - t:.0f}s")
+    with _timed_build():
+        _ngram_summary(train_ngram_model(force=force, data_root=data))
 
 
 def _ngram_summary(out: Path) -> None:
@@ -91,28 +97,19 @@ def build_base_cmd(force: Force = False) -> None:
 
 
 @app.command("train")
-def train_cmd(
-    force: Force = False,
-    data: Annotated[Path, typer.Option(help="Root with train/ and heldout/.")] = DATA_ROOT,
-) -> None:
+def train_cmd(force: Force = False, data: DataRoot = DATA_ROOT) -> None:
     """Fine-tune the intent + scam-type classifier (cached by the hash of its inputs)."""
-    _logging()
-    t = time.monotonic()
-    out = train_model(force=force, data_root=data)
-    _summary(out)
-    typer.echo(f"done in {time.monotonic() - t:.0f}s")
+    with _timed_build():
+        _summary(train_model(force=force, data_root=data))
 
 
 @app.command("build")
 def build_cmd(force: Force = False) -> None:
     """Build the base encoder and the classifier (each only when its inputs changed)."""
-    _logging()
-    t = time.monotonic()
-    build_base_model(force=force)
-    out = train_model(force=force)
-    _summary(out)
-    _ngram_summary(train_ngram_model(force=force))
-    typer.echo(f"done in {time.monotonic() - t:.0f}s")
+    with _timed_build():
+        build_base_model(force=force)
+        _summary(train_model(force=force))
+        _ngram_summary(train_ngram_model(force=force))
 
 
 @app.command("info")
