@@ -42,10 +42,7 @@ pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
 KNOWN = known_failures()
 # Failures of the whole stack only (the core alone passes), with their cause. A ratchet too.
-KNOWN_STACK = {
-    "dev:d-mix-003": "the situation head reads a call that has ended as on_line_now (p>=0.5) "
-                     "on turn 1: hang-up + hotline come one turn early and staff take over",
-}
+KNOWN_STACK: dict[str, str] = {}
 _ALL = [s for split in DEV_SPLITS for s in load(split)]
 
 
