@@ -114,8 +114,13 @@ def test_each_conversation_is_well_formed(split, file, item):
         assert isinstance(urgent, int) and not isinstance(urgent, bool), \
             f"{where}: a P0 needs an integer urgent_turn"
         assert 1 <= urgent <= len(turns), f"{where}: urgent_turn {urgent} out of range"
+    elif priority == "P1" and urgent is not None:
+        # A recent loss with no destination identifier given: P1 under domain.md's rule (P0
+        # needs a destination), but the hold window is open, so the victim is still told to
+        # call their bank and 1441 at once (checked like a P0's urgent reply).
+        assert isinstance(urgent, int) and 1 <= urgent <= len(turns), where
     else:
-        assert urgent is None, f"{where}: urgent_turn only for P0"
+        assert urgent is None, f"{where}: urgent_turn only for P0 and recent-loss P1"
 
     if "victim_bank" in expect:
         assert expect["victim_bank"] in {c.value for c in BankCode}, \
@@ -145,7 +150,9 @@ def test_each_conversation_is_well_formed(split, file, item):
         assert age >= timedelta(0), f"{where}: transfer_at after the last turn"
         if priority == "P0" and not (expect.get("on_line") or expect.get("still_leaving")):
             assert age < HOLD, f"{where}: a P0 transfer must be < 72 h old, is {age}"
-        if priority == "P1" and "boundary_72h" in tags:
+        if priority == "P1" and urgent is not None:
+            assert age < HOLD, f"{where}: a recent-loss P1 must be < 72 h old, is {age}"
+        elif priority == "P1" and "boundary_72h" in tags:
             assert age > HOLD, f"{where}: a P1 boundary transfer must be > 72 h old, is {age}"
     if "boundary_72h" in tags:
         assert "transfer_at" in expect, f"{where}: boundary_72h needs transfer_at"
