@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import flow
-from actions.context import Turn, safe_error, session_factory
+from actions.context import Turn, run_turn
 from actions.tracker_purge import purge_later
 from bot.cases import service
 from bot.cases.events import CaseEventKind
@@ -28,6 +28,7 @@ from bot.intake.core import DISTRESS_THRESHOLD, SITUATION_THRESHOLD
 from bot.storage.models import HandoffState, Priority
 from bot.texts_catalog import format_amount, format_datetime, say, type_label
 from bot.triage import urgency_signals
+from bot.understanding.situation_cues import on_line_context
 
 # Intents that leave the intake to a rule (the form rejects, the rule answers). The soft ones
 # yield when the message carries facts: "เมื่อ 5 วันก่อน" is an answer even if the classifier
@@ -55,50 +56,46 @@ class SakotAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        session = session_factory()()
-        try:
-            turn = Turn(tracker, session)
-            text = "" if turn.is_payload else turn.text
-            signals = urgency_signals(text)
-            # The keywords OR the classifier's situation head (thresholds of the core): a victim
-            # on the line whose words the classifier heard as "I want a human" must still be
-            # told to hang up, with their bank's number and 1441, before the queue.
-            head = flow.situation(turn)
-            # ... but only on a message the classifier also reads as (partly) a report: on a
-            # bare "ขอคุยกับเจ้าหน้าที่ค่ะ" the head says on_line_now 0.89 ("เจ้าหน้าที่" is the
-            # fake officer of its training stories), and a false alarm escalates a plain request.
-            story = _report_probability(turn) >= REPORT_EVIDENCE
+        return run_turn(dispatcher, tracker, lambda turn: self._decide(dispatcher, turn))
 
-            def says(label: str, threshold: float = SITUATION_THRESHOLD) -> bool:
-                return (head is not None and story and not turn.is_payload
-                        and head.says(label, threshold))
+    def _decide(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
+        tracker = turn.tracker
+        text = "" if turn.is_payload else turn.text
+        signals = urgency_signals(text)
+        # The keywords OR the classifier's situation head (thresholds of the core): a victim
+        # on the line whose words the classifier heard as "I want a human" must still be
+        # told to hang up, with their bank's number and 1441, before the queue.
+        head = flow.situation(turn)
+        # ... but only on a message the classifier also reads as (partly) a report: on a
+        # bare "ขอคุยกับเจ้าหน้าที่ค่ะ" the head says on_line_now 0.89 ("เจ้าหน้าที่" is the
+        # fake officer of its training stories), and a false alarm escalates a plain request.
+        story = _report_probability(turn) >= REPORT_EVIDENCE
 
-            on_line = signals.scammer_on_line or says("on_line_now")
-            distress = signals.distress or says("victim_in_distress", DISTRESS_THRESHOLD)
-            still_leaving = signals.money_still_leaving or says("still_leaving")
-            if self.safety_net and (distress or on_line):
-                # a victim in distress or coached on the phone right now: the core decides
-                # (hang up / 1323 first, staff now), not the rule the classifier picked
-                flow.take_message(turn)
-                return turn.finish(dispatcher)
-            if self.safety_net and not tracker.active_loop.get("name") and (
-                    still_leaving or _reports_money_sent(turn, text)):
-                # money sent or leaving, whatever intent the classifier heard ("thanks",
-                # "ask_advice"): urgent lines first and the intake, from the core
-                state = flow.take_message(turn)
-                turn.slots["last_processed"] = turn.message_key
-                follow = [FollowupAction("loss_form")] if state.asked else []
-                return turn.finish(dispatcher) + follow
-            if signals.recovery_offer and self.action_name != "action_recovery_warning":
-                # first, then whatever else this message needs
-                turn.say("recovery_warning", urgent=True)
-            extra = self.act(turn) or []
-            return turn.finish(dispatcher) + extra
-        except Exception as exc:  # noqa: BLE001 - the victim must get an answer
-            session.rollback()
-            return safe_error(dispatcher, tracker, exc)
-        finally:
-            session.close()
+        def says(label: str, threshold: float = SITUATION_THRESHOLD) -> bool:
+            return (head is not None and story and not turn.is_payload
+                    and head.says(label, threshold))
+
+        on_line = signals.scammer_on_line or (says("on_line_now") and on_line_context(text))
+        distress = signals.distress or says("victim_in_distress", DISTRESS_THRESHOLD)
+        still_leaving = signals.money_still_leaving or says("still_leaving")
+        if self.safety_net and (distress or on_line):
+            # a victim in distress or coached on the phone right now: the core decides
+            # (hang up / 1323 first, staff now), not the rule the classifier picked
+            flow.take_message(turn)
+            return turn.finish(dispatcher)
+        if self.safety_net and not tracker.active_loop.get("name") and (
+                still_leaving or _reports_money_sent(turn, text)):
+            # money sent or leaving, whatever intent the classifier heard ("thanks",
+            # "ask_advice"): urgent lines first and the intake, from the core
+            state = flow.take_message(turn)
+            turn.slots["last_processed"] = turn.message_key
+            follow = [FollowupAction("loss_form")] if state.asked else []
+            return turn.finish(dispatcher) + follow
+        if signals.recovery_offer and self.action_name != "action_recovery_warning":
+            # first, then whatever else this message needs
+            turn.say("recovery_warning", urgent=True)
+        extra = self.act(turn) or []
+        return turn.finish(dispatcher) + extra
 
 
 def _report_probability(turn: Turn) -> float:
@@ -178,31 +175,28 @@ class ValidateLossForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        session = session_factory()()
-        try:
-            turn = Turn(tracker, session)
-            text = "" if turn.is_payload else turn.text
-            if tracker.get_slot("last_processed") == turn.message_key:
-                # the form's activation right after action_take_report: already decided
-                state = flow.load_state(turn)
-                return [SlotSet("requested_slot", state.asked)]
-            signals = urgency_signals(text)
-            has_facts = bool(text) and facts_from_text(text, turn.received_at).has_any
-            if not signals.distress and not signals.scammer_on_line and (
-                    turn.intent in HARD_INTERRUPTS
-                    or (turn.intent in SOFT_INTERRUPTS and not has_facts)):
-                session.rollback()
-                return []  # nothing taken: Rasa rejects the form and a rule answers
-            if signals.recovery_offer:
-                turn.say("recovery_warning", urgent=True)
-            state = flow.take_message(turn)
-            turn.slots["last_processed"] = turn.message_key
-            return turn.finish(dispatcher) + [SlotSet("requested_slot", state.asked)]
-        except Exception as exc:  # noqa: BLE001
-            session.rollback()
-            return safe_error(dispatcher, tracker, exc) + [SlotSet("last_processed", "error")]
-        finally:
-            session.close()
+        return run_turn(dispatcher, tracker, lambda turn: self._validate(dispatcher, turn),
+                        on_error=[SlotSet("last_processed", "error")])
+
+    def _validate(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
+        tracker = turn.tracker
+        text = "" if turn.is_payload else turn.text
+        if tracker.get_slot("last_processed") == turn.message_key:
+            # the form's activation right after action_take_report: already decided
+            state = flow.load_state(turn)
+            return [SlotSet("requested_slot", state.asked)]
+        signals = urgency_signals(text)
+        has_facts = bool(text) and facts_from_text(text, turn.received_at).has_any
+        if not signals.distress and not signals.scammer_on_line and (
+                turn.intent in HARD_INTERRUPTS
+                or (turn.intent in SOFT_INTERRUPTS and not has_facts)):
+            turn.session.rollback()
+            return []  # nothing taken: Rasa rejects the form and a rule answers
+        if signals.recovery_offer:
+            turn.say("recovery_warning", urgent=True)
+        state = flow.take_message(turn)
+        turn.slots["last_processed"] = turn.message_key
+        return turn.finish(dispatcher) + [SlotSet("requested_slot", state.asked)]
 
 
 class _Ask:

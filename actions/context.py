@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -182,6 +183,20 @@ class Turn:
         # only what changed: every event makes Rasa's tracker (and each prediction) longer
         return [SlotSet(name, value) for name, value in self.slots.items()
                 if self.tracker.get_slot(name) != value]
+
+
+def run_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
+             body: Callable[[Turn], list], *, on_error: Sequence[dict] = ()) -> list:
+    """Run an action's ``body`` on this turn with its own database session; if it fails,
+    nothing half-written is kept and the victim still gets an answer (``safe_error``)."""
+    session = session_factory()()
+    try:
+        return body(Turn(tracker, session))
+    except Exception as exc:  # noqa: BLE001 - the victim must get an answer
+        session.rollback()
+        return safe_error(dispatcher, tracker, exc) + list(on_error)
+    finally:
+        session.close()
 
 
 def safe_error(dispatcher: CollectingDispatcher, tracker: Tracker, exc: BaseException) -> list:

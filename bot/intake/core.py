@@ -54,6 +54,7 @@ from bot.intake.replies import ADVICE, CARD, FACTS, POLICE, Button, Reply, reply
 from bot.intake.state import LOSS_SLOTS, CaseState, Dest
 from bot.texts_catalog import detect_language, type_buttons
 from bot.triage import HOLD_WINDOW, Triage, TriageInput, triage
+from bot.understanding.situation_cues import on_line_context
 
 RANK = {"P0": 0, "P1": 1, "P2": 2}
 SITUATION_THRESHOLD = 0.5
@@ -199,7 +200,8 @@ def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseSt
         paid=paid, transfer_times=times, victim_bank=bank, destinations=tuple(dests),
         transfer_refs=refs,
         money_lost=money_lost,
-        on_line=state.on_line or _flag(sig.scammer_on_line, facts, "on_line_now"),
+        on_line=state.on_line or sig.scammer_on_line or (
+            _flag(False, facts, "on_line_now") and on_line_context(facts.text)),
         still_leaving=state.still_leaving or leaving,
         app_installed=state.app_installed or _flag(sig.app_may_be_installed, facts,
                                                    "app_installed"),

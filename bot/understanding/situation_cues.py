@@ -60,7 +60,7 @@ _OWN_BANK_CALL = re.compile(r"\s?(?:(?:with|to) |หา|กับ|ไปหา)?
                             re.IGNORECASE)
 # Told as the past: a call last week is not a call going on (unless the words say it still is).
 _PAST_TIME = re.compile(
-    r"(?:เมื่อวาน|วานซืน|(?:อาทิตย์|สัปดาห์|เดือน|ปี)(?:ก่อน|ที่แล้ว)|\d+ ?(?:วัน|ชั่วโมง|ชม\.?)(?:ก่อน|ที่แล้ว)"
+    r"(?:เมื่อวาน|วานซืน|(?:อาทิตย์|สัปดาห์|เดือน|ปี)(?:ก่อน|ที่แล้ว)|(?<!\d)\d{1,3} ?(?:วัน|ชั่วโมง|ชม\.?)(?:ก่อน|ที่แล้ว)"
     r"|(?:สอง|สาม|สี่|ห้า|หก|หลาย)(?:วัน|อาทิตย์|สัปดาห์|เดือน)(?:ก่อน|ที่แล้ว)|เมื่อ(?:เช้า|คืน)"
     r"|yesterday|last (?:week|month|night|year)|(?:days?|weeks?|months?) ago)", re.IGNORECASE)
 _SAYS_NOW = re.compile(r"(?:ยัง|กำลัง|อยู่|ไม่วาง|ตอนนี้|ขณะนี้|still|right now|(?<![a-z])now(?![a-z])"
@@ -174,7 +174,7 @@ _DEMAND_NOW = re.compile(
     r"|(?:is|'s|are|'re) about to (?:transfer|pay|send|wire|move)"
     r"|keeps? (?:telling|asking|pushing|pressuring) (?:me|her|him|us|them) to (?:transfer|pay|send"
     r"|wire|move|go)"
-    r"|(?:wants?|told|telling|asking|demand\w*|must|have to|has to|need to) (?:me |us |him |her )?"
+    r"|(?:wants?|told|telling|asking|demand(?:s|ed|ing)?|must|have to|has to|need to) (?:me |us |him |her )?"
     r"(?:to )?(?:transfer|pay|send|wire|move)"
     r"[^\n]{0,40}?(?:now|immediately|right away|within|before|by \d)", re.IGNORECASE)
 _PRESENT = re.compile(r"(?:ตอนนี้|ขณะนี้|กำลัง|เดี๋ยวนี้|อยู่เลย|ยัง\S{0,10}อยู่|right now|currently|as we speak"
@@ -220,6 +220,15 @@ _DEVICE_TAKEN = re.compile(
     + r"|" + _DEVICE + r"\S{0,6}?โอน(?:เงิน)?(?:ออก)?เอง"
     + r"|(?:phone|screen|device|it)(?:'s| is)? (?:acting|moving|opening|typing|tapping|doing things"
       r"|working|clicking) (?:\w+ ){0,2}(?:on its own|by itself)", re.IGNORECASE)
+
+
+def on_line_context(text: str) -> bool:
+    """Words of a phone or video call, or of something going on now. The situation head's
+    ``on_line_now`` counts only with them: "คุยกับหนุ่มในแอปหาคู่มาสองเดือน" is a chat told
+    as the past, not a call going on, and telling that victim to hang up (and queueing them
+    as P0) is a false alarm; "ตอนนี้เขายังอยู่กับหนู", "คุยกับเขาอยู่" are going on now."""
+    return bool(_CALL_CONTEXT.search(text) or _PRESENT.search(text)
+                or _TALK_GOING_ON.search(text))
 
 
 def _shape_on_line(text: str) -> re.Match[str] | None:

@@ -259,3 +259,12 @@ def test_a_bare_sum_sent_before_its_question_is_the_loss_and_not_asked_again():
     rs = replay(turns("โดนหลอกค่ะ โอนค่ามือถือไปแล้ว", "9,500 ค่ะ", "เมื่อ 15 นาทีที่แล้ว"))
     assert rs[1].state.loss_total == Decimal(9500)
     assert all(r.state.asked != "amount" for r in rs)
+
+
+def test_the_situation_head_alone_does_not_call_a_dating_chat_a_call():
+    # the head scored on_line_now 0.50 on this; no call words and nothing going on now
+    f = facts("คุยกับหนุ่มต่างชาติในแอปหาคู่มาสองเดือน", reports_scam=True,
+              situation=Situation(on_line_now=0.8, money_paid=0.1))
+    d = decide(CaseState(), f, T0)
+    assert not d.state.on_line and d.state.priority != "P0"
+    assert not render_text(d.replies, "th", None)[0].startswith("วางสาย")

@@ -28,9 +28,9 @@ def sessions(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'sakot.db'}"
     upgrade(url)
     factory = make_session_factory(make_engine(url))
-    import actions.actions as actions_module
+    import actions.context as context_module
 
-    monkeypatch.setattr(actions_module, "session_factory", lambda: factory)
+    monkeypatch.setattr(context_module, "session_factory", lambda: factory)
     return factory
 
 
