@@ -8,7 +8,7 @@
 
 It only orchestrates, and knows nothing about FastAPI or any particular channel. Storage is
 `store.ConversationStore` (synchronous SQLAlchemy, run in a worker thread), files and slips
-`evidence`, the dialogue `rasa_client.DialogueEngine` with `rasa_items` mapping both ways,
+`evidence`, the dialogue `rasa_client.Dialogue` with `rasa_items` mapping both ways,
 delivery `outbound.OutboundRegistry` (each channel registers its output side under its name),
 live events `events.EventPublisher`, copy `bot.texts_catalog`. Messages from one user are
 handled strictly in order.
@@ -35,7 +35,7 @@ from bot.conversation.evidence import (
 )
 from bot.conversation.locks import KeyedLocks
 from bot.conversation.outbound import OutboundRegistry
-from bot.conversation.rasa_client import DialogueEngine, DialogueUnavailable
+from bot.conversation.rasa_client import Dialogue, DialogueUnavailable
 from bot.conversation.rasa_items import dialogue_input, replies_from_rasa
 from bot.conversation.redact import redact_credentials
 from bot.conversation.store import ConversationStore, StoredInbound, add_inbound_message
@@ -59,7 +59,7 @@ class ConversationEngine:
         self,
         *,
         sessions: sessionmaker[Session],
-        dialogue: DialogueEngine,
+        dialogue: Dialogue,
         events: EventPublisher,
         outbound: OutboundRegistry | None = None,
         evidence_dir: Path,

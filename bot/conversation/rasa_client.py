@@ -1,6 +1,6 @@
 """The dialogue-engine port and its Rasa REST adapter.
 
-The engine talks to the dialogue through `DialogueEngine.respond()`, which returns the Rasa
+The engine talks to the dialogue through `Dialogue.respond()`, which returns the Rasa
 REST channel's response items unchanged (a list of `{"text", "buttons", "custom", ...}`).
 `RasaRestDialogue` is the real adapter; tests use `FakeDialogue` (canned Rasa responses).
 """
@@ -26,7 +26,7 @@ class DialogueUnavailable(RuntimeError):
     """The dialogue engine did not answer (down, timing out, or answering with an error)."""
 
 
-class DialogueEngine(Protocol):
+class Dialogue(Protocol):
     async def respond(self, *, sender: str, message: str, metadata: dict) -> list[dict]:
         """Send one user message; return the Rasa REST response items. Raises
         DialogueUnavailable when the dialogue engine cannot answer."""
