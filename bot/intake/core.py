@@ -57,6 +57,8 @@ from bot.triage import HOLD_WINDOW, Triage, TriageInput, triage
 from bot.understanding.situation_cues import on_line_context
 
 RANK = {"P0": 0, "P1": 1, "P2": 2}
+# questions that presuppose a transfer: a "not paid" answer to them corrects the loss
+_ASSUMES_A_TRANSFER = ("transfer_time", "amount", "destination")
 SITUATION_THRESHOLD = 0.5
 DISTRESS_THRESHOLD = 0.7
 STORY_INTENTS = {"report_scam", "inform", "nlu_fallback", "distress", "recovery_offer"}
@@ -219,6 +221,11 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         if state.case_open:
             state, _ = absorb(state, facts, now)
             out.commands.append(cmd.RecordFacts(_resolved(facts, state)))
+            # the queue shows what staff will find: the priority still rises with the facts
+            result = _triage(state, now)
+            if state.priority is None or RANK[str(result.priority)] < RANK[state.priority]:
+                state = state.evolve(priority=str(result.priority))
+                out.commands.append(cmd.SetPriority(result))
         return Decision(state, (), tuple(out.commands))
 
     sig = facts.signals
@@ -250,6 +257,10 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
 
     # the answer to a pending question
     asked = state.asked
+    if (facts.denies_loss and not facts.paid_amounts and state.money_lost
+            and asked in _ASSUMES_A_TRANSFER):
+        # "ยังไม่ได้โอนค่ะ" to "when did you transfer?": the victim corrects what we assumed
+        facts = replace(facts, is_correction=True)
     answer = _answer(facts, asked)
     unknown = set(state.unknown)
     if answer == "affirm" and asked == "money_lost":

@@ -268,3 +268,22 @@ def test_the_situation_head_alone_does_not_call_a_dating_chat_a_call():
     d = decide(CaseState(), f, T0)
     assert not d.state.on_line and d.state.priority != "P0"
     assert not render_text(d.replies, "th", None)[0].startswith("วางสาย")
+
+
+def test_not_paid_to_a_question_that_assumed_a_transfer_corrects_the_loss():
+    # the model read a requested deposit as paid; the victim answers "when?" with "not paid"
+    first = facts("เจ้าของห้องบอกให้โอนค่ามัดจำ 5,000 ก่อนค่ะ", reports_scam=True,
+                  money_words=True, situation=Situation(money_paid=0.9))
+    d1 = decide(CaseState(), first, T0)
+    assert d1.state.money_lost is True and d1.state.asked == "transfer_time"
+    d2 = decide(d1.state, facts("ยังไม่ได้โอนค่ะ", denies_loss=True), T0)
+    assert d2.state.money_lost is False and d2.state.priority == "P2"
+
+
+def test_the_priority_still_rises_while_staff_own_the_chat():
+    waiting = CaseState(case_open=True, with_staff=True, priority="P2")
+    f = facts("เสร็จเขาแล้วค่ะ 4,000", identifiers=(KBANK_ACCOUNT,), reports_scam=True,
+              money_words=True, situation=Situation(money_paid=0.9))
+    d = decide(waiting, f, T0)
+    assert d.replies == () and d.state.priority == "P0"
+    assert any(type(c).__name__ == "SetPriority" for c in d.commands)
