@@ -56,6 +56,23 @@ def say(lang: str | None, key: str, **values: object) -> str:
     return template.format(**{**hotlines.text_vars(), **values})
 
 
+def card_as_text(card, lang: str | None = "th") -> str:
+    """A case card (``bot.conversation.types.CaseCard``) as plain lines, for channels that
+    cannot show the card itself."""
+    lines = [say(lang, "card_case_number", case_number=card.case_number),
+             say(lang, "card_scam_type", label=card.scam_type_label),
+             say(lang, "card_priority", priority=card.priority)]
+    if card.amount_thb is not None:
+        lines.append(say(lang, "card_amount", amount=f"{card.amount_thb:,.2f}"))
+    if card.destination:
+        lines.append(say(lang, "card_destination", destination=card.destination))
+    if card.deadline_text:
+        lines.append(say(lang, "card_deadline", deadline=card.deadline_text))
+    if card.status_text:
+        lines.append(card.status_text)
+    return "\n".join(lines)
+
+
 def dialogue_unavailable_text(lang: str | None, victim_bank: str | None = None) -> str:
     """What the victim reads when the dialogue engine is down: their message is kept, a person
     will answer, and the numbers to call now (their bank's line when we know it, and AOC)."""

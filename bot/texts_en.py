@@ -305,3 +305,13 @@ TEXTS.update({
         "call the {aoc} hotline (AOC, 24 hours)."
     ),
 })
+
+# A case card as plain text (bot/conversation/types.py Reply.fallback_text).
+TEXTS.update({
+    "card_case_number": "Case number {case_number}",
+    "card_scam_type": "Type: {label}",
+    "card_priority": "Priority: {priority}",
+    "card_amount": "Amount: {amount} baht",
+    "card_destination": "Destination account: {destination}",
+    "card_deadline": "File the police report by: {deadline}",
+})

@@ -324,3 +324,14 @@ TEXTS.update({
         "เพื่อขอระงับบัญชีปลายทางทันที หรือโทรสายด่วน {aoc} (ศูนย์ AOC ตลอด 24 ชั่วโมง)"
     ),
 })
+
+# A case card as plain text, for a channel or client that cannot show the card
+# (bot/conversation/types.py Reply.fallback_text).
+TEXTS.update({
+    "card_case_number": "เลขเคส {case_number}",
+    "card_scam_type": "ประเภท: {label}",
+    "card_priority": "ความเร่งด่วน: {priority}",
+    "card_amount": "ยอดเงิน: {amount} บาท",
+    "card_destination": "บัญชีปลายทาง: {destination}",
+    "card_deadline": "แจ้งความภายใน: {deadline}",
+})

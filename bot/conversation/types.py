@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.texts_catalog import card_as_text
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -71,18 +73,7 @@ class Reply:
         """The reply as plain text, for channels or clients that can't render the rest."""
         parts = [self.text] if self.text else []
         if self.card:
-            c = self.card
-            lines = [f"เลขเคส {c.case_number}", f"ประเภท: {c.scam_type_label}",
-                     f"ความเร่งด่วน: {c.priority}"]
-            if c.amount_thb is not None:
-                lines.append(f"ยอดเงิน: {c.amount_thb:,.2f} บาท")
-            if c.destination:
-                lines.append(f"บัญชีปลายทาง: {c.destination}")
-            if c.deadline_text:
-                lines.append(f"แจ้งความภายใน: {c.deadline_text}")
-            if c.status_text:
-                lines.append(c.status_text)
-            parts.append("\n".join(lines))
+            parts.append(card_as_text(self.card))
         if self.quick_replies:
             parts.append(" / ".join(q.label for q in self.quick_replies))
         return "\n\n".join(parts)
