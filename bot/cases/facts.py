@@ -150,7 +150,7 @@ _NOT_SENT = re.compile(
 _AMOUNT_CUE = re.compile(
     r"(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
-    r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn\w*|per day"
+    r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn(?:s|ed|ing|ings)?|per day"
     r"|prize|won|profit|returns?|promised|credit limit|loan of)"
     r"|(?P<requested>ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"

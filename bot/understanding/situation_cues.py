@@ -193,7 +193,7 @@ _COERCED = re.compile(r"(?:คนในสาย|แอบ(?:พิมพ์|ท
 # "เงินหายไปหมดแล้ว" is over).
 _MONEY_NOUN = r"(?:เงิน|ยอด|บัญชี|balance|savings|money|funds)"
 _DRAIN = (r"(?:ไหลออก|ไหล|ลดลง|ลด|หายไป|หาย|โอนออก|ถอนออก|ออก|ถูกตัด|โดนตัด|ถูกหัก|โดนหัก|ตัด|หัก"
-          r"|drop\w*|going down|disappearing|draining|leaving|being taken)")
+          r"|drop(?:s|ped|ping)?|going down|disappearing|draining|leaving|being taken)")
 _CONTINUING = (r"(?:อยู่(?!\s?ๆ)|เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|ต่อหน้าต่อตา|ทีละ|รัวๆ|รัว ๆ|ต่อเนื่อง"
                r"|มาอีก|อีกแล้ว|(?<![a-z])still(?![a-z])|keeps?(?![a-z]))")
 _NOT_OVER = r"(?:(?!แล้ว|หมด|already)[^\n])"
