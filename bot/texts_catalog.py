@@ -83,6 +83,35 @@ def dialogue_unavailable_text(lang: str | None, victim_bank: str | None = None) 
     return say(lang, "dialogue_unavailable_bank", bank_name=name, bank_hotline=contact.number)
 
 
+def waiting_urgent_text(lang: str | None, *, on_line: bool, still_leaving: bool,
+                        victim_bank: str | None = None) -> str:
+    """The first steps for a victim who, while waiting for staff, writes that the scammer is on
+    the line or that money is still leaving: hang up / cut the internet first, then the numbers
+    to call (their bank's line when we know it, and AOC)."""
+    lines = [say(lang, "waiting_urgent_intro")]
+    if on_line:
+        lines.append(say(lang, "hang_up_now"))
+    if still_leaving:
+        lines.append(say(lang, "cut_internet_now"))
+    key, values = call_bank_line(lang, victim_bank)
+    lines.append(say(lang, key, **values))
+    return "\n\n".join(lines)
+
+
+def call_bank_line(lang: str | None, victim_bank: str | None) -> tuple[str, dict[str, str]]:
+    """Which "call your bank now" line fits (catalogue key, its values): the bank's own number
+    (with "ask for the fraud menu" when it is a main call centre), the bank's name with "the
+    number is on the back of your card", or any bank with the same hint."""
+    contact = hotlines.bank_contact(victim_bank)
+    name = contact.bank_name_en if normalise_language(lang) == "en" else contact.bank_name_th
+    if contact.number:
+        key = "call_bank_known_menu" if contact.ask_for_fraud_menu else "call_bank_known"
+        return key, {"bank_name": name, "bank_hotline": contact.number}
+    if contact.bank_code:
+        return "call_bank_no_number", {"bank_name": name}
+    return "call_bank_unknown", {}
+
+
 def has(lang: str | None, key: str) -> bool:
     return key in _CATALOGUES[normalise_language(lang)]
 

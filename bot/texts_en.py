@@ -306,6 +306,11 @@ TEXTS.update({
     ),
 })
 
+# While the chat waits for staff, only a victim in danger right now gets the bot's first steps.
+TEXTS.update({
+    "waiting_urgent_intro": "Staff are on the way. While you wait, do this first:",
+})
+
 # A case card as plain text (bot/conversation/types.py Reply.fallback_text).
 TEXTS.update({
     "card_case_number": "Case number {case_number}",

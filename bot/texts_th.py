@@ -325,6 +325,12 @@ TEXTS.update({
     ),
 })
 
+# While the chat waits for staff the bot stays out of the way, except when a message shows the
+# victim in danger right now (bot/conversation/engine.py): then the first steps, at once.
+TEXTS.update({
+    "waiting_urgent_intro": "เจ้าหน้าที่กำลังเข้ามาดูแลค่ะ ระหว่างรอ ทำตามนี้ก่อนนะคะ",
+})
+
 # A case card as plain text, for a channel or client that cannot show the card
 # (bot/conversation/types.py Reply.fallback_text).
 TEXTS.update({

@@ -49,7 +49,8 @@ from bot.handoff import (
     try_handoff,
 )
 from bot.storage.models import Conversation, HandoffState
-from bot.texts_catalog import dialogue_unavailable_text
+from bot.texts_catalog import dialogue_unavailable_text, waiting_urgent_text
+from bot.understanding.situation_cues import urgency_signals
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,11 @@ class ConversationEngine:
             log.info("button from an old session pressed: ignored")
             return []
         if not bot_may_reply(stored.state):
-            return []  # staff own the chat (or it waits for them): the bot stays silent
+            # Staff own the chat, or it waits for them: the bot stays silent, unless a victim
+            # still waiting writes that the scammer is on the line or money is leaving now.
+            if HandoffState(stored.state) is not HandoffState.WAITING_FOR_STAFF:
+                return []
+            return await self._urgent_while_waiting(stored, msg.text)
 
         text, metadata = dialogue_input(msg, message=stored.message, slip=stored.evidence.slip,
                                         language=stored.language)
@@ -139,6 +144,17 @@ class ConversationEngine:
                     session, conversation_id=stored.conversation_id, before=stored.state,
                     action=HandoffAction.REQUEST_HUMAN, actor="bot", reason="dialogue")))
         return stored_replies
+
+    async def _urgent_while_waiting(self, stored: StoredInbound, text: str) -> list[Reply]:
+        signals = await asyncio.to_thread(urgency_signals, text)
+        if not (signals.scammer_on_line or signals.money_still_leaving):
+            return []
+        log.warning("urgent message while waiting for staff: first steps sent")
+        bank = await asyncio.to_thread(self.store.victim_bank, stored.conversation_id)
+        reply = Reply(text=waiting_urgent_text(
+            stored.language, on_line=signals.scammer_on_line,
+            still_leaving=signals.money_still_leaving, victim_bank=bank), sender_kind="system")
+        return await self._store_replies(stored.conversation_id, stored.session_id, [reply])
 
     def _store_inbound(self, msg: InboundMessage, files: list[SavedFile]) -> StoredInbound:
         def store(session: Session) -> StoredInbound:

@@ -52,7 +52,7 @@ from bot.hotlines import bank_contact
 from bot.intake import commands as cmd
 from bot.intake.replies import ADVICE, CARD, FACTS, POLICE, Button, Reply, reply
 from bot.intake.state import LOSS_SLOTS, CaseState, Dest
-from bot.texts_catalog import detect_language, type_buttons
+from bot.texts_catalog import call_bank_line, detect_language, type_buttons
 from bot.triage import HOLD_WINDOW, Triage, TriageInput, triage
 from bot.understanding.situation_cues import on_line_context
 
@@ -418,18 +418,9 @@ def _urgent_first(state: CaseState, result: Triage, out: _Out,
             elif state.app_installed or state.scam_type == "remote_app" \
                     or (facts.signals.clicked_link and state.money_lost):
                 out.say("cut_internet", urgent=True)
-            name = contact.bank_name_en if state.lang == "en" else contact.bank_name_th
-            if contact.number:
-                key = "call_bank_known_menu" if contact.ask_for_fraud_menu else "call_bank_known"
-                out.say(key, urgent=True, bank_name=name,
-                        bank_hotline=contact.number)
-                told = "bank"
-            elif contact.bank_code:
-                out.say("call_bank_no_number", urgent=True, bank_name=name)
-                told = "bank"
-            else:
-                out.say("call_bank_unknown", urgent=True)
-                told = "generic"
+            key, values = call_bank_line(state.lang, state.victim_bank)
+            out.say(key, urgent=True, **values)
+            told = "generic" if key == "call_bank_unknown" else "bank"
         elif told == "generic" and contact.number:
             name = contact.bank_name_en if state.lang == "en" else contact.bank_name_th
             out.say("bank_number_followup", urgent=True, bank_name=name,

@@ -346,6 +346,41 @@ async def test_waiting_for_staff_is_silent_too(kit, state):
     assert len(kit.dialogue.calls) == 1
 
 
+async def test_a_victim_waiting_for_staff_who_says_the_scammer_is_on_the_line_is_told_to_hang_up(
+        kit):
+    await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", mid="m1"))
+    case_id = open_case(kit.sessions, conversation(kit.sessions).id)
+    with kit.sessions.begin() as s:
+        s.get(Case, case_id).victim_bank = "KBANK"
+
+    [reply] = await kit.engine.handle_inbound(
+        inbound("ตอนนี้เขาโทรมาอีกแล้ว ยังไม่ยอมวางสาย ให้โอนเพิ่มอีก", mid="m2"))
+
+    assert reply.text.index("วางสายเดี๋ยวนี้") < reply.text.index("02-888-8888")
+    assert "1441" in reply.text and reply.sender_kind == "system"
+    assert len(kit.dialogue.calls) == 1  # the dialogue is still not asked: staff will answer
+    assert conversation(kit.sessions).handoff_state == HandoffState.WAITING_FOR_STAFF
+    with kit.sessions() as s:  # the reply is kept in the chat staff will read
+        texts = [m.text for m in s.scalars(select(Message).order_by(Message.created_at))]
+    assert texts[-1] == reply.text
+
+
+async def test_money_still_leaving_while_waiting_gets_cut_the_internet_and_staff_chats_stay_silent(
+        kit):
+    await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", mid="m1"))
+    [reply] = await kit.engine.handle_inbound(
+        inbound("money is still leaving my account right now, another debit just came", mid="m2"))
+    # the chat's language (Thai, from the first message); no bank known yet: "back of the card"
+    assert "โหมดเครื่องบิน" in reply.text and "1441" in reply.text and "หลังบัตร" in reply.text
+    assert "วางสาย" not in reply.text
+
+    with kit.sessions.begin() as s:
+        conv = s.scalar(select(Conversation))
+        conv.handoff_state = HandoffState.STAFF
+    assert await kit.engine.handle_inbound(
+        inbound("money is still leaving my account right now", mid="m3")) == []
+
+
 async def test_a_failed_push_is_queued_and_the_worker_delivers_it_later(kit):
     from bot.conversation.outbound import PUSH_TOPIC, OutboundRegistry
     from bot.outbox.worker import OutboxWorker

@@ -3,7 +3,7 @@
 Fast and model-free: it reads the YAML only. It checks the fields and their types, that the
 clock of every conversation agrees with the priority it expects (a P0 transfer is < 72 h old at
 the last turn, a P1 one is not), that the suite covers what the issue asks for (counts per tag),
-and that no development text (dev, dev2) is a near-copy of a text of the blind split (heldout,
+and that no development text (dev, dev2, dev3) is a near-copy of a text of the blind split (heldout,
 written by other hands; it may be empty or missing while it is being written). The minimum counts
 apply to the whole suite (dev + dev2 + heldout).
 """
@@ -197,7 +197,7 @@ def test_development_and_blind_splits_share_no_near_duplicate_texts():
         for held_id, b in blind:
             if a and b and len(a & b) / len(a | b) > NEAR_DUPLICATE:
                 clashes.append((dev_id, held_id))
-    assert not clashes, f"near-duplicate texts across dev+dev2/heldout (ids): {clashes[:10]}"
+    assert not clashes, f"near-duplicate texts across dev splits/heldout (ids): {clashes[:10]}"
 
 
 def test_no_heldout_text_is_a_near_copy_of_nlu_training_text():
