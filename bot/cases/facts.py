@@ -116,9 +116,12 @@ class MessageFacts:
 # "เขาให้โอน" (they told me to transfer) is not a loss by itself; these are.
 _MONEY_SENT = re.compile(
     r"(โอน(?!สาย)|จ่าย|เติมเงิน|ชำระ|เสียเงิน|ดูดเงิน|เงินหาย|หักเงิน|ตัดเงิน|โดนไป|เสียไป|มัดจำ|หมดตัว|ลงเงิน"
-    r"|เงินออกจากบัญชี|เงินถูกโอนออก|โดนดูด|โดนตัดเงิน|ลงทุนไป"
+    r"|เงินออกจากบัญชี|เงินถูกโอนออก|โดนดูด|โดนตัดเงิน|ลงทุนไป|หลอกเอา(?:เงิน)?\S{0,8}?ไป|deposit\s?ไป"
     r"|(?<![a-z])transferred|(?<![a-z])paid(?![a-z])|sent (?:him |her |them )?(?:the )?money"
-    r"|(?<![a-z])lost(?![a-z])|(?<![a-z])wired|(?<![a-z])debited|(?<![a-z])deposited"
+    r"|(?<![a-z])lost(?![a-z])(?! (?:my |his |her |our )?(?:passport|phone|keys?|bag|id card"
+    r"|documents?|sim|luggage|way))"
+    r"|(?<![a-z])put (?:\w{1,10} ){0,2}(?:money|baht|\d)"
+    r"|(?<![a-z])wired|(?<![a-z])debited|(?<![a-z])deposited"
     r"|(?<![a-z])topped up|sent (?:\w+ ){0,2}payments?|made (?:\w+ ){0,2}payments?)",
     re.IGNORECASE,
 )
@@ -152,7 +155,7 @@ _AMOUNT_CUE = re.compile(
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
     r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn(?:s|ed|ing|ings)?|per day"
     r"|prize|won|profit|returns?|promised|credit limit|loan of)"
-    r"|(?P<requested>ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
+    r"|(?P<requested>ค้างชำระ|ค้างจ่าย|ยอดค้าง|ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
@@ -180,6 +183,40 @@ _ASKED_TO_BORROW = re.compile(r"(?:ขอยืม|ขอค่า|ขอเง�
                               re.IGNORECASE)
 _ALL_PAID = re.compile(r"(?:ทั้งสอง|ทั้งสาม|ทั้งหมด|ทุกครั้ง|ทุกรอบ|ทุกยอด|(?<![a-z])both(?![a-z])|all of (?:them|it))",
                        re.IGNORECASE)
+# The same sum paid several times: "โอน 3 ครั้ง ครั้งละ 5,000", "four transfers of 9,999 each",
+# "paid 1,500 baht three times". Counts up to ten, in digits or words.
+_COUNT_WORDS = {"สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9,
+                "สิบ": 10, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "twice": 2}
+_COUNT_ALT = r"[2-9]|10|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|two|three|four|five|six|seven|eight|nine|ten"
+_REPEAT_BEFORE = re.compile(
+    rf"(?P<n>{_COUNT_ALT})\s?(?:ครั้ง|รอบ|งวด)\s?(?:ครั้งละ|รอบละ|งวดละ|ละ)\s?$"
+    rf"|(?<![a-z])(?P<m>{_COUNT_ALT})\s(?:transfers|payments|times)\s(?:of\s)?$", re.IGNORECASE)
+_REPEAT_AFTER = re.compile(
+    rf"^\s?(?:บาท|baht|thb)?\s?(?:(?:x|×)\s?(?P<n>{_COUNT_ALT})(?![\d,])"
+    rf"|(?P<m>{_COUNT_ALT})\s?(?:times|ครั้ง|รอบ)|(?P<twice>twice))", re.IGNORECASE)
+_EACH_AFTER = re.compile(r"^\s?(?:บาท|baht|thb)?\s?(?:each|ต่อครั้ง|แต่ละครั้ง)", re.IGNORECASE)
+_COUNTED_BEFORE = re.compile(rf"(?<![a-z\d])(?P<n>{_COUNT_ALT})\s?(?:transfers|payments|times|ครั้ง|รอบ)",
+                             re.IGNORECASE)
+
+
+def repeat_count(text: str, amount: Amount) -> int:
+    """How many times the same sum was paid (1 unless the words around it say more)."""
+    before = text[max(0, amount.start - 40):amount.start]
+    after = text[amount.end:amount.end + 24]
+    m = _REPEAT_BEFORE.search(before)
+    if m is None and _EACH_AFTER.match(after):
+        m = _COUNTED_BEFORE.search(before)
+    if m is None:
+        m = _REPEAT_AFTER.match(after)
+    if m is None:
+        return 1
+    if m.groupdict().get("twice"):
+        return 2
+    n = (m.groupdict().get("n") or m.groupdict().get("m") or "").lower()
+    return int(n) if n.isdigit() else _COUNT_WORDS[n]
+
+
 _REJECTED_BEFORE = re.compile(r"(?:ไม่ใช่|not|instead of|แทน)\s?$", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(r"(?:รวม|ทั้งหมด|ทั้งสิ้น|รวมๆ|รวม ๆ|total|in all|altogether)[^\d\n]{0,6}$",
                            re.IGNORECASE)
@@ -423,7 +460,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             role = "paid"
         if role == "paid" or (role == "unknown" and (asked == "amount" or bare_sum)
                               and not not_sent):
-            paid.append((a, value))
+            paid.append((a, value * repeat_count(text, a)))
             before = text[max(0, a.start - 24):a.start]
             total_flag = total_flag or bool(_TOTAL_BEFORE.search(before))
             adds = adds or bool(_ADD_BEFORE.search(before))

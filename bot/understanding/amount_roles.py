@@ -65,7 +65,7 @@ _CUES_BODY = (
     r"(?P<bal>ยอดเงินคงเหลือ|ยอดคงเหลือ|คงเหลือ|เหลือ|เงินในบัญชี|มีเงิน|"
     r"(?<![a-z])(?:balance|left|remaining)(?![a-z]))|"
     rf"(?P<paid>{_PAY}|เสีย|หัก|ดูด|ตัดเงิน|หาย|ลงทุน|มัดจำ|ฝาก|ซื้อ|ให้ยืม|ยืมไป|โดนโกง|"
-    r"(?<![a-z])(?:paid|pay|sent|send|transferred|transfer|lost|wired|deposited|invested|"
+    r"(?<![a-z])(?:paid|pay|sent|send|transferred|transfers?|lost|wired|deposited|invested|"
     r"charged|gave|spent)(?![a-z]))"
 )
 _CUES = re.compile(rf"(?i)(?=[{CUE_FIRST}a-z])(?:{_CUES_BODY})")
@@ -79,7 +79,9 @@ _AFTER_GAP = 16  # at most this many characters (no digit) between the amount an
 _AFTER = re.compile(
     r"(?i)(?:"
     rf"(?P<neg>{_NEG}\s?{_PAY}|not\s(?:yet\s)?paid)|"
-    rf"(?P<paid>(?:ก็เลย|ก็|เลย)\s?{_PAY}|{_PAY}(?:ไป|ให้)?(?:เขา)?\s?แล้ว|ไปแล้ว)|"
+    rf"(?P<paid>(?:ก็เลย|ก็|เลย)\s?{_PAY}|{_PAY}(?:ไป|ให้)?(?:เขา)?\s?แล้ว|ไปแล้ว|"
+    # a debit alert read out: "4,900 out, then 9,800"
+    r"(?:baht\s)?(?:out|(?:went|gone|taken|charged)\sout)(?![a-z]))|"
     r"(?P<lost>หายหมด|หายไป|โดนดูด|ถูกดูด|โดนโอนออก|ถูกโอนออก|"
     r"(?:was|were|had\sbeen|has\sbeen|have\sbeen|got)\s(?:cashed\sout|taken|stolen|"
     r"withdrawn|debited|drained|transferred\sout)(?![a-z])))"

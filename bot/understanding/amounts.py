@@ -27,10 +27,12 @@ from bot.understanding.thainum import (
 _TOK = rf"(?:{DIGIT_NUMBER}|{THAI_NUMBER_WORD}|(?<=\d)\s?[kK](?![A-Za-z]))"
 # not after another currency's sign: "$621,000" is no baht amount
 _PHRASE = re.compile(rf"(?<![A-Za-z0-9.,$€£¥])(?:฿\s?|thb\s?|THB\s?)?{_TOK}(?:\s?{_TOK})*")
-_CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|\.-|-\s?บาท|,-)", re.I)
+# "bath": how many who write English as a second language spell baht
+_CURRENCY_AFTER = re.compile(r"^\s?(?:กว่า\s?)?(?:บาท|บ\.|฿|thb|baht|bht|bath(?![a-z])|\.-|-\s?บาท|,-)",
+                             re.I)
 _MONEY_BEFORE = re.compile(
     r"(?i)(?:โอน|ยอด|จำนวน|เงิน|ค่า|จ่าย|มัดจำ|เสีย|ราคา|ฝาก|เติม|ถอน|ลงทุน|ละ|รวม|หัก|เหลือ|"
-    r"กู้|ยืม|โดนไป|ไป|ได้|คืน|คืนมา|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|฿|thb"
+    r"กู้|ยืม|โดนไป|ไป|ได้|คืน|คืนมา|ปันผล|amount|paid|pay|transfer(?:red)?|sent|lost|money|฿|thb"
     # "รอบแรก 800 รอบสอง 2,400", "งวดที่สอง 1,500": one transfer of a series
     r"|(?:รอบ|ครั้ง|งวด)(?:ที่\s?)?(?:แรก|หนึ่ง|สอง|สาม|สี่|ห้า|สุดท้าย|ล่าสุด|[1-9])"
     r"|(?:first|second|third|last) (?:one|time|transfer|payment))\s*$"

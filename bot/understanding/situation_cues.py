@@ -31,7 +31,8 @@ _CALL = (r"(?:สาย|โทรศัพท์|มือถือ|คอล|�
 _ONGOING = r"(?:อยู่|ค้าง|ไม่วาง|still|right now|now|ongoing)"
 _ON_LINE = re.compile(
     r"(ยัง(?:อยู่|อยุ่|อยู)ในสาย|(?:รับ|คุย)สายอยู่|(?:อยู่|อยุ่)ในสาย|ยังคุยสาย|ยังไม่วางสาย|ยังไม่ยอมวางสาย"
-    r"|ไม่ยอมวางสาย|(?:ห้าม|ไม่ให้|อย่า)[^\s\d]{0,10}วาง(?:สาย|โทรศัพท์)|รอสายอยู่|ยังรอสาย|ถือสาย"
+    r"|ไม่ยอมวางสาย|(?:ห้าม|ไม่ให้|บ่ให้|อย่า)[^\s\d]{0,10}วาง(?:สาย|โทรศัพท์)|รอสายอยู่|ยังรอสาย|ถือสาย"
+    r"|ยัง(?:เว้า|โอ้|คุย)กัน(?:อยู่|อยุ่)"
     r"|กำลังคุย(?:โทรศัพท์|สาย)?กับ|คุยสายอยู่|คุยโทรศัพท์อยู่|(?:วิดีโอ|วีดีโอ|วิดิโอ)คอลอยู่"
     r"|ยัง(?:วิดีโอ|วีดีโอ|วิดิโอ)คอล|ยังเปิดกล้อง|เปิดกล้อง(?:รอ|คุย)?(?:อยู่|ไว้)|คอลอยู่|ยังคอล"
     r"|ยัง(?:โทร|คุย|แชท|ทัก)(?:มา)?(?:อยู่|ไม่หยุด|เรื่อยๆ)|(?:โทร|คอล)(?:มา)?(?:ไม่หยุด|ซ้ำๆ|รัวๆ)"
@@ -51,6 +52,9 @@ _ON_LINE = re.compile(
     r"|(?:still|keeps?) (?:calling|talking|texting|video ?calling)"
     r"|(?:they|he|she) (?:is|are|'s|'re) (?:still )?(?:on the|waiting)"
     r"|telling me to (?:transfer|pay|send)|won'?t let me hang up|not to hang up|stay on the line"
+    r"|(?:is|are|'s|'re|am) (?:still )?in (?:a |the )?(?:video ?call|phone call|line call|call) with me"
+    r"|(?:say|says|said|told me|tells me) (?:don'?t|do not|not to) (?:close|end|hang up|cut)"
+    r"(?: the)? (?:call|line|phone|video)"
     r"|wants? me to (?:transfer|pay) (?:now|within|right)|waiting for me to (?:transfer|pay|send)"
     r"|(?:pressur|rush|threaten)\w{0,6} me to (?:transfer|pay))",
     re.IGNORECASE,
@@ -209,17 +213,27 @@ _DRAINING = re.compile(
     + r"|(?:โอน|ถอน|ตัด|หัก)(?:เงิน)?ออกทีละ", re.IGNORECASE)
 # Alerts that keep coming, in a message about money taken out.
 _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้งเตือน|sms|ข้อความ|รายการ)\S{0,12}?(?:อยู่|อีก|เข้ามา)"
-                           r"|(?:alerts?|notifications?) (?:keep|are still|still)", re.IGNORECASE)
-_DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|เงินหาย|debit|withdraw|transfer)",
-                            re.IGNORECASE)
+                           r"|(?:alerts?|notifications?) (?:keep|are still|still)"
+                           r"|(?:keeps?|keep on) (?:sending|showing|pinging)(?: me)? (?:\w{1,12} )?"
+                           r"(?:notifications?|alerts?|messages?|sms)"
+                           r"|(?:keeps?|keep on|still) (?:getting|being) (?:charged|debited)"
+                           r"|(?:it'?s|it is) still (?:happening|going on)"
+                           r"|เด้ง(?:มา|อีก)?\s?(?:เป็น)?(?:ครั้ง|รอบ)ที่\s?(?:สอง|สาม|สี่|ห้า|[2-9])"
+                           r"|(?:มัน|เงิน|แจ้งเตือน|รายการ)ยังไม่หยุด", re.IGNORECASE)
+_DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|เงินหาย|debit|withdraw|transfer"
+                            r"|charg|\d out(?![a-z]))", re.IGNORECASE)
 # The phone acting on its own or held by someone else.
 _DEVICE = r"(?:เครื่อง|มือถือ|โทรศัพท์|หน้าจอ|จอ)"
 _DEVICE_TAKEN = re.compile(
     _DEVICE + r"\S{0,10}?(?:ถูก|โดน)(?:ควบคุม|คุม|รีโมท|ยึด|แฮก)"
     + r"|" + _DEVICE + r"[^\n]{0,20}?(?:เปิด|ปิด|กด|ขยับ|เลื่อน|พิมพ์|ทำงาน|เด้ง)[^\n]{0,15}?เอง(?!กับ)"
     + r"|" + _DEVICE + r"\S{0,6}?โอน(?:เงิน)?(?:ออก)?เอง"
-    + r"|(?:phone|screen|device|it)(?:'s| is)? (?:acting|moving|opening|typing|tapping|doing things"
-      r"|working|clicking) (?:\w+ ){0,2}(?:on its own|by itself)", re.IGNORECASE)
+    + r"|(?:phone|screen|device|it|mouse|cursor|computer)(?:'s| is)? (?:keeps? )?(?:acting|moving"
+      r"|opening|typing|tapping|doing things|working|clicking|going black|going dark|turning black)"
+      r" (?:\w{1,12} ){0,2}(?:on its own|by itself)"
+    # a remote-control session left open ("TeamViewer ... the session is STILL open")
+      r"|(?:teamviewer|anydesk|rustdesk|remote)[^\n]{0,80}?(?:session|connection) is still "
+      r"(?:open|on|connected|running)", re.IGNORECASE)
 
 
 def on_line_context(text: str) -> bool:
