@@ -9,6 +9,7 @@ Served by ``sakot actions`` (port SAKOT_ACTION_PORT, 5055).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -21,14 +22,12 @@ from actions.context import Turn, run_turn
 from actions.tracker_purge import purge_later
 from bot.cases import service
 from bot.cases.events import CaseEventKind
-from bot.cases.facts import facts_from_text
+from bot.cases.facts import MessageFacts, facts_from_text
 from bot.intake import LOSS_SLOTS
-from bot.classifier import REPORT_EVIDENCE
-from bot.intake.core import DISTRESS_THRESHOLD, SITUATION_THRESHOLD
+from bot.intake.routing import Takeover, takeover
 from bot.storage.models import HandoffState, Priority
 from bot.texts_catalog import format_amount, format_datetime, say, type_label
 from bot.triage import urgency_signals
-from bot.understanding.situation_cues import on_line_context
 
 # Intents that leave the intake to a rule (the form rejects, the rule answers). The soft ones
 # yield when the message carries facts: "เมื่อ 5 วันก่อน" is an answer even if the classifier
@@ -59,43 +58,33 @@ class SakotAction(Action, ABC):
         return run_turn(dispatcher, tracker, lambda turn: self._decide(dispatcher, turn))
 
     def _decide(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
-        tracker = turn.tracker
         text = "" if turn.is_payload else turn.text
         signals = urgency_signals(text)
-        # The keywords OR the classifier's situation head (thresholds of the core): a victim
-        # on the line whose words the classifier heard as "I want a human" must still be
-        # told to hang up, with their bank's number and 1441, before the queue.
-        head = flow.situation(turn)
-        # ... but only on a message the classifier also reads as (partly) a report: on a
-        # bare "ขอคุยกับเจ้าหน้าที่ค่ะ" the head says on_line_now 0.89 ("เจ้าหน้าที่" is the
-        # fake officer of its training stories), and a false alarm escalates a plain request.
-        story = _report_probability(turn) >= REPORT_EVIDENCE
-
-        def says(label: str, threshold: float = SITUATION_THRESHOLD) -> bool:
-            return (head is not None and story and not turn.is_payload
-                    and head.says(label, threshold))
-
-        on_line = signals.scammer_on_line or (says("on_line_now") and on_line_context(text))
-        distress = signals.distress or says("victim_in_distress", DISTRESS_THRESHOLD)
-        still_leaving = signals.money_still_leaving or says("still_leaving")
-        if self.safety_net and (distress or on_line):
-            # a victim in distress or coached on the phone right now: the core decides
-            # (hang up / 1323 first, staff now), not the rule the classifier picked
-            flow.take_message(turn)
-            return turn.finish(dispatcher)
-        if self.safety_net and not tracker.active_loop.get("name") and (
-                still_leaving or _reports_money_sent(turn, text)):
-            # money sent or leaving, whatever intent the classifier heard ("thanks",
-            # "ask_advice"): urgent lines first and the intake, from the core
-            state = flow.take_message(turn)
-            turn.slots["last_processed"] = turn.message_key
-            follow = [FollowupAction("loss_form")] if state.asked else []
-            return turn.finish(dispatcher) + follow
+        if self.safety_net:
+            routed = takeover(_message_facts(turn, text),
+                              report_probability=_report_probability(turn),
+                              in_form=bool(turn.tracker.active_loop.get("name")))
+            if routed is Takeover.NOW:
+                flow.take_message(turn)
+                return turn.finish(dispatcher)
+            if routed is Takeover.INTAKE:
+                state = flow.take_message(turn)
+                turn.slots["last_processed"] = turn.message_key
+                follow = [FollowupAction("loss_form")] if state.asked else []
+                return turn.finish(dispatcher) + follow
         if signals.recovery_offer and self.action_name != "action_recovery_warning":
             # first, then whatever else this message needs
             turn.say("recovery_warning", urgent=True)
         extra = self.act(turn) or []
         return turn.finish(dispatcher) + extra
+
+
+def _message_facts(turn: Turn, text: str) -> MessageFacts:
+    """What the message says, with the classifier's intent and situation head."""
+    base = (facts_from_text(text, turn.received_at) if text
+            else MessageFacts(text="", received_at=turn.received_at))
+    return replace(base, intent=turn.intent, situation=flow.situation(turn),
+                   is_payload=turn.is_payload)
 
 
 def _report_probability(turn: Turn) -> float:
@@ -116,14 +105,6 @@ def _reports_loss(turn: Turn) -> bool:
     return not facts.denies_loss and (
         facts.mentions_money_sent or bool(facts.destinations)
         or facts.signals.money_still_leaving or facts.signals.scammer_on_line)
-
-
-def _reports_money_sent(turn: Turn, text: str) -> bool:
-    if not text or turn.intent in ("report_scam", "inform", "nlu_fallback", "check_identifier",
-                                   "delete_my_data", "recovery_offer", "request_human"):
-        return False  # those have their own path (the intake, or a rule that must run)
-    facts = facts_from_text(text, turn.received_at)
-    return facts.mentions_money_sent and not facts.denies_loss and facts.reports_scam
 
 
 # --- first contact, the report --------------------------------------------------------------

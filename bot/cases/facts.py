@@ -89,6 +89,8 @@ class MessageFacts:
     is_correction: bool = False  # "ขอแก้ จริง ๆ โอนไป 3,500", "sorry, it was 3,500"
     says_dont_know: bool = False  # "ไม่ทราบ", "ไม่แน่ใจ", "don't know"
     reports_scam: bool = False  # scam words: โดนหลอก, มิจฉาชีพ, scam, SMS ...
+    # a question with nothing that happened to the writer: "บัญชีม้าคืออะไร", "how do I ...?"
+    general_question: bool = False
     greeting_only: bool = False
     # --- from the NLU service (None: not given) ---
     intent: str | None = None
@@ -174,9 +176,10 @@ _DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่า
                          r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา|ป้า|ลุง)\s?(?:ก็|เลย)?\s?(?:โอน|จ่าย)(?:ไป|ให้))",
                          re.IGNORECASE)
 _NEXT_AMOUNT = re.compile(r"\d[\d,.]{0,15}\s?(?:บาท|baht|thb|k\b)", re.IGNORECASE)
-_QUESTION = re.compile(r"(?:คืออะไร|หมายถึงอะไร|แปลว่าอะไร)|(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
+_QUESTION = re.compile(r"(?:คืออะไร|หมายถึงอะไร|แปลว่าอะไร)|(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|อะไร|แบบไหน|ที่ไหน|เท่าไหร่|เท่าไร|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
                        re.IGNORECASE)
-_EXPERIENCE = re.compile(r"(?:โดน|ถูกหลอก|มีคน|เขา|เจอ|ได้รับ|ได้ sms|ส่งมา|โทรมา|i was|i got|i received|someone|they|he |she )",
+_EXPERIENCE = re.compile(r"(?:โดน|ถูกหลอก|มีคน|เขา|เจอ|ได้รับ|ได้ sms|ส่งมา|โทรมา"
+                         r"|(?<![a-z])(?:i was|i got|i received|someone|they|he|she)(?![a-z]))",
                          re.IGNORECASE)
 # "ขอยืม 20,000 ... โอนให้ทุกครั้ง": asked for, then given; "จ่ายไปแล้วทั้งสองอย่าง": all of them.
 _ASKED_TO_BORROW = re.compile(r"(?:ขอยืม|ขอค่า|ขอเงิน|ยืมเงิน|asked (?:me )?(?:for|to borrow))[^\d\n]{0,24}$",
@@ -498,7 +501,8 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     money_sent = (sent or bool(paid)) and not denies
     # "วิธีสังเกตว่าเพจเป็นมิจฉาชีพ ดูยังไงคะ": a question about scams, not a report of one
     general_question = (bool(_QUESTION.search(text)) and not _EXPERIENCE.search(lowered)
-                        and not any(f.kind != "transfer_time" for f in found) and not ex.amounts and not sent and not not_sent)
+                        and not any(f.kind not in ("transfer_time", "bank") for f in found)
+                        and not ex.amounts and not sent and not not_sent)
     return MessageFacts(
         text=text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
         identifiers=tuple(found), signals=signals,
@@ -515,6 +519,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             (signals.scammer_on_line, signals.money_still_leaving, signals.app_may_be_installed,
              signals.clicked_link, signals.recovery_offer)),
         greeting_only=bool(_GREETING.match(text)) and not found,
+        general_question=general_question,
         long_ago=long_ago, time_is_transfer=time_is_transfer,
         money_words=bool(_MONEY_SENT.search(lowered) or ex.amounts or has_dest),
     )

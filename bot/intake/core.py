@@ -50,6 +50,7 @@ from bot.cases.facts import MessageFacts
 from bot.cases.intake import next_slot
 from bot.hotlines import bank_contact
 from bot.intake import commands as cmd
+from bot.intake.routing import DISTRESS_THRESHOLD, SITUATION_THRESHOLD
 from bot.intake.replies import ADVICE, CARD, FACTS, POLICE, Button, Reply, reply
 from bot.intake.state import LOSS_SLOTS, CaseState, Dest
 from bot.texts_catalog import call_bank_line, detect_language, type_buttons
@@ -59,8 +60,6 @@ from bot.understanding.situation_cues import on_line_context
 RANK = {"P0": 0, "P1": 1, "P2": 2}
 # questions that presuppose a transfer: a "not paid" answer to them corrects the loss
 _ASSUMES_A_TRANSFER = ("transfer_time", "amount", "destination")
-SITUATION_THRESHOLD = 0.5
-DISTRESS_THRESHOLD = 0.7
 STORY_INTENTS = {"report_scam", "inform", "nlu_fallback", "distress", "recovery_offer"}
 # Banks offered as buttons when we ask for the victim's bank (LINE: at most 13 quick replies).
 BANK_BUTTONS = ("KBANK", "SCB", "KTB", "BBL", "BAY", "TTB", "GSB", "BAAC", "TRUEMONEY")
@@ -236,8 +235,11 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         if state.case_open:
             out.commands.append(cmd.NoteEvent("recovery_offer_reported"))
 
+    # The intent model reads many everyday questions ("how do I link PromptPay?") as reports:
+    # a question in which nothing happened to the writer opens no case on the intent alone.
     reporting = (state.case_open or distress or facts.reports_scam
-                 or facts.intent in ("report_scam", "inform") or facts.mentions_money_sent
+                 or (facts.intent in ("report_scam", "inform") and not facts.general_question)
+                 or facts.mentions_money_sent
                  or any(i.kind != "transfer_time" for i in facts.identifiers)
                  or sig.scammer_on_line or sig.money_still_leaving
                  or sig.app_may_be_installed or facts.situation is not None and any(
