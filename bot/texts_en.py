@@ -306,6 +306,21 @@ TEXTS.update({
     ),
 })
 
+# "Is this a scam?" with the message pasted (bot/intake/core.py).
+TEXTS.update({
+    "lure_check": "This message looks like a \"{type_label}\" scam.",
+    "lure_check_generic": "This message looks like a scam message.",
+    "lure_check_steps": (
+        "Don't tap its link, add its LINE, call back its number, pay or give any details; "
+        "delete or block it. If you are unsure, contact the organisation yourself through its "
+        "official number or app, not through the message."
+    ),
+    "lure_check_if_done": (
+        "If you already tapped the link, typed in details, installed an app or paid, tell me "
+        "and I'll help with the next steps right away."
+    ),
+})
+
 # While the chat waits for staff, only a victim in danger right now gets the bot's first steps.
 TEXTS.update({
     "waiting_urgent_intro": "Staff are on the way. While you wait, do this first:",

@@ -325,6 +325,20 @@ TEXTS.update({
     ),
 })
 
+# "Is this a scam?" with the message pasted (bot/intake/core.py): what it looks like, what to do.
+TEXTS.update({
+    "lure_check": "ข้อความนี้มีลักษณะเหมือนมิจฉาชีพแบบ \"{type_label}\" ค่ะ",
+    "lure_check_generic": "ข้อความนี้มีลักษณะเหมือนข้อความของมิจฉาชีพค่ะ",
+    "lure_check_steps": (
+        "อย่ากดลิงก์ อย่าแอดไลน์ อย่าโทรกลับเบอร์ในข้อความ และอย่าโอนเงินหรือให้ข้อมูลใด ๆ "
+        "ลบหรือบล็อกได้เลยค่ะ ถ้าไม่แน่ใจ ให้ติดต่อหน่วยงานนั้นเองทางเบอร์หรือแอปทางการ "
+        "ไม่ใช่ช่องทางในข้อความ"
+    ),
+    "lure_check_if_done": (
+        "ถ้ากดลิงก์ กรอกข้อมูล ลงแอป หรือโอนเงินไปแล้ว บอกสกัดได้เลยนะคะ จะช่วยขั้นต่อไปทันที"
+    ),
+})
+
 # While the chat waits for staff the bot stays out of the way, except when a message shows the
 # victim in danger right now (bot/conversation/engine.py): then the first steps, at once.
 TEXTS.update({

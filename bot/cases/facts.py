@@ -91,6 +91,8 @@ class MessageFacts:
     reports_scam: bool = False  # scam words: โดนหลอก, มิจฉาชีพ, scam, SMS ...
     # a question with nothing that happened to the writer: "บัญชีม้าคืออะไร", "how do I ...?"
     general_question: bool = False
+    # "อันนี้หลอกไหมคะ" + a pasted SMS / LINE / ad, nothing clicked, paid or installed
+    lure_check: bool = False
     greeting_only: bool = False
     # --- from the NLU service (None: not given) ---
     intent: str | None = None
@@ -244,6 +246,19 @@ _SCAM_WORDS = re.compile(
     r"|pretend|claiming to be|claimed to be|caller|called me|calling me|impersonat|ไม่ส่งของ|บล็อก|ขอยืม|ยืมเงิน|โทรมา|หาคู่|มัดจำ|ให้โอน|ลงแอป|แอดไลน์|แอดเฟซ|ชวน|scam|fraud|fake|cheat|hack|phishing|transferred|lost money|stole|suspicious)",
     re.IGNORECASE,
 )
+# "อันนี้หลอกไหมคะ", "มิจป่าว", "is this legit?", "ได้ SMS แบบนี้มา": asking whether a message
+# is a scam (with the message pasted: see ``_is_lure_check``).
+_CHECK_QUESTION = re.compile(
+    r"(?:หลอก|มิจ|มิจฉา|แก๊ง|สแกม|scam|ของจริง|จริง|ปลอม|เชื่อได้|ปลอดภัย)\S{0,6}?"
+    r"(?:ไหม|มั้ย|หรือเปล่า|รึเปล่า|หรือป่าว|ป่าว|ปะ|หรือไม่|\?)"
+    r"|(?:ได้รับ|ได้|มี)\s?(?:sms|เอสเอ็มเอส|ข้อความ|แชท|อีเมล|อีเมล์|โพสต์|โฆษณา)\s?\S{0,12}?(?:แบบนี้|นี้มา|มาแบบ|มาว่า)"
+    r"|(?<![a-z])(?:is|are) (?:this|these|that|it) (?:a |an )?(?:scam|legit|real|fake|safe|genuine"
+    r"|phishing)(?![a-z])|(?<![a-z])(?:got|received) (?:this|these|a|an) (?:sms|text|message|email"
+    r"|dm)(?![a-z])|(?<![a-z])(?:scam|legit|real|fake|genuine) or (?:not|legit|real|scam|fake)",
+    re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”'‘’«»「」『』【】][^\n]{30,}")
+
+
 _GREETING = re.compile(r"^\s*(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|hello|hi|hey|good (?:morning|afternoon|evening))"
                        r"[^\d]{0,20}$", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
@@ -520,6 +535,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
              signals.clicked_link, signals.recovery_offer)),
         greeting_only=bool(_GREETING.match(text)) and not found,
         general_question=general_question,
+        lure_check=_is_lure_check(text, found, sent=money_sent, signals=signals),
         long_ago=long_ago, time_is_transfer=time_is_transfer,
         money_words=bool(_MONEY_SENT.search(lowered) or ex.amounts or has_dest),
     )
@@ -564,6 +580,19 @@ _COMPLETED = re.compile(
     r"(?:โอน(?!สาย)|จ่าย|เติม|ชำระ|ลงเงิน|ลงทุน|ฝาก|เสีย)[^\n\d]{0,20}?(?:ไป|แล้ว)(?!\s?ก่อน)"
     r"|(?:already|i|we|she|he|they|mom|dad|my \w+) (?:\w+ ){0,2}?(?:paid|transferred|sent|deposited"
     r"|put in|wired|topped up|lost)(?![a-z])", re.IGNORECASE)
+
+
+def _is_lure_check(text: str, found: list[FoundIdentifier], *, sent: bool,
+                   signals: Signals) -> bool:
+    """Someone asks whether a message they received is a scam, and pasted it: a link, a LINE
+    id or a number from it, a quoted text, or a long message. Not when they already clicked,
+    paid, installed something or are on the line: that is a report, with its questions."""
+    if sent or not _CHECK_QUESTION.search(text) or any(
+            (signals.clicked_link, signals.app_may_be_installed, signals.scammer_on_line,
+             signals.money_still_leaving)):
+        return False
+    pasted = any(f.kind in ("url", "line_id", "phone", "social_handle", "email") for f in found)
+    return pasted or bool(_QUOTED.search(text)) or len(text) >= 120
 
 
 def _denies_sending(lowered: str) -> bool:

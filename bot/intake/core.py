@@ -346,6 +346,16 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         # question (staff ask); a P0 case goes with its freeze packet
         return _to_staff(state, out, result)
 
+    if facts.lure_check and state.money_lost is not True and state.priority != "P0":
+        # "is this a scam?" + the pasted message: what it is and what to do; no question about
+        # money lost (they lost none), an open door if they did more than receive it
+        kind = state.scam_type if state.scam_type not in (None, "other") else None
+        out.replies.append(reply("lure_check", type=kind) if kind else reply("lure_check_generic"))
+        out.replies.append(reply("lure_check_steps", join=True))
+        out.replies.append(reply(ADVICE, scam_type=kind, money_lost=False))
+        out.say("lure_check_if_done")
+        return Decision(state.evolve(asked=None), tuple(out.replies), tuple(out.commands), result)
+
     # confirm back what this message told us (the bank is in the urgent line when just named)
     if changed and (state.concluded or asked is not None or not facts.intent
                     or facts.intent in ("report_scam", "inform", "nlu_fallback")):

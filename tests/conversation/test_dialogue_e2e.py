@@ -122,6 +122,19 @@ def test_p2_no_money_lost(chat, db):
     assert _case(db, chat).priority == "P2"
 
 
+def test_a_forwarded_lure_is_a_check_not_a_loss_interview(chat, db):
+    """'Is this a scam?' + a pasted lure (issue 13): what it looks like and what to do, the
+    lure's link kept on the case, and no 'did you lose money?'."""
+    turn = chat.send('อันนี้หลอกไหมคะ "ยินดีด้วย คุณได้รับสิทธิ์สินเชื่อ 50,000 บาท ไม่ต้องค้ำ '
+                     'กดรับสิทธิ์ที่ https://bit.ly/3xLoan9 หรือแอดไลน์ @fastloan99"')
+    assert "อย่ากดลิงก์" in turn.joined and "ถ้ากดลิงก์" in turn.joined
+    assert "เสียเงินไปแล้วหรือยัง" not in turn.joined
+    case = _case(db, chat)
+    assert str(case.priority) == "P2"
+    kinds = set(db.scalars(select(Identifier.kind).where(Identifier.case_id == case.id)))
+    assert {"url", "line_id"} <= kinds
+
+
 def test_type_correction(chat, db):
     chat.send("โดนหลอกค่ะ")
     chat.send("/deny")  # no money lost
