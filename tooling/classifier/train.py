@@ -64,8 +64,9 @@ class TrainConfig:
     freeze_word_embeddings: bool = True
     # The embeddings and the bottom layers stay as pretrained. Their outputs are computed once
     # (eval mode) and cached, so each epoch runs only the top layers: on 2 cores this makes
-    # training ~3x cheaper than full fine-tuning.
-    frozen_layers: int = 9
+    # training ~3x cheaper than full fine-tuning. Four tuned layers (not three) since the
+    # training data has long narratives and pasted lures (issue 13); the budget is 15 minutes.
+    frozen_layers: int = 8
     text_prefix: str = "query: "
     threads: int = 2
     # Only for smoke tests: slice the encoder to its first N layers / stop after N steps.
