@@ -155,7 +155,8 @@ _NOT_SENT = re.compile(
 # The cue nearest before an amount says whose money it is (bot.understanding's Amount.role
 # takes over when it is there).
 _AMOUNT_CUE = re.compile(
-    r"(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
+    r"(?P<price>ลดเหลือ|ราคา|เหลือแค่|เหลือเพียง|price)"
+    r"|(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
     r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn(?:s|ed|ing|ings)?|per day"
     r"|prize|won|profit|returns?|promised|credit limit|loan of)"
@@ -164,7 +165,7 @@ _AMOUNT_CUE = re.compile(
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
     r"|ลงเงิน|ลงไป|ลงเพิ่ม|ลงอีก|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
-    r"|lost|debited|deposited|wired|topped up)",
+    r"|lost|debited|deposited|wired|topped up|going out|gone out|went out)",
     re.IGNORECASE,
 )
 _PAID_AFTER = re.compile(
@@ -172,7 +173,7 @@ _PAID_AFTER = re.compile(
     r"|and (?:I )?transferred)|\s?(?:บาท|บ\.)?\s?ไป(?:แล้ว|เมื่อ|ตอน|ตั้งแต่|หมด|ทั้งหมด|\s|$))",
     re.IGNORECASE)
 # "ค่าส่ง 350", "ค่าธรรมเนียม 1,990": a fee; paid when the message says it was paid.
-_FEE_BEFORE = re.compile(r"(?:ค่า|fee|tax|deposit of|charge of)[^\d\n]{0,24}$", re.IGNORECASE)
+_FEE_BEFORE = re.compile(r"(?:ค่า|ภาษี|fee|tax|deposit of|charge of)[^\d\n]{0,24}$", re.IGNORECASE)
 # Later in the same clause, before the next sum: "... 35 บาทผ่านพร้อมเพย์ 095-... ก็โอนไปแล้ว".
 _DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|โอนไปแล้ว|จ่ายไปแล้ว|and (?:I )?(?:paid|transferred)"
                          r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา|ป้า|ลุง)\s?(?:ก็|เลย)?\s?(?:โอน|จ่าย)(?:ไป|ให้))",
@@ -337,6 +338,8 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
     for m in _AMOUNT_CUE.finditer(window):
         last = m
     role = last.lastgroup if last is not None else None
+    if role == "price":  # "ลดเหลือ 1590": what it cost; paid when the message says so
+        role = None
     if role == "paid" and _INCOMING.match(window, last.end()):
         return "incoming"  # "โอนเงินมาผิดบัญชี 5,000": money that came TO the victim
     if role == "paid":
@@ -468,8 +471,10 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     other: list[tuple[str, Decimal]] = []
     total_flag = False
     adds = False
+    drops = _balance_drops(text, ex.amounts)
+    in_drop = {id(x) for pair in drops for x in pair}
     for a in ex.amounts:
-        if a.value <= 0:
+        if a.value <= 0 or id(a) in in_drop:
             continue
         value = Decimal(str(a.value)).quantize(Decimal("0.01"))
         role = amount_role(text, a, money_sent=sent, correction=correction, denied=not_sent)
@@ -488,6 +493,9 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         # "ให้โอนก่อนหมื่นนึง ยังไม่ได้โอน": the denial wins over a sum no completed transfer backs
         other += [("requested", v) for _, v in paid]
         paid = []
+    for high, low in drops:  # "balance went from 62,000 to 41,000": 21,000 left the account,
+        # whatever the victim did not do ("i didn't transfer anything")
+        paid.append((high, Decimal(str(high.value - low.value)).quantize(Decimal("0.01"))))
     values = list(dict.fromkeys(v for _, v in paid))  # a value said twice is one transfer
     amount: Decimal | None = None
     if values:
@@ -542,8 +550,8 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
 
 
 # A time next to a money verb is the transfer's; "เพิ่งรู้วันนี้" is not.
-_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน|เสีย|หัก|ตัด|ดูด|ลงเงิน|transfer|paid|pay|sent|lost"
-                         r"|debited|deposit|wired|put in|invested)",
+_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน|เสีย|หัก|ตัด|ดูด|ลงเงิน|(?<![a-z])(?:transfer|paid"
+                         r"|pay|sent|lost|debited|deposit|wired|put in|invested))",
                          re.IGNORECASE)
 _LONG_AGO = re.compile(
     r"((?:เดือน|ปี|อาทิตย์|อาทิด|สัปดาห์|วีค)(?:ที่|ที)แล้ว|(?:เดือน|ปี)ก่อน"
@@ -580,6 +588,26 @@ _COMPLETED = re.compile(
     r"(?:โอน(?!สาย)|จ่าย|เติม|ชำระ|ลงเงิน|ลงทุน|ฝาก|เสีย)[^\n\d]{0,20}?(?:ไป|แล้ว)(?!\s?ก่อน)"
     r"|(?:already|i|we|she|he|they|mom|dad|my \w+) (?:\w+ ){0,2}?(?:paid|transferred|sent|deposited"
     r"|put in|wired|topped up|lost)(?![a-z])", re.IGNORECASE)
+
+
+_DROP_BETWEEN = re.compile(r"\s?(?:บาท|baht|฿)?\s?(?:to|down to|เหลือ|เหลือแค่|ลงมาเหลือ|เป็น|->|→)\s?$",
+                           re.IGNORECASE)
+_DROP_FROM = re.compile(r"(?:from|จาก)\s?$", re.IGNORECASE)
+_BALANCE_WORD = re.compile(r"(?:balance|ยอด|เงินใน|บัญชี|เงินเก็บ)", re.IGNORECASE)
+
+
+def _balance_drops(text: str, amounts: tuple[Amount, ...] | list[Amount]
+                   ) -> list[tuple[Amount, Amount]]:
+    """A balance told falling: "KMA balance went from 62,000 to 41,000", "ยอดเงินลดลงจาก
+    แปดหมื่นเหลือสามหมื่น" (the difference left the account)."""
+    out = []
+    for a, b in zip(amounts, amounts[1:]):
+        if a.value <= b.value or not _DROP_BETWEEN.match(text[a.end:b.start]):
+            continue
+        if _DROP_FROM.search(text[max(0, a.start - 8):a.start]) and _BALANCE_WORD.search(
+                text[max(0, a.start - 60):a.start]):
+            out.append((a, b))
+    return out
 
 
 def _is_lure_check(text: str, found: list[FoundIdentifier], *, sent: bool,
@@ -633,7 +661,9 @@ def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, b
             clocks.append(when)
         if _done_money_verb(before) or _done_money_verb(text[t.end:t.end + 20]):
             near.append(when)
-    pool = (near or every) + clocks
+    # A bare day said elsewhere ("This morning he blocked me", "เช้านี้ไปดูบ้าน") is not the
+    # transfer's when a time sits next to a money verb or a clock time was given.
+    pool = (near + clocks) or every
     if not pool:
         return None, False
     best = max(pool)

@@ -66,7 +66,7 @@ _CUES_BODY = (
     r"(?<![a-z])(?:balance|left|remaining)(?![a-z]))|"
     rf"(?P<paid>{_PAY}|เสีย|หัก|ดูด|ตัดเงิน|หาย|ลงทุน|มัดจำ|ฝาก|ซื้อ|ให้ยืม|ยืมไป|โดนโกง|"
     r"(?<![a-z])(?:paid|pay|sent|send|transferred|transfers?|lost|wired|deposited|invested|"
-    r"charged|gave|spent)(?![a-z]))"
+    r"charged|gave|spent|(?:going|gone|went)\sout)(?![a-z]))"
 )
 _CUES = re.compile(rf"(?i)(?=[{CUE_FIRST}a-z])(?:{_CUES_BODY})")
 _GROUP_ROLE = {"recv": AmountRole.UNKNOWN, "lure": AmountRole.PAID,
