@@ -83,18 +83,15 @@ def dialogue_unavailable_text(lang: str | None, victim_bank: str | None = None) 
     return say(lang, "dialogue_unavailable_bank", bank_name=name, bank_hotline=contact.number)
 
 
-def waiting_urgent_text(lang: str | None, *, on_line: bool, still_leaving: bool,
+def waiting_urgent_text(lang: str | None, first: tuple[str, ...],
                         victim_bank: str | None = None) -> str:
-    """The first steps for a victim who, while waiting for staff, writes that the scammer is on
-    the line or that money is still leaving: hang up / cut the internet first, then the numbers
-    to call (their bank's line when we know it, and AOC)."""
-    lines = [say(lang, "waiting_urgent_intro")]
-    if on_line:
-        lines.append(say(lang, "hang_up_now"))
-    if still_leaving:
-        lines.append(say(lang, "cut_internet_now"))
+    """What a victim waiting for staff reads when their message shows danger now
+    (``bot.intake.routing.first_steps_while_waiting``): ``first`` (hang up / cut the internet),
+    the numbers to call (their bank's line when we know it, and AOC), and that staff are
+    coming."""
     key, values = call_bank_line(lang, victim_bank)
-    lines.append(say(lang, key, **values))
+    lines = [say(lang, k) for k in first] + [say(lang, key, **values),
+                                             say(lang, "waiting_urgent_staff")]
     return "\n\n".join(lines)
 
 

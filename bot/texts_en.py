@@ -323,7 +323,7 @@ TEXTS.update({
 
 # While the chat waits for staff, only a victim in danger right now gets the bot's first steps.
 TEXTS.update({
-    "waiting_urgent_intro": "Staff are on the way. While you wait, do this first:",
+    "waiting_urgent_staff": "Staff are on the way and will take it from here; your message is saved.",
 })
 
 # A case card as plain text (bot/conversation/types.py Reply.fallback_text).

@@ -342,7 +342,7 @@ TEXTS.update({
 # While the chat waits for staff the bot stays out of the way, except when a message shows the
 # victim in danger right now (bot/conversation/engine.py): then the first steps, at once.
 TEXTS.update({
-    "waiting_urgent_intro": "เจ้าหน้าที่กำลังเข้ามาดูแลค่ะ ระหว่างรอ ทำตามนี้ก่อนนะคะ",
+    "waiting_urgent_staff": "เจ้าหน้าที่กำลังเข้ามาดูแลต่อค่ะ ข้อความของคุณถูกบันทึกไว้แล้ว",
 })
 
 # A case card as plain text, for a channel or client that cannot show the card

@@ -149,6 +149,7 @@ _NOT_SENT = re.compile(
     r"|have not (?:transferred|paid|sent)|no money (?:was )?lost|not lost any|nothing (?:was )?lost"
     r"|almost (?:transferred|paid)|didn'?t lose|nothing (?:sent|transferred|paid)|not sent"
     r"|haven'?t sent|didn'?t send|refused to (?:pay|transfer)|didn'?t give them|not a single baht"
+    r"|(?:haven'?t|have not|didn'?t|did not) (?:put|invest)\w{0,3} (?:any|a single|my)"
     r"|still have (?:all )?my money|money is (?:still )?safe)",
     re.IGNORECASE,
 )

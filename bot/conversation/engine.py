@@ -50,7 +50,8 @@ from bot.handoff import (
 )
 from bot.storage.models import Conversation, HandoffState
 from bot.texts_catalog import dialogue_unavailable_text, waiting_urgent_text
-from bot.understanding.situation_cues import urgency_signals
+from bot.cases.facts import facts_from_text
+from bot.intake.routing import first_steps_while_waiting
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class ConversationEngine:
             # still waiting writes that the scammer is on the line or money is leaving now.
             if HandoffState(stored.state) is not HandoffState.WAITING_FOR_STAFF:
                 return []
-            return await self._urgent_while_waiting(stored, msg.text)
+            return await self._urgent_while_waiting(stored, msg)
 
         text, metadata = dialogue_input(msg, message=stored.message, slip=stored.evidence.slip,
                                         language=stored.language)
@@ -145,15 +146,16 @@ class ConversationEngine:
                     action=HandoffAction.REQUEST_HUMAN, actor="bot", reason="dialogue")))
         return stored_replies
 
-    async def _urgent_while_waiting(self, stored: StoredInbound, text: str) -> list[Reply]:
-        signals = await asyncio.to_thread(urgency_signals, text)
-        if not (signals.scammer_on_line or signals.money_still_leaving):
+    async def _urgent_while_waiting(self, stored: StoredInbound,
+                                    msg: InboundMessage) -> list[Reply]:
+        facts = await asyncio.to_thread(facts_from_text, msg.text or "", msg.received_at)
+        first = first_steps_while_waiting(facts)
+        if first is None:
             return []
         log.warning("urgent message while waiting for staff: first steps sent")
         bank = await asyncio.to_thread(self.store.victim_bank, stored.conversation_id)
-        reply = Reply(text=waiting_urgent_text(
-            stored.language, on_line=signals.scammer_on_line,
-            still_leaving=signals.money_still_leaving, victim_bank=bank), sender_kind="system")
+        reply = Reply(text=waiting_urgent_text(stored.language, first, bank),
+                      sender_kind="system")
         return await self._store_replies(stored.conversation_id, stored.session_id, [reply])
 
     def _store_inbound(self, msg: InboundMessage, files: list[SavedFile]) -> StoredInbound:

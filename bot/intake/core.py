@@ -50,16 +50,23 @@ from bot.cases.facts import MessageFacts
 from bot.cases.intake import next_slot
 from bot.hotlines import bank_contact
 from bot.intake import commands as cmd
-from bot.intake.routing import DISTRESS_THRESHOLD, SITUATION_THRESHOLD
+from bot.intake.routing import first_steps_while_waiting
+from bot.intake.situation import (
+    DISTRESS_THRESHOLD,
+    SITUATION_THRESHOLD,
+    model_on_line,
+    model_still_leaving,
+)
 from bot.intake.replies import ADVICE, CARD, FACTS, POLICE, Button, Reply, reply
 from bot.intake.state import LOSS_SLOTS, CaseState, Dest
 from bot.texts_catalog import call_bank_line, detect_language, type_buttons
 from bot.triage import HOLD_WINDOW, Triage, TriageInput, triage
-from bot.understanding.situation_cues import on_line_context
 
 RANK = {"P0": 0, "P1": 1, "P2": 2}
 # questions that presuppose a transfer: a "not paid" answer to them corrects the loss
 _ASSUMES_A_TRANSFER = ("transfer_time", "amount", "destination")
+# The model's money_paid alone, in a message whose words show no payment (issue 12, dev splits).
+UNSUPPORTED_PAID_THRESHOLD = 0.65
 STORY_INTENTS = {"report_scam", "inform", "nlu_fallback", "distress", "recovery_offer"}
 # Banks offered as buttons when we ask for the victim's bank (LINE: at most 13 quick replies).
 BANK_BUTTONS = ("KBANK", "SCB", "KTB", "BBL", "BAY", "TTB", "GSB", "BAAC", "TRUEMONEY")
@@ -181,12 +188,16 @@ def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseSt
         i.normalized_value for i in facts.identifiers
         if i.kind == "transaction_ref" and i.normalized_value not in state.transfer_refs)
     sig = facts.signals
-    leaving = _flag(sig.money_still_leaving, facts, "still_leaving")
+    leaving = sig.money_still_leaving or model_still_leaving(facts)
     lost_words = facts.mentions_money_sent and not facts.denies_loss
     # the model's money_paid counts unless the message itself says nothing was paid
     # ("ยังไม่ได้โอน"), and only with some money in the message (a sum, an account, a money
     # verb) or as the answer to "did you lose money?": "โดนหลอกค่ะ" alone is asked, not assumed
-    model_paid = (_flag(False, facts, "money_paid") and not facts.denies_loss
+    # A pasted lure ("is this a scam?") reports nothing paid. A message whose own words show no
+    # payment (no money verb said as done, no sum read as paid) needs a surer model.
+    bar = SITUATION_THRESHOLD if lost_words or facts.paid_amounts else UNSUPPORTED_PAID_THRESHOLD
+    model_paid = (_flag(False, facts, "money_paid", bar) and not facts.denies_loss
+                  and not facts.lure_check
                   and (facts.money_words or state.asked == "money_lost"))
     lost = lost_words or bool(facts.paid_amounts) or leaving or model_paid
     money_lost = state.money_lost
@@ -201,8 +212,8 @@ def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseSt
         paid=paid, transfer_times=times, victim_bank=bank, destinations=tuple(dests),
         transfer_refs=refs,
         money_lost=money_lost,
-        on_line=state.on_line or sig.scammer_on_line or (
-            _flag(False, facts, "on_line_now") and on_line_context(facts.text)),
+        on_line=state.on_line or sig.scammer_on_line or model_on_line(facts),
+        on_line_said=state.on_line_said or sig.scammer_on_line,
         still_leaving=state.still_leaving or leaving,
         app_installed=state.app_installed or _flag(sig.app_may_be_installed, facts,
                                                    "app_installed"),
@@ -216,7 +227,7 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     out = _Out()
     lang = detect_language(facts.text, state.lang if state.case_open else None)
     state = state.evolve(lang=lang)
-    if state.with_staff:  # staff own the chat: keep what the victim tells, say nothing
+    if state.with_staff:  # staff own the chat: keep what the victim tells, say nothing ...
         if state.case_open:
             state, _ = absorb(state, facts, now)
             out.commands.append(cmd.RecordFacts(_resolved(facts, state)))
@@ -225,7 +236,17 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
             if state.priority is None or RANK[str(result.priority)] < RANK[state.priority]:
                 state = state.evolve(priority=str(result.priority))
                 out.commands.append(cmd.SetPriority(result))
-        return Decision(state, (), tuple(out.commands))
+            # ... unless the victim's words say the scammer is on the line, money is leaving
+            # or was just sent: the first steps at once (what the conversation engine sends a
+            # victim waiting for staff)
+            first = first_steps_while_waiting(facts)
+            if first is not None:
+                for key in first:
+                    out.say(key, urgent=True)
+                key, values = call_bank_line(state.lang, state.victim_bank)
+                out.say(key, urgent=True, **values)
+                out.say("waiting_urgent_staff")
+        return Decision(state, tuple(out.replies), tuple(out.commands))
 
     sig = facts.signals
     distress = _flag(sig.distress, facts, "victim_in_distress", DISTRESS_THRESHOLD) \
@@ -278,6 +299,7 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
             state = state.evolve(money_lost=None)
     state = state.evolve(unknown=frozenset(unknown))
     lost_before = state.money_lost
+    said_before = state.on_line_said
 
     state, changed = absorb(state, facts, now)
     if facts.text and not facts.is_payload and (
@@ -333,6 +355,10 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     became_p0 = state.priority == "P0" and priority_before != "P0"
     if became_p0 and told_before in ("generic", "bank"):
         state = state.evolve(urgent_told=None)  # now urgent: the bank and 1441 again, first
+    elif state.on_line_said and not said_before and told_before is not None:
+        # the model had guessed "on the line" from a story; now the victim says it: hang up
+        # first, the bank and 1441 again
+        state = state.evolve(urgent_told=None)
     state = _urgent_first(state, result, out, facts)
 
     if distress:

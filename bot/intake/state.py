@@ -39,6 +39,9 @@ class CaseState:
     destinations: tuple[Dest, ...] = ()
     transfer_refs: tuple[str, ...] = ()  # a slip's reference finds the destination too
     on_line: bool = False  # the scammer was on the line (sticky: the case stays P0)
+    # ... and the victim's own words said so (not only the model, which also hears "X called
+    # me" told as the past): words that say it later are news, and get "hang up" first again
+    on_line_said: bool = False
     still_leaving: bool = False
     app_installed: bool = False
     distress: bool = False

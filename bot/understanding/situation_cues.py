@@ -127,7 +127,8 @@ _UNAUTHORISED_LOSS = re.compile(
 _STOPPED = re.compile(
     r"(ลบ(?:แอป|แอพ)?(?:ไป)?(?:นาน)?แล้ว|ถอน(?:แอป|แอพ)(?:ออก)?(?:ไป)?แล้ว|เปลี่ยน(?:เครื่อง|มือถือ)"
     r"|ไม่มีรายการ[^\n]{0,12}?อีก|ถอนการติดตั้ง|รีเซ็ตเครื่อง|รีเซ็ตมือถือ|ล้างเครื่อง|ไม่มีเงินออกอีก"
-    r"|ไม่มีรายการ(?:ออก)?อีก|(?:deleted|removed|uninstalled) the app|factory reset|no more (?:money|transactions))",
+    r"|ไม่มีรายการ(?:ออก)?อีก|ไม่มีรายการ(?:อื่น)?(?:เพิ่ม|ใหม่)|(?:หัก|ตัด)(?:ไป)?\s?[\d,]{0,9}\s?ครั้งเดียว"
+    r"|(?:deleted|removed|uninstalled) the app|factory reset|no more (?:money|transactions))",
     re.IGNORECASE)
 # Clicking a link is not installing an app, but a link that led somewhere makes an app possible.
 _CLICKED_LINK = re.compile(r"(กดลิงก์|กดลิ้งก์|กดลิงค์|กดลิ้ง|กดเข้า ?(?:ลิงก์|ลิงค์|ลิ้ง)"
@@ -244,6 +245,16 @@ def on_line_context(text: str) -> bool:
     word is enough ("ตำรวจโทรมา ให้โอน…" may still be on the line): a false "hang up" costs
     less than a missed one."""
     return any(p.search(text) for p in (_CALL_CONTEXT, _PRESENT, _TALK_GOING_ON))
+
+
+def told_as_past(text: str) -> bool:
+    """The message places its story in the past ("เมื่อวาน", "เมื่อเช้า", "last month")."""
+    return bool(_PAST_TIME.search(text))
+
+
+def money_stopped(text: str) -> bool:
+    """The message says the debits stopped or the app is gone ("ไม่มีรายการเพิ่ม")."""
+    return bool(_STOPPED.search(text))
 
 
 def _shape_on_line(text: str) -> re.Match[str] | None:

@@ -381,6 +381,18 @@ async def test_money_still_leaving_while_waiting_gets_cut_the_internet_and_staff
         inbound("money is still leaving my account right now", mid="m3")) == []
 
 
+async def test_money_just_sent_while_waiting_gets_the_bank_line_and_small_talk_stays_silent(kit):
+    await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", mid="m1"))
+    assert await kit.engine.handle_inbound(inbound("รออยู่นะคะ ขอบคุณค่ะ", mid="m2")) == []
+    [reply] = await kit.engine.handle_inbound(
+        inbound("หนูเพิ่งโอนไป 5,000 เมื่อกี้ค่ะ เข้าบัญชีที่เขาให้มา", mid="m3"))
+    assert "1441" in reply.text and "หลังบัตร" in reply.text
+    assert "วางสาย" not in reply.text and "โหมดเครื่องบิน" not in reply.text
+    # a loss told as months old is no "call your bank now" emergency
+    assert await kit.engine.handle_inbound(
+        inbound("เมื่อปีที่แล้วเคยโอนไป 3,000 ให้ร้านออนไลน์ค่ะ", mid="m4")) == []
+
+
 async def test_a_failed_push_is_queued_and_the_worker_delivers_it_later(kit):
     from bot.conversation.outbound import PUSH_TOPIC, OutboundRegistry
     from bot.outbox.worker import OutboxWorker
