@@ -403,7 +403,8 @@ class ActionFallback(SakotAction):
         reported_loss = not facts.denies_loss and (
             facts.amount is not None or bool(facts.destinations) or facts.mentions_money_sent
             or facts.signals.money_still_leaving)
-        if turn.case() is None and not (facts.has_any or reported_loss
+        # "โดนหลอกค่ะ" the classifier was unsure of is still a report: scam words go to the core
+        if turn.case() is None and not (facts.has_any or reported_loss or facts.reports_scam
                                         or facts.signals.scammer_on_line):
             say_line(turn, "fallback", REPORT_OR_HUMAN)
             return []

@@ -24,6 +24,7 @@ head on the sets we may tune on (``SELECTION``: the team's ``nlu_data/heldout``,
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from baselines import load, tfidf_lr  # noqa: E402
 
 from tooling.classifier.evaluation import score  # noqa: E402
-from tooling.nlu_data import load_file  # noqa: E402
+from tooling.nlu_data import load_file, load_situation  # noqa: E402
 
 REALDATA = ROOT.parent / "shared" / "realdata"
 RESULTS_MD = ROOT / "benchmarks" / "results" / "scam_type_real.md"
@@ -171,6 +172,35 @@ def sweep(replays: dict[str, tuple], sets: dict[str, list[dict]], threshold: flo
     return rows
 
 
+def _trigrams(text: str) -> frozenset[str]:
+    t = re.sub(r"[\s\d,.\-:/]+", " ", text.lower()).strip()
+    return frozenset(t[i:i + 3] for i in range(max(len(t) - 2, 0)))
+
+
+def distance_to_training(sets: dict[str, list[dict]], train_texts: list[str]) -> dict:
+    """For each set: the highest character-trigram Jaccard of each text with any training
+    text (median, 90th percentile, max, and how many exceed 0.5). Checks that no real text
+    found its way into the team's training data; ids and texts are never printed."""
+    grams = [_trigrams(t) for t in train_texts]
+    index: dict[str, list[int]] = {}
+    for i, g in enumerate(grams):
+        for tri in g:
+            index.setdefault(tri, []).append(i)
+    out = {}
+    for name, records in sets.items():
+        best = []
+        for r in records:
+            a = _trigrams(r["text"])
+            shared = Counter(i for tri in a for i in index.get(tri, ()))
+            best.append(max((n / (len(a) + len(grams[i]) - n) for i, n in shared.items()),
+                            default=0.0))
+        best.sort()
+        out[name] = {"median": round(best[len(best) // 2], 3),
+                     "p90": round(best[int(len(best) * 0.9)], 3),
+                     "max": round(best[-1], 3), "over_0.5": sum(b > 0.5 for b in best)}
+    return out
+
+
 def main() -> None:
     from bot.classifier.ensemble import DEFAULT_METHOD, DEFAULT_WEIGHT, EnsembleClassifier, aligned
 
@@ -214,12 +244,17 @@ def main() -> None:
             "tfidf_lr": scored(records, list(tfidf.predict(texts))),
             "ms_per_message": {"transformer": round(ms_t, 1), "ngram": round(ms_n, 1)},
         }
+    train_texts = [x for x, _, _ in load("train")]
+    train_texts += [e.text for e in load_situation(ROOT / "nlu_data", "train")]
+    distance = distance_to_training({k: v for k, v in sets.items() if k != HELDOUT_TEAM},
+                                    train_texts)
     rows = sweep(replays, sets, transformer.threshold)
     best = max(rows, key=lambda r: r["select"])
     RESULTS_JSON.write_text(json.dumps({"models": about, "ensemble": {
         "method": DEFAULT_METHOD, "weight": DEFAULT_WEIGHT,
         "best_on_selection": {"method": best["method"], "weight": best["weight"]}},
-        "sets": report, "sweep": rows}, ensure_ascii=False, indent=1))
+        "sets": report, "sweep": rows, "distance_to_training": distance},
+        ensure_ascii=False, indent=1))
 
     def cell(r: dict, untyped: bool = False) -> str:
         return (f"{r['accuracy']:.2f} / {r['macro_f1']:.2f}"
@@ -248,6 +283,10 @@ def main() -> None:
               + "; ".join(f"{n} transformer {r['ece']['transformer']:.3f}, n-gram "
                           f"{r['ece']['ngram']:.3f}, ensemble {r['ece']['ensemble']:.3f}"
                           for n, r in report.items()), "",
+              "Distance to the training data (each text's highest character-trigram Jaccard "
+              "with any training text, situation data included; > 0.5 would be a near-copy): "
+              + "; ".join(f"{n} median {d['median']}, p90 {d['p90']}, max {d['max']}, "
+                          f"{d['over_0.5']} over 0.5" for n, d in distance.items()), "",
               "## Choosing the ensemble", "",
               f"Ensemble macro-F1 by pooling method and transformer weight w (0 = n-gram "
               f"alone, 1 = transformer alone), product / head. *select* = mean product "

@@ -41,6 +41,7 @@ from bot.conversation.redact import redact_credentials
 from bot.conversation.store import ConversationStore, StoredInbound, add_inbound_message
 from bot.conversation.types import InboundMessage, Reply
 from bot.conversation.views import message_view
+from bot.conversation.waiting import urgent_reply_while_waiting
 from bot.handoff import (
     HandoffAction,
     HandoffChange,
@@ -49,9 +50,7 @@ from bot.handoff import (
     try_handoff,
 )
 from bot.storage.models import Conversation, HandoffState
-from bot.texts_catalog import dialogue_unavailable_text, waiting_urgent_text
-from bot.cases.facts import facts_from_text
-from bot.intake.routing import first_steps_while_waiting
+from bot.texts_catalog import dialogue_unavailable_text
 
 log = logging.getLogger(__name__)
 
@@ -148,15 +147,14 @@ class ConversationEngine:
 
     async def _urgent_while_waiting(self, stored: StoredInbound,
                                     msg: InboundMessage) -> list[Reply]:
-        facts = await asyncio.to_thread(facts_from_text, msg.text or "", msg.received_at)
-        first = first_steps_while_waiting(facts)
-        if first is None:
+        bank = await asyncio.to_thread(self.store.victim_bank, stored.conversation_id)
+        text = await asyncio.to_thread(urgent_reply_while_waiting, msg.text, msg.received_at,
+                                       stored.language, bank)
+        if text is None:
             return []
         log.warning("urgent message while waiting for staff: first steps sent")
-        bank = await asyncio.to_thread(self.store.victim_bank, stored.conversation_id)
-        reply = Reply(text=waiting_urgent_text(stored.language, first, bank),
-                      sender_kind="system")
-        return await self._store_replies(stored.conversation_id, stored.session_id, [reply])
+        return await self._store_replies(stored.conversation_id, stored.session_id,
+                                         [Reply(text=text, sender_kind="system")])
 
     def _store_inbound(self, msg: InboundMessage, files: list[SavedFile]) -> StoredInbound:
         def store(session: Session) -> StoredInbound:

@@ -4,9 +4,10 @@ probability, and when the victim's own words overrule it.
 The keyword net (``facts.signals``) may only raise; the model counts from p >= 0.5 (distress
 0.7: a false alarm hands the chat to staff), with two vetoes found on the studied scenario
 splits (issue 12):
-- ``on_line_now`` needs words of a call, of now, or of talk going on (``on_line_context``), and
-  a surer model (0.7) in a message told with a past time ("last month", "เมื่อเช้า"): the head
-  also hears "X called me and I paid" as a call going on;
+- ``on_line_now`` needs words of a call, of now, or of talk going on (``on_line_context``), no
+  words of a call that ended ("วางไปแล้ว", "hung up"), and a surer model (0.7) in a message told
+  with a past time ("last month", "เมื่อเช้า"): the head also hears "X called me and I paid" as
+  a call going on;
 - ``still_leaving`` does not count when the message says the debits stopped ("ครั้งเดียว",
   "ไม่มีรายการเพิ่ม", "card frozen").
 """
@@ -14,7 +15,12 @@ splits (issue 12):
 from __future__ import annotations
 
 from bot.cases.facts import MessageFacts
-from bot.understanding.situation_cues import money_stopped, on_line_context, told_as_past
+from bot.understanding.situation_cues import (
+    hung_up,
+    money_stopped,
+    on_line_context,
+    told_as_past,
+)
 
 SITUATION_THRESHOLD = 0.5
 DISTRESS_THRESHOLD = 0.7
@@ -27,7 +33,7 @@ def model_says(facts: MessageFacts, label: str, threshold: float = SITUATION_THR
 
 
 def model_on_line(facts: MessageFacts) -> bool:
-    if not on_line_context(facts.text):
+    if not on_line_context(facts.text) or hung_up(facts.text):
         return False
     bar = PAST_STORY_ON_LINE_THRESHOLD if told_as_past(facts.text) else SITUATION_THRESHOLD
     return model_says(facts, "on_line_now", bar)

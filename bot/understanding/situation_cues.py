@@ -252,6 +252,11 @@ def told_as_past(text: str) -> bool:
     return bool(_PAST_TIME.search(text))
 
 
+def hung_up(text: str) -> bool:
+    """The message says the call is over or goes unanswered ("วางไปแล้ว", "hung up")."""
+    return bool(_HUNG_UP.search(text))
+
+
 def money_stopped(text: str) -> bool:
     """The message says the debits stopped or the app is gone ("ไม่มีรายการเพิ่ม")."""
     return bool(_STOPPED.search(text))

@@ -23,10 +23,12 @@ from pathlib import Path
 
 import httpx
 
+from bot.cases.current import current_case
+from bot.conversation.waiting import urgent_reply_while_waiting
 from bot.handoff import bot_may_reply
 from bot.storage.db import make_engine, make_session_factory, session_scope
 from bot.storage.migrate import upgrade
-from bot.storage.models import Conversation, Direction, Message, SenderKind
+from bot.storage.models import Conversation, Direction, HandoffState, Message, SenderKind
 from sakot.processes import rasa_argv
 from sakot.rasa_env import rasa_env
 from sakot.settings import PROJECT_ROOT, Settings
@@ -197,6 +199,9 @@ class Chat:
         with session_scope(self._sessions) as s:
             conv = s.get(Conversation, self.id)
             state = conv.handoff_state
+            language = conv.language
+            case = current_case(s, conversation_id=self.id, open_only=True)
+            bank = case.victim_bank if case else None
             message = Message(conversation_id=self.id, direction=Direction.INBOUND,
                               sender_kind=SenderKind.USER, text=text,
                               channel_message_id=uuid.uuid4().hex, created_at=received_at)
@@ -204,7 +209,11 @@ class Chat:
             s.flush()
             message_id = message.id
         if not bot_may_reply(state):
-            turn = Turn(text, [], 0.0)
+            # as the engine: silent, but for a victim waiting for staff whose message shows
+            # danger now (bot.conversation.waiting)
+            urgent = (urgent_reply_while_waiting(text, received_at, language, bank)
+                      if state == HandoffState.WAITING_FOR_STAFF else None)
+            turn = Turn(text, [{"text": urgent}] if urgent else [], 0.0)
             self.turns.append(turn)
             return turn
         meta = {"channel": self.channel, "message_id": message_id,
