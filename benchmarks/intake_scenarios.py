@@ -324,8 +324,10 @@ SPLIT_NOTES = {
             "development material now (no longer a fair test)",
     "dev3": "the second blind split (stop 17), run in aggregate four times, then opened and "
             "studied (stop 18), so development material now",
-    "heldout": "the blind split, written by another hand while the rules changed (stop 18) and "
-               "never read by the rules' author (aggregate figures only)",
+    "dev4": "the third blind split (written at stop 18 while the rules changed), run once in "
+            "aggregate, then opened and studied, so development material now",
+    "heldout": "the blind split, written by another hand at the end of stop 18 and never read "
+               "by the rules' author (aggregate figures only)",
 }
 
 
@@ -364,7 +366,7 @@ def split_block(split: str, scenarios: list[Scenario], *, seconds: float,
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default=",".join(SPLITS),
-                    help="comma-separated: dev, dev2, dev3, heldout (the blind split); one block each")
+                    help="comma-separated: dev, dev2, dev3, dev4, heldout (the blind split); one block each")
     ap.add_argument("--write", action="store_true",
                     help="write the report to benchmarks/results/intake_scenarios.md")
     ap.add_argument("--show", action="store_true",

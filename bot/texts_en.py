@@ -16,7 +16,7 @@ TEXTS: dict[str, str] = {
     "greet": "Hello. Tell me what happened, in your own words; several messages are fine.",
     "ask_story": "Tell me what happened, in your own words.",
     "hang_up_now": (
-        "Hang up now, and do not transfer any more money.\n"
+        "Hang up (or stop replying to the chat) now, and do not transfer any more money.\n"
         "Police and government agencies never ask you to transfer money to be checked.\n"
         "If you already transferred, call your bank or {aoc} right away."
     ),

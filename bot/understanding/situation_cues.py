@@ -30,7 +30,7 @@ _CALL = (r"(?:สาย|โทรศัพท์|มือถือ|คอล|�
          r"|phone|facetime|line call|zoom)")
 _ONGOING = r"(?:อยู่|ค้าง|ไม่วาง|still|right now|now|ongoing)"
 _ON_LINE = re.compile(
-    r"(ยัง(?:อยู่|อยุ่|อยู)ในสาย|(?:รับ|คุย)สายอยู่|(?:อยู่|อยุ่)ในสาย|ยังคุยสาย|ยังไม่วางสาย|ยังไม่ยอมวางสาย"
+    r"(ยัง(?:อยู่|อยุ่|อยู|อยุ)ในสาย|(?:still )?holding on (?:the )?(?:other )?line|(?:รับ|คุย)สายอยู่|(?:อยู่|อยุ่)ในสาย|ยังคุยสาย|ยังไม่วางสาย|ยังไม่ยอมวางสาย"
     r"|ไม่ยอมวางสาย|(?:ห้าม|ไม่ให้|บ่ให้|อย่า)[^\s\d]{0,10}วาง(?:สาย|โทรศัพท์)|รอสายอยู่|ยังรอสาย|ถือสาย"
     r"|ยัง(?:เว้า|โอ้|คุย)กัน(?:อยู่|อยุ่)"
     r"|กำลังคุย(?:โทรศัพท์|สาย)?กับ|คุยสายอยู่|คุยโทรศัพท์อยู่|(?:วิดีโอ|วีดีโอ|วิดิโอ)คอลอยู่"
@@ -92,7 +92,7 @@ _STILL_LEAVING = re.compile(
     r"|(?:หาย|ลด|ถอน|ตัด|หัก)(?:ไป|ออก)?ทีละ|(?:กำลัง|ตอนนี้)(?:โดน|ถูก)?ดูด|โดนดูดเงิน(?:อยู่|ตอนนี้)"
     r"|(?:เครื่อง|มือถือ|โทรศัพท์)(?:ถูก|โดน)(?:ควบคุม|คุม|รีโมท|ยึด)|มีคนรีโมท|รีโมทเข้า"
     r"|(?:เข้า|ใช้)แอป(?:ธนาคาร)?(?:ของ)?(?:ฉัน|หนู|ผม|เรา)ได้"
-    r"|" + _MONEY_OUT + r"[^\n]{0,40}?(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ|ทีละรายการ"
+    r"|" + _MONEY_OUT + r"[^\n]{0,40}?(?<!เปลี่ยน)(?<!เปลี่ยนไป)(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ|ทีละรายการ"
     r"|ต่อเนื่อง|ทุก ?\d{1,2} ?นาที)"
     r"|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|จอมืด|เครื่องค้าง|จอค้าง|หน้าจอค้าง|มีคน(?:คุม|ควบคุม)(?:เครื่อง|มือถือ)?|มีคนใช้(?:เครื่อง|มือถือ|โทรศัพท์)"
     r"|โดน ?(?:remote|รีโมท)|(?:คุม|ควบคุม|ใช้)(?:เครื่อง|มือถือ)ไม่ได้|กดอะไรไม่ได้|จอขึ้น(?:ว่า)?(?:กำลัง)?อัป"
@@ -220,9 +220,10 @@ _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้ง
                            r"|(?:keeps?|keep on|still) (?:getting|being) (?:charged|debited)"
                            r"|(?:it'?s|it is) still (?:happening|going on)"
                            r"|เด้ง(?:มา|อีก)?\s?(?:เป็น)?(?:ครั้ง|รอบ)ที่\s?(?:สอง|สาม|สี่|ห้า|[2-9])"
-                           r"|(?:มัน|เงิน|แจ้งเตือน|รายการ)ยังไม่หยุด", re.IGNORECASE)
+                           r"|ยังไม่หยุด(?!โทร|ทัก|ส่ง|ตื๊อ|คุย)"
+                           r"|มัน(?:ยัง)?(?:ก็)?(?:ลด|หาย)(?:ลง)?(?:ไป)?เรื่อย", re.IGNORECASE)
 _DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|เงินหาย|debit|withdraw|transfer"
-                            r"|charg|\d out(?![a-z]))", re.IGNORECASE)
+                            r"|charg|\d out(?![a-z])|เหลือ\s?[\d,]{3,})", re.IGNORECASE)
 # The phone acting on its own or held by someone else.
 _DEVICE = r"(?:เครื่อง|มือถือ|โทรศัพท์|หน้าจอ|จอ)"
 _DEVICE_TAKEN = re.compile(
@@ -262,11 +263,22 @@ def money_stopped(text: str) -> bool:
     return bool(_STOPPED.search(text))
 
 
+# A scammer chatting with the victim now and pushing a payment now (a live chat, not a call):
+# "แอดมินยังแชทจี้ให้โอนเพิ่ม", "ยัง chat จี้ให้ top up ตอนนี้", "messaging me right now saying I
+# have to deposit". The pressure words make it now; a habit ("ทุกวัน") or a past chat does not.
+_CHAT_PRESSURE = re.compile(
+    r"(?:ยัง|กำลัง|ตอนนี้)\s?(?:แชท|chat|ทัก(?:ไลน์|ไลน|แชท)?|ส่งข้อความ|พิมพ์)(?:มา)?\s?(?:จี้|เร่ง|กดดัน|ตื๊อ|บังคับ)"
+    r"|(?:แชท|chat|ทัก|คุย)[^\n]{0,12}?(?:กันอยู่|อยู่)\s?(?:ตอนนี้|เดี๋ยวนี้)"
+    r"|(?:messaging|texting|chatting with|dm'?ing|pushing|pressuring) me (?:right now|now|as we speak)"
+    r"|(?:keeps?|is|are) (?:sending|messaging|texting) me[^\n]{0,40}?(?:right now|now|tonight)"
+    r"[^\n]{0,60}?(?:deposit|pay|transfer|send|top up)", re.IGNORECASE)
+
+
 def _shape_on_line(text: str) -> re.Match[str] | None:
     """The last on-the-line shape in ``text`` (not negated, not in a past "while" clause)."""
     found = None
     context = bool(_CALL_CONTEXT.search(text))
-    patterns = [_VOICE_GOING_ON, _COERCED] + ([_TALK_GOING_ON] if context else [])
+    patterns = [_VOICE_GOING_ON, _COERCED, _CHAT_PRESSURE] + ([_TALK_GOING_ON] if context else [])
     if context and _PRESENT.search(text):
         patterns.append(_DEMAND_NOW)
     for pattern in patterns:
@@ -282,8 +294,14 @@ def _shape_on_line(text: str) -> re.Match[str] | None:
     return found
 
 
+_NEGATOR_INSIDE = re.compile(r"ไม่|(?<![a-z])(?:not|never|no)(?![a-z])|n't", re.IGNORECASE)
+
+
 def _shape_leaving(text: str) -> bool:
-    return (_affirmed(_DRAINING, text) or _affirmed(_DEVICE_TAKEN, text)
+    draining = any(not _NEGATOR_INSIDE.search(m.group())  # "เงินไม่ได้ออก ยอดยังอยู่"
+                   and not _NEGATED.search(text[max(0, m.start() - 14):m.start()])
+                   for m in _DRAINING.finditer(text))
+    return (draining or _affirmed(_DEVICE_TAKEN, text)
             or (_affirmed(_ALERTS_GO_ON, text) and bool(_DEBIT_CONTEXT.search(text))))
 
 

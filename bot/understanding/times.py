@@ -501,6 +501,19 @@ def _range_piece(m: re.Match[str], ref: datetime) -> _Piece | None:
     return _Piece(m.start(), m.end(), "date", date=start, until=end, rel=rel)
 
 
+# A day and its clock time: a few characters apart, or a few more when only words about the
+# time of day lie between ("14 กรกฎาคม ตอนหัวค่ำ ประมาณหนึ่งทุ่ม")
+_PAIR_GAP = 16
+_FILLER_GAP = 28
+_TIME_FILLER = re.compile(r"(?:\s|[,.]|ตอน|ประมาณ|ราวๆ|ราว ๆ|ราว|หัวค่ำ|ค่ำ|เย็น|เช้า|สาย|บ่าย|ช่วง|เวลา|"
+                          r"(?<![a-z])(?:around|about|at|in the)(?![a-z]))*", re.IGNORECASE)
+
+
+def _close(text: str, end: int, start: int) -> bool:
+    gap = start - end
+    return gap <= _PAIR_GAP or (
+        gap <= _FILLER_GAP and bool(text) and _TIME_FILLER.fullmatch(text, end, start) is not None)
+
 _ACROSS_RANGE = re.compile(r"(?i)ถึง|จนถึง|(?<![a-z])(?:until|till)(?![a-z])")
 
 
@@ -527,7 +540,7 @@ def _resolve(pieces: list[_Piece], claims: Claims, ref: datetime,
         if i + 1 < len(pieces) and p.until is None:
             q = pieces[i + 1]
             if ({p.kind, q.kind} in ({"clock", "date"}, {"clock", "reld"}) and q.until is None
-                    and q.start - p.end <= 16 and not claims.between(p.end, q.start)
+                    and _close(t_of_pieces, p.end, q.start) and not claims.between(p.end, q.start)
                     and not _ACROSS_RANGE.search(t_of_pieces, p.end, q.start)):
                 partner = i + 1
         if partner is not None:

@@ -39,7 +39,7 @@ def test_scammer_on_the_line_nothing_paid_hang_up_first_then_bank_and_1441():
     (r,) = replay(turns("มีคนวิดีโอคอลมาอ้างเป็นตำรวจ ตอนนี้ยังอยู่ในสาย บอกให้โอนภายใน 1 ชั่วโมง "
                         "ยังไม่ได้โอนค่ะ"))
     assert r.priority == "P0"
-    assert first_line(r).startswith("วางสายเดี๋ยวนี้")
+    assert first_line(r).startswith("วางสาย")
     joined = "\n".join(r.replies)
     assert "1441" in joined and "หลังบัตร" in joined
     assert "ใช่ไหมคะ" not in joined and "เลือกแบบ" not in joined  # no type question

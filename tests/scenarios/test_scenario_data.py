@@ -3,7 +3,7 @@
 Fast and model-free: it reads the YAML only. It checks the fields and their types, that the
 clock of every conversation agrees with the priority it expects (a P0 transfer is < 72 h old at
 the last turn, a P1 one is not), that the suite covers what the issue asks for (counts per tag),
-and that no development text (dev, dev2, dev3) is a near-copy of a text of the blind split (heldout,
+and that no development text (dev, dev2, dev3, dev4) is a near-copy of a text of the blind split (heldout,
 written by other hands; it may be empty or missing while it is being written). The minimum counts
 apply to the whole suite (dev + dev2 + heldout).
 """

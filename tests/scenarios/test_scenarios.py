@@ -1,4 +1,4 @@
-"""Every development scenario conversation (tests/scenarios/data/{dev,dev2,dev3}) replayed through
+"""Every development scenario conversation (tests/scenarios/data/{dev,dev2,dev3,dev4}) replayed through
 the pure intake core (``bot.intake.replay``), one turn at a time with the turn's ``at`` as the clock,
 checked against its ``expect`` (format: notes/SCENARIOS.md).
 
