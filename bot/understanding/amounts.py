@@ -113,7 +113,9 @@ def _amounts_in(n: Normalized, claims: Claims, m: re.Match[str],
     for i, j in split_numbers(values):
         seg = toks[i:j]
         seg_values = values[i:j]
-        prefixed = prefixed_phrase and i == 0 and seg[0][1] == toks[0][1]
+        # "฿300"; not "฿0812345678พัน", where an identifier sits between the sign and "พัน"
+        prefixed = (prefixed_phrase and i == 0 and seg[0][1] == toks[0][1]
+                    and not claims.overlaps(base, base + seg[0][1]))
         ns = base if prefixed else base + seg[0][1]
         ne = base + seg[-1][2]
         after = t[ne:ne + 12]

@@ -107,7 +107,9 @@ _SAID_SOURCE = re.compile(r"(?i)(?:โอนจาก|จาก|ผ่าน|ใ
                           r"(?<![a-z])(?:from|my|use[sd]?|using|via))[^\n]{0,12}$")
 _ROLE_WINDOW = 30  # characters looked back for a cue (and never past the previous mention)
 _FAKE_NEAR = 12  # a "claimed to be" cue this close before the name wins over any other cue
-_CODE = re.compile(r"(?i)(?:รหัสธนาคาร|bank\s?code|ธนาคาร|ธ\.|bank)\s{0,8}[:#]?\s{0,8}\(?(0\d{2})\)?(?!\d)")
+# "bank code 073", "ธนาคาร 004": not the first digits of an account ("KBank 073-3-18840-5")
+_CODE = re.compile(r"(?i)(?:รหัสธนาคาร|(?<![a-z])bank\s?code|ธนาคาร|ธ\.|(?<![a-z])bank)\s{0,8}[:#]?\s{0,8}"
+                   r"\(?(0\d{2})\)?(?!\d|[-. ]\d)")
 
 
 def find_bank_mentions(n: Normalized, claims: Claims) -> list[tuple[int, int, BankMention]]:

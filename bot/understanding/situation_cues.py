@@ -221,7 +221,9 @@ _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้ง
                            r"|(?:it'?s|it is) still (?:happening|going on)"
                            r"|เด้ง(?:มา|อีก)?\s?(?:เป็น)?(?:ครั้ง|รอบ)ที่\s?(?:สอง|สาม|สี่|ห้า|[2-9])"
                            r"|ยังไม่หยุด(?!โทร|ทัก|ส่ง|ตื๊อ|คุย)"
-                           r"|มัน(?:ยัง)?(?:ก็)?(?:ลด|หาย)(?:ลง)?(?:ไป)?เรื่อย", re.IGNORECASE)
+                           r"|มัน(?:ยัง)?(?:ก็)?(?:ลด|หาย)(?:ลง)?(?:ไป)?เรื่อย"
+                           # the screen going dark by itself, in a message about debits
+                           r"|(?:จอ|หน้าจอ)(?:มือถือ)?(?:ก็)?ดับ(?:ไป)?เอง", re.IGNORECASE)
 _DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|เงินหาย|debit|withdraw|transfer"
                             r"|charg|\d out(?![a-z])|เหลือ\s?[\d,]{3,})", re.IGNORECASE)
 # The phone acting on its own or held by someone else.
