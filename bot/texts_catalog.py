@@ -83,16 +83,21 @@ def dialogue_unavailable_text(lang: str | None, victim_bank: str | None = None) 
     return say(lang, "dialogue_unavailable_bank", bank_name=name, bank_hotline=contact.number)
 
 
+def waiting_urgent_lines(lang: str | None, first: tuple[str, ...],
+                         victim_bank: str | None = None) -> list[tuple[str, dict[str, str]]]:
+    """What a victim waiting for staff is told when their message shows danger now
+    (``bot.intake.routing.first_steps_while_waiting``), as (catalogue key, values): ``first``
+    (hang up / cut the internet), the numbers to call (their bank's line when we know it, and
+    AOC), and that staff are coming."""
+    return [(k, {}) for k in first] + [call_bank_line(lang, victim_bank),
+                                       ("waiting_urgent_staff", {})]
+
+
 def waiting_urgent_text(lang: str | None, first: tuple[str, ...],
                         victim_bank: str | None = None) -> str:
-    """What a victim waiting for staff reads when their message shows danger now
-    (``bot.intake.routing.first_steps_while_waiting``): ``first`` (hang up / cut the internet),
-    the numbers to call (their bank's line when we know it, and AOC), and that staff are
-    coming."""
-    key, values = call_bank_line(lang, victim_bank)
-    lines = [say(lang, k) for k in first] + [say(lang, key, **values),
-                                             say(lang, "waiting_urgent_staff")]
-    return "\n\n".join(lines)
+    """``waiting_urgent_lines`` as one message."""
+    return "\n\n".join(say(lang, key, **values)
+                        for key, values in waiting_urgent_lines(lang, first, victim_bank))
 
 
 def call_bank_line(lang: str | None, victim_bank: str | None) -> tuple[str, dict[str, str]]:

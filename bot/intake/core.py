@@ -59,7 +59,12 @@ from bot.intake.situation import (
 )
 from bot.intake.replies import ADVICE, CARD, FACTS, POLICE, Button, Reply, reply
 from bot.intake.state import LOSS_SLOTS, CaseState, Dest
-from bot.texts_catalog import call_bank_line, detect_language, type_buttons
+from bot.texts_catalog import (
+    call_bank_line,
+    detect_language,
+    type_buttons,
+    waiting_urgent_lines,
+)
 from bot.triage import HOLD_WINDOW, Triage, TriageInput, triage
 
 RANK = {"P0": 0, "P1": 1, "P2": 2}
@@ -241,11 +246,8 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
             # victim waiting for staff)
             first = first_steps_while_waiting(facts)
             if first is not None:
-                for key in first:
-                    out.say(key, urgent=True)
-                key, values = call_bank_line(state.lang, state.victim_bank)
-                out.say(key, urgent=True, **values)
-                out.say("waiting_urgent_staff")
+                for key, values in waiting_urgent_lines(state.lang, first, state.victim_bank):
+                    out.say(key, urgent=key != "waiting_urgent_staff", **values)
         return Decision(state, tuple(out.replies), tuple(out.commands))
 
     sig = facts.signals
