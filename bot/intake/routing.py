@@ -17,7 +17,6 @@ training stories), and a false alarm would escalate a plain request.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from enum import Enum
 
 from bot.cases.facts import MessageFacts
@@ -28,6 +27,7 @@ from bot.intake.situation import (
     model_says,
     model_still_leaving,
 )
+from bot.triage import HOLD_WINDOW
 
 # Intents with their own path for a money report: the intake itself, or a rule that must run.
 _OWN_PATH = frozenset({"report_scam", "inform", "nlu_fallback", "check_identifier",
@@ -58,8 +58,6 @@ def takeover(facts: MessageFacts, *, report_probability: float, in_form: bool) -
         return Takeover.INTAKE
     return None
 
-
-HOLD_WINDOW = timedelta(hours=72)
 
 
 def first_steps_while_waiting(facts: MessageFacts) -> tuple[str, ...] | None:
