@@ -326,6 +326,9 @@ SPLIT_NOTES = {
             "studied (stop 18), so development material now",
     "dev4": "the third blind split (written at stop 18 while the rules changed), run once in "
             "aggregate, then opened and studied, so development material now",
+    "dev5": "the fourth blind split, written at stop 19 by two helpers (B3 Thai, B4 English and "
+            "code-mixed) who saw neither code nor splits; run once in aggregate on the code of "
+            "that moment, then opened and studied, so development material now",
     "heldout": "the blind split, written by another hand at the end of stop 18 and never read "
                "by the rules' author (aggregate figures only)",
 }

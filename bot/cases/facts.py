@@ -122,10 +122,12 @@ _MONEY_SENT = re.compile(
     r"(โอน(?!สาย)|จ่าย|เติมเงิน|ชำระ|เสียเงิน|ดูดเงิน|เงินหาย|หักเงิน|ตัดเงิน|โดนไป|เสียไป|มัดจำ|หมดตัว|ลงเงิน"
     r"|เงินออกจากบัญชี|เงินถูกโอนออก|โดนดูด|โดนตัดเงิน|ลงทุนไป|หลอกเอา(?:เงิน)?\S{0,8}?ไป|deposit\s?ไป"
     r"|(?<![a-z])transferred|(?<![a-z])paid(?![a-z])|sent (?:him |her |them )?(?:the )?money"
+    r"|(?<![a-z])sent (?:it|that|the (?:amount|sum|deposit|fee|payment))(?![a-z])"
     r"|(?<![a-z])lost(?![a-z])(?! (?:my |his |her |our )?(?:passport|phone|keys?|bag|id card"
     r"|documents?|sim|luggage|way))"
     r"|(?<![a-z])put (?:\w{1,10} ){0,2}(?:money|baht|\d)"
-    r"|(?<![a-z])wired|(?<![a-z])debited|(?<![a-z])deposited"
+    r"|(?<![a-z])wired|(?<![a-z])debited|(?<![a-z])deposited|โดนรูด|ถูกรูด"
+    r"|(?<![a-z])(?:being |getting |was |were |been )charged(?! (?:a |an |me )?(?:fee|nothing))"
     r"|(?<![a-z])topped up|sent (?:\w+ ){0,2}payments?|made (?:\w+ ){0,2}payments?)",
     re.IGNORECASE,
 )
@@ -143,7 +145,10 @@ _NOT_SENT = re.compile(
     r"|ไม่ทันโอน|ไม่ทันได้โอน|ยังไม่ทัน(?:ได้)?(?:โอน|จ่าย)|ไม่ได้ให้(?:เงิน|ไป)|ไม่ได้ทำตาม"
     r"|ไม่ได้เสียอะไร|ไม่เสียอะไร|ยังไม่เสียอะไร|เงินไม่(?:ได้)?หาย|เงินยังไม่หาย|ไม่ได้สูญเสีย|ไม่ได้ชำระ"
     r"|ปฏิเสธ(?:ไป)?แล้ว|ไม่ได้เติม|ยกเลิกทัน|(?:ไม่|ไม่เคย)มีเงินหาย|ไม่มีใคร(?:โอน|จ่าย)|ไม่ได้กด(?:โอน|ยืนยัน|จ่าย)|(?:ยัง)?ไม่ได้ลง(?:เงิน|ทุน)"
-    r"|(?:ยอด|เงิน)\S{0,14}?ยัง(?:อยู่)?(?:เท่าเดิม|ครบ|ปกติ)|ยอด(?:เงิน)?(?:เท่าเดิม|ปกติ)"
+    r"|(?:ยอด|เงิน)\S{0,14}?ยัง(?:อยู่)?(?:เท่าเดิม|ครบ|ปกติ)|ยอด(?:เงิน)?(?:ก็|ยัง)?(?:เท่าเดิม|ปกติ)"
+    r"|ยอด(?:เงิน)?(?:ก็)?ไม่(?:ลด|หาย|ขยับ)|ทำรายการไม่สำเร็จ|(?:โอน|รายการ)ไม่(?:สำเร็จ|ผ่าน)"
+    r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา)(?:ก็)?ไม่(?:โอน|จ่าย)(?:ค่ะ|ครับ|คะ|นะ|เลย|\s|$)"
+    r"|บ่(?:ได้)?(?:โอน|จ่าย)|transaction failed|(?:transfer|payment) (?:failed|didn'?t go through)"
     r"|balance is (?:fine|ok|okay|the same|unchanged|untouched)"
     r"|didn'?t (?:transfer|pay|send)|did not (?:transfer|pay|send)|haven'?t (?:transferred|paid|sent)"
     r"|have not (?:transferred|paid|sent)|no money (?:was )?lost|not lost any|nothing (?:was )?lost"
@@ -166,7 +171,7 @@ _AMOUNT_CUE = re.compile(
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
     r"|ลงเงิน|ลงไป|ลงเพิ่ม|ลงอีก|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
-    r"|lost|debited|deposited|wired|topped up|going out|gone out|went out)",
+    r"|lost|debited|deposited|wired|topped up|going out|gone out|went out|รูด|charged)",
     re.IGNORECASE,
 )
 _PAID_AFTER = re.compile(
@@ -224,6 +229,8 @@ def repeat_count(text: str, amount: Amount) -> int:
     return int(n) if n.isdigit() else _COUNT_WORDS[n]
 
 
+_LIST_JOIN = re.compile(r"\s?(?:บาท|baht|บ\.)?\s?(?:\+|/|,|->|then|and then|และ|กับ|แล้วก็)\s?",
+                        re.IGNORECASE)
 _REJECTED_BEFORE = re.compile(r"(?:ไม่ใช่|not|instead of|แทน)\s?$", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(r"(?:รวม|ทั้งหมด|ทั้งสิ้น|รวมๆ|รวม ๆ|total|in all|altogether)[^\d\n]{0,6}$",
                            re.IGNORECASE)
@@ -497,7 +504,13 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     for high, low in drops:  # "balance went from 62,000 to 41,000": 21,000 left the account,
         # whatever the victim did not do ("i didn't transfer anything")
         paid.append((high, Decimal(str(high.value - low.value)).quantize(Decimal("0.01"))))
-    values = list(dict.fromkeys(v for _, v in paid))  # a value said twice is one transfer
+    # A value said twice is one transfer, unless the two are items of one list ("49,000 +
+    # 49,000 + 20,000", "2,100 / 4,500", "1,250 then 3,400"): each item is a transfer.
+    values = []
+    for i, (a, v) in enumerate(paid):
+        listed = i > 0 and bool(_LIST_JOIN.fullmatch(text[paid[i - 1][0].end:a.start]))
+        if listed or v not in values:
+            values.append(v)
     amount: Decimal | None = None
     if values:
         biggest = max(values)
@@ -654,7 +667,10 @@ def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, b
             continue
         if _DEADLINE_BEFORE.search(text[max(0, t.start - 10):t.start]):
             continue  # "โอนภายในสิบโมง", "by 5pm": a deadline, not a transfer
-        if _DISCOVERED_BEFORE.search(before) or _DISCOVERED_AFTER.match(text, t.end):
+        learnt_after = _DISCOVERED_AFTER.match(text, t.end)
+        if learnt_after and any(0 <= o.start - learnt_after.end() <= 3 for o in ex.transfer_times):
+            learnt_after = None  # "วันพุธก่อน หนูเพิ่งรู้ตัวเมื่อวาน": the learning has its own day
+        if _DISCOVERED_BEFORE.search(before) or learnt_after:
             continue  # "แม่เพิ่งบอกเมื่อวาน", "found out today": when it was learnt, not paid
         when = getattr(t, "until", None) or t.value  # "ตั้งแต่วันที่ 6 ถึงเมื่อวาน": the last one
         every.append(when)

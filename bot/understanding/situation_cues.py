@@ -43,7 +43,7 @@ _ON_LINE = re.compile(
     r"|สายยัง(?:ไม่ตัด|ไม่วาง|ค้าง|อยู่)|(?:ตอนนี้|ขณะนี้)(?:เขา|มัน|คนร้าย|มิจ|แก๊ง|ตำรวจ|คนนั้น)[^\n]{0,12}?(?:โทร|คุย|คอล|แชท)[^\n]{0,10}?อยู่"
     r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|ให้โอน(?:ตอนนี้|เดี๋ยวนี้|ทันที|ด่วน)"
     r"|ให้โอนภายใน|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง|สอง|สาม) ?(?:ชั่วโมง|ชม|นาที)"
-    r"|(?:เร่ง|ขู่|บังคับ|กดดัน)(?:ให้)?(?:รีบ)?โอน|(?:เขา)?รอ(?:ให้)?(?:ฉัน|หนู|ผม|เรา|ยาย|แม่|พ่อ)?โอน"
+    r"|(?:เร่ง|ขู่|บังคับ|กดดัน|จี้)(?:ให้)?(?:ฉัน|หนู|ผม|เรา|ยาย|แม่|พ่อ|ป้า|ลุง)?(?:รีบ)?(?:โอน|เติมเงิน)|(?:เขา)?รอ(?:ให้)?(?:ฉัน|หนู|ผม|เรา|ยาย|แม่|พ่อ)?โอน"
     r"|(?:ขอ|ถาม|รอ)(?:เลข)?\s?otp(?:อยู่|ตอนนี้)|ให้(?:บอก|อ่าน)\s?otp"
     r"|(?:ตอนนี้)?(?:อยู่|ยืน)(?:ที่|หน้า)?ตู้ ?(?:atm|เอทีเอ็ม)|(?:at|in front of) the atm"
     r"|guiding me step by step|(?:บอก|สอน)ให้กด(?:ทีละขั้น|ตาม)"
@@ -85,7 +85,7 @@ _MONEY_OUT = r"(?:เงิน|เงน|ยอด|บัญชี|balance|ต�
 _STILL_LEAVING = re.compile(
     r"(เงิน(?:ยัง)?(?:ไหล|ถูกโอน|ถูกดูด|หาย|ออก)ออก(?:อยู่|เรื่อยๆ|เรื่อย ๆ|ไม่หยุด)"
     r"|ยัง(?:ถูก|โดน)(?:ดูด|ตัด|โอน|หัก|ถอน)(?:เงิน)?(?:ออก)?(?:อยู่)?|(?:ตัด|ดูด|หัก)เงินรัว"
-    r"|(?:ถูก|โดน)(?:ตัด|หัก)เงินรัว|เงินยังหาย|ยังหายอยู่|ยังโดนดูด|กำลังโดนดูด|กำลังถูกดูด"
+    r"|(?:ถูก|โดน)(?:ตัด|หัก)เงินรัว|(?:ถูก|โดน)รูด(?:บัตร)?(?:รัว|ไม่หยุด)|เงินยังหาย|ยังหายอยู่|ยังโดนดูด|กำลังโดนดูด|กำลังถูกดูด"
     r"|(?:ยัง|กำลัง)(?:ถูก|โดน)?(?:โอนออก|ถอนออก|ดูดออก|ดูดเงิน|(?:ลด|หาย|ตัด|หัก)(?:ลง)?(?:อยู่|ออก))"
     r"|ยังมี[^\n]{0,20}?(?:เงินออก|ตัดเงิน|หักเงิน|โอนออก|รายการถอน|รายการโอน)"
     r"|ยัง(?:มี)?(?:แจ้งเตือน|เด้ง|sms|ข้อความ)[^\n]{0,12}?(?:อยู่|เข้ามา)|ค่อยๆ ?(?:หาย|ลด|ถูก|โดน)"
@@ -146,7 +146,7 @@ _NEGATED = re.compile(
 # A call going on: a voice/video verb with a progressive marker. "คุย"/"แชท" alone is also a chat
 # in a dating app: it counts only in a message that speaks of a call.
 _VOICE = (r"(?:พูด|โทร|คอล|วิดีโอคอล|วีดีโอคอล|วิดิโอคอล|ไลน์คอล|เฟซไทม์|ถือสาย|ในสาย|อีกสาย"
-          r"|เปิดกล้อง)")
+          r"|เปิดกล้อง|video ?call|facetime|(?<![a-z])call(?![a-z]))")
 _TALK = r"(?:คุย|แชท)"
 _GOING_ON = r"(?:อยู่(?!\s?ๆ)|ไม่หยุด|ไม่วาง|ไม่ยอมหยุด)"
 _NOT_OWN_BANK = r"(?!\s?(?:หา|กับ|ไปหา|ไปที่)?\s?(?:ธนาคาร|แบงก์|แบงค์|1441|คอลเซ็นเตอร์ธนาคาร))"
@@ -155,7 +155,7 @@ _NOT_OWN_BANK = r"(?!\s?(?:หา|กับ|ไปหา|ไปที่)?\s?(?:
 def _progressive(verb: str) -> re.Pattern[str]:
     v = verb + _NOT_OWN_BANK
     return re.compile(
-        r"กำลัง\S{0,6}?" + v + r"|ยัง\S{0,8}?" + v + r"\S{0,12}?" + _GOING_ON
+        r"กำลัง\s?\S{0,6}?" + v + r"|ยัง\S{0,8}?" + v + r"\S{0,12}?" + _GOING_ON
         + r"|" + v + r"\S{0,6}?" + _GOING_ON
         + r"|(?:ตอนนี้|ขณะนี้)[^\n]{0,20}?" + v + r"[^\n]{0,15}?" + _GOING_ON
         + r"|(?:(?:he|she|they|the caller|the man|the woman|the scammer|scammers?|someone"
@@ -214,6 +214,13 @@ _DRAINING = re.compile(
     + r"|(?:โอน|ถอน|ตัด|หัก)(?:เงิน)?ออกทีละ", re.IGNORECASE)
 # Alerts that keep coming, in a message about money taken out.
 _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้งเตือน|sms|ข้อความ|รายการ)\S{0,12}?(?:อยู่|อีก|เข้ามา)"
+                           # "ยังขึ้นมาใหม่อยู่", "ยังมีออเดอร์ใหม่เด้งขึ้นมาอยู่", "ตอนนี้ยังมีเข้ามาอีก"
+                           r"|ยัง(?:มี)?\S{0,12}?(?:เด้ง|ขึ้นมา|เข้ามา)\S{0,8}?(?:อยู่|อีก)"
+                           r"|(?:sms|alert|notification|message|text) after (?:sms|alert|notification"
+                           r"|message|text)|another (?:one|alert|debit|charge|notification) (?:is |just )?"
+                           r"(?:popping up|coming in|came in|popped up)"
+                           r"|(?:it'?s|it is|they'?re|they are) still going(?! to)"
+                           r"|(?:being|getting) charged (?:right )?now"
                            r"|(?:alerts?|notifications?) (?:keep|are still|still)"
                            r"|(?:keeps?|keep on) (?:sending|showing|pinging)(?: me)? (?:\w{1,12} )?"
                            r"(?:notifications?|alerts?|messages?|sms)"
@@ -225,7 +232,7 @@ _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้ง
                            # the screen going dark by itself, in a message about debits
                            r"|(?:จอ|หน้าจอ)(?:มือถือ)?(?:ก็)?ดับ(?:ไป)?เอง", re.IGNORECASE)
 _DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|เงินหาย|debit|withdraw|transfer"
-                            r"|charg|\d out(?![a-z])|เหลือ\s?[\d,]{3,})", re.IGNORECASE)
+                            r"|charg|รูด|ใช้จ่าย|transaction|going out|went out|gone out|\d out(?![a-z])|เหลือ\s?[\d,]{3,})", re.IGNORECASE)
 # The phone acting on its own or held by someone else.
 _DEVICE = r"(?:เครื่อง|มือถือ|โทรศัพท์|หน้าจอ|จอ)"
 _DEVICE_TAKEN = re.compile(
@@ -276,6 +283,20 @@ _CHAT_PRESSURE = re.compile(
     r"[^\n]{0,60}?(?:deposit|pay|transfer|send|top up)", re.IGNORECASE)
 
 
+# A payment pushed with a deadline of minutes ("ต้องโอน 3,000 ภายใน 5 นาที", "pay within 10
+# minutes") by someone pressing now ("พิมพ์เร่งมาไม่หยุด", "กำลังแชทเร่ง", "keeps messaging"):
+# the scammer is at the victim's ear in a live chat, as on a call. A forwarded lure has the
+# deadline but not the pressing.
+_MINUTES_DEADLINE = re.compile(
+    r"(?:โอน(?!สาย)|จ่าย|เติม|ชำระ|ฝาก|top ?up|pay|transfer|send|deposit)[^\n]{0,50}?"
+    r"(?:ภายใน|within|in the next)\s?(?:\d{1,2}|ครึ่ง|หนึ่ง|สอง|สาม|ห้า|สิบ|สิบห้า|ยี่สิบ|สามสิบ|half an?|an|one"
+    r"|two|five|ten|fifteen|twenty|thirty)\s?(?:นาที|ชั่วโมง|ชม|min|hour)", re.IGNORECASE)
+_PRESSING_NOW = re.compile(
+    r"(?:ไม่หยุด|จี้|กำลัง(?:แชท|ทัก|พิมพ์|ไลฟ์|เร่ง|คุย)|(?:แชท|ทัก|คุย)\S{0,40}?อยู่(?:เลย|ค่ะ|ครับ|คะ|นะ)"
+    r"|เร่ง(?:มา|ให้)|keeps? (?:messaging|texting|pushing|pressuring|sending)|non-?stop|won'?t stop"
+    r"|(?:messaging|texting|chatting with|pushing|pressuring) me (?:right )?now)", re.IGNORECASE)
+
+
 def _shape_on_line(text: str) -> re.Match[str] | None:
     """The last on-the-line shape in ``text`` (not negated, not in a past "while" clause)."""
     found = None
@@ -283,12 +304,15 @@ def _shape_on_line(text: str) -> re.Match[str] | None:
     patterns = [_VOICE_GOING_ON, _COERCED, _CHAT_PRESSURE] + ([_TALK_GOING_ON] if context else [])
     if context and _PRESENT.search(text):
         patterns.append(_DEMAND_NOW)
+    if _PRESSING_NOW.search(text):
+        patterns.append(_MINUTES_DEADLINE)
     for pattern in patterns:
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 14):m.start()]
             if _NEGATED.search(before) or _WHILE_BEFORE.search(text[max(0, m.start() - 24):m.start()]):
                 continue
-            if pattern is _DEMAND_NOW and _PAST_TIME.search(text, 0, m.start()) and not any(
+            if pattern in (_DEMAND_NOW, _MINUTES_DEADLINE) and _PAST_TIME.search(
+                    text, 0, m.start()) and not any(
                     p.search(text) for p in (_VOICE_GOING_ON, _COERCED)):
                 continue  # a demand told as the past ("เมื่อวาน ... บอกให้โอนด่วน")
             if found is None or m.end() > found.end():

@@ -112,12 +112,14 @@ _WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "
 _WEEKDAY = re.compile(
     # (a weekday followed by its date, "วันเสาร์ที่ 21", "Saturday the 21st", is that date)
     r"(?i)(?:เมื่อ\s*)?วัน\s?(?P<th>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)"
-    r"(?!\s?ที่\s?\d)(?P<last>\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา))?|"
+    r"(?!\s?ที่\s?\d)(?:(?P<prevweek>\s?(?:ของ)?\s?(?:อาทิตย์|สัปดาห์)\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา))"
+    r"|(?P<last>\s?(?:ที่แล้ว|ก่อน|ที่ผ่านมา)))?|"
     # without วัน only with a "that passed" word ("จันทร์ที่ผ่านมา"); bare อาทิตย์ is "week"
     r"(?:เมื่อ\s?)?(?P<th2>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์)"
     r"\s?(?:ที่แล้ว|ที่ผ่านมา|ก่อน|นี้)|"
     r"(?P<en_last>last\s)?(?<![a-z])(?P<en>monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)(?![a-z])(?!,?\sthe\s\d|,?\s\d{1,2}(?:st|nd|rd|th)(?![a-z]))"
+    r"(?P<en_prevweek>\s(?:of\s)?(?:last|the previous) week)?"
 )
 _REL_DAY_OFFSET = {"เมื่อวานซืน": -2, "วานซืน": -2, "the day before yesterday": -2,
                    "เมื่อวานนี้": -1, "เมื่อวาน": -1,
@@ -397,6 +399,10 @@ def find_times(n: Normalized, claims: Claims, ref: datetime) -> list[TransferTim
         back = (ref.weekday() - wd) % 7
         if back == 0 and (m.group("last") or m.group("en_last")):
             back = 7
+        if m.group("prevweek") or m.group("en_prevweek"):
+            # "วันพุธอาทิตย์ที่แล้ว", "Wednesday last week": that day of the previous
+            # calendar week (Monday first), not merely the latest Wednesday
+            back = ref.weekday() + 7 - wd
         add_piece(_Piece(m.start(), m.end(), "reld", date=today - timedelta(days=back),
                          back="week" if back == 0 else None))
     for m in scan(_REL_DAY, any(w in low for w in (

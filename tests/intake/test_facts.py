@@ -44,6 +44,30 @@ def test_several_transfers_add_up_not_the_largest():
     assert f.amount == Decimal("18000.00")
 
 
+@pytest.mark.parametrize("text, total", [
+    ("โดนหักไปสามครั้ง 20,000 + 20,000 + 5,000 ไม่ได้โอนเอง", "45000.00"),
+    ("the card was charged 2,500 / 2,500 / 1,000 tonight", "6000.00"),
+    ("I paid 4,000 then 4,000 then 1,500 to the same account", "9500.00"),
+])
+def test_the_same_sum_twice_in_one_list_is_two_transfers(text, total):
+    assert facts_from_text(text, NOW).amount == Decimal(total)
+
+
+def test_a_sum_asked_for_then_sent_is_paid():
+    f = facts_from_text("My cousin's LINE asked for 8,000 for rent, I sent it at 10:30 to "
+                        "SCB 402-7-18263-5", NOW)
+    assert f.amount == Decimal("8000.00") and f.mentions_money_sent
+
+
+@pytest.mark.parametrize("text", [
+    "เขาให้จ่ายค่าธรรมเนียม 2,500 หนูไม่จ่ายค่ะ บล็อกไปแล้ว",
+    "ป้าบ่ได้โอนเด้อ เขาขอ 5,000",
+    "กดโอน 1,800 แต่ขึ้นว่าทำรายการไม่สำเร็จ ยอดเงินก็ปกติ",
+])
+def test_said_not_paid_in_more_words(text):
+    assert facts_from_text(text, NOW).denies_loss, text
+
+
 def test_a_total_is_not_added_to_its_parts():
     f = facts_from_text("โอนไป 3 ครั้ง 5,000 + 5,000 + 5,000 รวม 15,000 บาท", NOW)
     assert f.amount == Decimal("15000.00")

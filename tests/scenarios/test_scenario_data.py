@@ -1,4 +1,4 @@
-"""The scenario suite's data is well-formed (format: notes/SCENARIOS.md, issue 12).
+"""The scenario suite's data is well-formed (format: docs/scenarios.md, issue 12).
 
 Fast and model-free: it reads the YAML only. It checks the fields and their types, that the
 clock of every conversation agrees with the priority it expects (a P0 transfer is < 72 h old at

@@ -1,6 +1,6 @@
 """Every development scenario conversation (tests/scenarios/data/{dev,dev2,dev3,dev4}) replayed through
 the pure intake core (``bot.intake.replay``), one turn at a time with the turn's ``at`` as the clock,
-checked against its ``expect`` (format: notes/SCENARIOS.md).
+checked against its ``expect`` (format: docs/scenarios.md).
 
 Scenarios listed in known_failures.yml (ids and failed checks, generated) are expected to fail
 and must be removed from the list once they pass; every other scenario must pass. The figures

@@ -25,6 +25,18 @@ def test_an_ongoing_call_in_words_the_rules_were_not_written_for(text):
     assert urgency_signals(text).scammer_on_line, text
 
 
+# A payment pushed with a deadline of minutes by someone pressing in a chat right now.
+@pytest.mark.parametrize("text", [
+    "แอดมินร้านทักมาไม่หยุดเลย ให้โอนค่ายืนยันตัวตนอีก 1,200 ภายใน 15 นาที",
+    "ตอนนี้คุยกับเจ้าหน้าที่สินเชื่อในเทเลแกรมอยู่ค่ะ เขาให้จ่ายค่าเปิดวงเงินภายในสิบนาที",
+    "ผู้ชายในแอปหาคู่กำลังแชทจี้ให้โอนค่าส่งกล่องภายในครึ่งชั่วโมง",
+    "the agent keeps messaging me, I have to top up 3,000 within 20 minutes or lose my commission",
+    "ตอนนี้มีผู้ชายชุดสีกากีกำลัง video call กับยายอยู่ทาง LINE",
+])
+def test_a_live_chat_pushing_a_payment_now_is_on_the_line(text):
+    assert urgency_signals(text).scammer_on_line, text
+
+
 @pytest.mark.parametrize("text", [
     "ขอคุยกับเจ้าหน้าที่ค่ะ",
     "ขอสายเจ้าหน้าที่หน่อยครับ",
@@ -46,6 +58,16 @@ def test_look_alikes_of_an_ongoing_call_stay_quiet(text):
 
 
 @pytest.mark.parametrize("text", [
+    # a pasted lure carries the deadline but nobody is pressing
+    "ได้ SMS ว่า \"ชำระค่าปรับ 500 บาท ภายใน 30 นาที มิฉะนั้นจะถูกดำเนินคดี\" หลอกไหมคะ",
+    # the pressing was yesterday and is over
+    "เมื่อวานแอดมินทักมาไม่หยุด ให้โอนภายใน 10 นาที หนูบล็อกไปแล้วค่ะ",
+])
+def test_a_deadline_without_live_pressing_is_not_on_the_line(text):
+    assert not urgency_signals(text).scammer_on_line, text
+
+
+@pytest.mark.parametrize("text", [
     "เงินในบัญชีกรุงไทยยังลดลงอยู่เลยค่ะ",
     "ยอดในแอปลดลงเรื่อยๆ ทั้งที่ไม่ได้ทำอะไร",
     "ตัดบัตรไปสองรอบแล้ว ยังมีแจ้งเตือนเด้งมาอีก",
@@ -56,6 +78,16 @@ def test_look_alikes_of_an_ongoing_call_stay_quiet(text):
     "the phone is opening apps on its own",
 ])
 def test_money_draining_and_a_phone_acting_on_its_own(text):
+    assert urgency_signals(text).money_still_leaving, text
+
+
+@pytest.mark.parametrize("text", [
+    "โดนหักเงินไปสามรายการแล้ว ตอนนี้ยังมีรายการใหม่ขึ้นมาอีก",
+    "บัตรเดบิตโดนรูดไม่หยุดเลยค่ะ",
+    "9,000 went out at 01:10 and 4,000 at 01:14, it's still going",
+    "my card was charged twice and another one is popping up now",
+])
+def test_new_debits_still_appearing(text):
     assert urgency_signals(text).money_still_leaving, text
 
 

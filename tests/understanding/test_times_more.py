@@ -99,6 +99,10 @@ WEEKDAYS = [
     ("last Saturday", iso(2026, 11, 21)),
     ("อาทิตย์ที่ผ่านมา", iso(2026, 11, 21)),  # without วัน: last week, not Sunday
     ("วันอาทิตย์ที่ผ่านมา", iso(2026, 11, 22)),
+    # that day of the previous calendar week (REF's week starts Monday 23rd)
+    ("วันพฤหัสอาทิตย์ที่แล้ว", iso(2026, 11, 19)),
+    ("วันเสาร์สัปดาห์ก่อน", iso(2026, 11, 21)),
+    ("Tuesday last week", iso(2026, 11, 17)),
 ]
 
 

@@ -72,7 +72,7 @@ class TrainConfig:
     # Only for smoke tests: slice the encoder to its first N layers / stop after N steps.
     max_layers: int | None = None
     max_steps: int | None = None
-    # Bounds training time as the data grows: epochs = min(epochs, example_budget // examples).
+    # Bounds training time as the data grows: at most example_budget examples are seen.
     example_budget: int = 20_000
     # 0 turns a head off (single-task models, for the one-vs-two-models comparison).
     intent_loss_weight: float = 1.0
@@ -543,9 +543,11 @@ def train_classifier(
             {"params": heads, "lr": config.head_lr, "weight_decay": 0.0},
         ]
     )
-    epochs = max(1, min(config.epochs, config.example_budget // max(len(ids), 1)))
+    # The budget is examples seen, not whole epochs: the last epoch may be partial, so a few
+    # more training examples never cost a whole epoch (6,353 -> 6,880 examples went 3 -> 2).
+    epochs = max(1, min(config.epochs, math.ceil(config.example_budget / max(len(ids), 1))))
     steps_per_epoch = math.ceil(len(ids) / config.batch_size)
-    total = steps_per_epoch * epochs
+    total = min(steps_per_epoch * epochs, math.ceil(config.example_budget / config.batch_size))
     if config.max_steps is not None:
         total = min(total, config.max_steps)
     sched = get_linear_schedule_with_warmup(opt, int(total * config.warmup_ratio), total)
