@@ -165,7 +165,8 @@ _AMOUNT_CUE = re.compile(
     r"|(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
     r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn(?:s|ed|ing|ings)?|per day"
-    r"|prize|won|profit|returns?|promised|credit limit|loan of)"
+    r"|prize|won|profit|returns?|promised|credit limit|loan of|entitled to|eligible for"
+    r"|มีสิทธิ์(?:ได้)?(?:รับ)?|ได้รับสิทธิ์)"
     r"|(?P<requested>ค้างชำระ|ค้างจ่าย|ยอดค้าง|ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
@@ -338,6 +339,8 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
     after = text[amount.end:amount.end + 80]
     if _PROMISED_AFTER.match(after):
         return "promised"  # "สินเชื่อ 150,000 อนุมัติแล้ว"
+    if _BALANCE_AFTER.match(after):
+        return "balance"  # "withdraw my 300,000 balance", "ยอด 300,000 ที่เหลือในพอร์ต"
     if _RECOVERED_AFTER.search(_NEXT_AMOUNT.split(after, maxsplit=1)[0][:60]):
         return "recovered"  # "ลงไป 10,000 แล้วถอนออกมาได้หมด": the bait round came back
     after_paid = bool(_PAID_AFTER.match(after[:40]) or _DONE_LATER.search(
@@ -486,7 +489,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             continue
         value = Decimal(str(a.value)).quantize(Decimal("0.01"))
         role = amount_role(text, a, money_sent=sent, correction=correction, denied=not_sent)
-        if role == "requested" and happened and not _ADD_BEFORE.search(
+        if role in ("requested", "unknown") and happened and not _ADD_BEFORE.search(
                 text[max(0, a.start - 40):a.start]):
             role = "paid"
         if role == "paid" or (role == "unknown" and (asked == "amount" or bare_sum)
@@ -590,6 +593,8 @@ _RECOVERED_AFTER = re.compile(
     r"(?:ถอน(?:ออก)?(?:มา)?(?:ได้)?(?:คืน)?(?:หมด|ครบ|ทั้งหมด)|ได้(?:เงิน)?คืน(?:มา)?(?:หมด|ครบ)"
     r"|withdrew (?:it|them|everything) (?:all|back)|withdrew all|got (?:it|all of it|everything) back)",
     re.IGNORECASE)
+_BALANCE_AFTER = re.compile(r"\s?(?:บาท|baht|thb)?\s?(?:balance|ที่เหลือ(?:อยู่)?ใน|คงเหลือ|in (?:my|the) "
+                            r"(?:account|portfolio|wallet) (?:balance)?)", re.IGNORECASE)
 _PROMISED_AFTER = re.compile(r"\s?(?:บาท|baht)?\s?(?:อนุมัติ|ได้รับการอนุมัติ|ที่อนุมัติ|(?:is |was |been )?approved)",
                              re.IGNORECASE)
 _PAID_JUST_BEFORE = re.compile(r"(?:ไป|ไปแล้ว)\s?(?:ทั้งหมด|รวม|ทั้งสิ้น|ประมาณ|เกือบ)*\s?$")
@@ -656,6 +661,7 @@ def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, b
     time (a victim who gives a clock time gives the transfer's); in a correction, not the time
     it takes back ("ไม่ใช่เมื่อวาน ... โอนวันที่ 3")."""
     text = ex.text
+    money_said = bool(_MONEY_VERB.search(text))
     near: list[datetime] = []
     every: list[datetime] = []
     clocks: list[datetime] = []
@@ -676,8 +682,10 @@ def _transfer_time(ex: Extraction, correction: bool) -> tuple[datetime | None, b
         every.append(when)
         if t.precision.value == "minute":
             clocks.append(when)
-        if _done_money_verb(before) or _done_money_verb(text[t.end:t.end + 20]):
-            near.append(when)
+        if _done_money_verb(before) or _done_money_verb(text[t.end:t.end + 20]) or (
+                money_said and any(0 <= a.start - t.end <= 12 and _JUST_FILLER.fullmatch(
+                    text[t.end:a.start]) for a in ex.amounts)):
+            near.append(when)  # "on October 20 another 50,000", "เมื่อวาน 5,000"
     # A bare day said elsewhere ("This morning he blocked me", "เช้านี้ไปดูบ้าน") is not the
     # transfer's when a time sits next to a money verb or a clock time was given.
     pool = (near + clocks) or every
@@ -699,6 +707,12 @@ _DISCOVERED_BEFORE = re.compile(r"(?:เพิ่ง|just )?(?:รู้|รู�
 _DISCOVERED_AFTER = re.compile(r"\s?\S{0,6}?(?:เพิ่ง)?(?:รู้ว่า|รู้ตัว|บอกว่า|เห็นว่า|เจอว่า|ทราบว่า)"
                                r"|,? (?:i |we )?(?:found out|realized|realised|noticed)",
                                re.IGNORECASE)
+
+
+# Between a time and the sum paid then: "another", "อีก", "ก็", commas ("the day before
+# yesterday 100,000", "on the 20th another 50,000"), not a new clause.
+_JUST_FILLER = re.compile(r"[\s,:]*(?:(?:another|a further|and|อีก|ก็|ไป|ยอด|บาท)[\s,:]*){0,2}",
+                          re.IGNORECASE)
 
 
 def _done_money_verb(window: str) -> bool:

@@ -68,6 +68,32 @@ def test_said_not_paid_in_more_words(text):
     assert facts_from_text(text, NOW).denies_loss, text
 
 
+def test_a_time_right_before_a_sum_is_that_transfers_time():
+    f = facts_from_text("I put in 5,000 on March 2, on March 6 another 20,000 and yesterday "
+                        "30,000 to BBL 110-4-62839-0", NOW)
+    assert f.transfer_at == datetime(2026, 3, 9, tzinfo=BKK)
+    assert f.amount == Decimal("55000.00")
+
+
+def test_a_balance_named_after_the_sum_is_not_paid():
+    f = facts_from_text("I deposited 12,000 and now they won't let me withdraw my 90,000 "
+                        "balance", NOW)
+    assert f.amount == Decimal("12000.00")
+
+
+def test_a_sum_with_a_transfer_time_and_a_destination_was_paid():
+    # no money verb next to the sum, but when and where it went: it happened
+    f = facts_from_text("เขาบอกให้โอนค่าปลดล็อกบัญชี เมื่อวานตอนสี่โมงเย็น 12,500 เข้าออมสิน "
+                        "020-1-77341-206 ตอนนี้ติดต่อไม่ได้แล้ว", NOW)
+    assert f.amount == Decimal("12500.00")
+
+
+def test_what_the_victim_was_entitled_to_is_not_paid():
+    f = facts_from_text("The SMS said I was entitled to a meter deposit refund of 3,140 THB; they told me "
+                        "to pay 990 to unlock it, which I did at 11am to KTB 612-0-44813-2", NOW)
+    assert f.amount == Decimal("990.00")
+
+
 def test_a_total_is_not_added_to_its_parts():
     f = facts_from_text("โอนไป 3 ครั้ง 5,000 + 5,000 + 5,000 รวม 15,000 บาท", NOW)
     assert f.amount == Decimal("15000.00")

@@ -32,6 +32,7 @@ def test_an_ongoing_call_in_words_the_rules_were_not_written_for(text):
     "ผู้ชายในแอปหาคู่กำลังแชทจี้ให้โอนค่าส่งกล่องภายในครึ่งชั่วโมง",
     "the agent keeps messaging me, I have to top up 3,000 within 20 minutes or lose my commission",
     "ตอนนี้มีผู้ชายชุดสีกากีกำลัง video call กับยายอยู่ทาง LINE",
+    "มีคนโทรมาบอกว่าเป็นเจ้าหน้าที่ศาล ป้ายังบ่ได้วางสาย",  # Northern/Isan negation
 ])
 def test_a_live_chat_pushing_a_payment_now_is_on_the_line(text):
     assert urgency_signals(text).scammer_on_line, text
@@ -86,6 +87,8 @@ def test_money_draining_and_a_phone_acting_on_its_own(text):
     "บัตรเดบิตโดนรูดไม่หยุดเลยค่ะ",
     "9,000 went out at 01:10 and 4,000 at 01:14, it's still going",
     "my card was charged twice and another one is popping up now",
+    "แอปธนาคารมีรายการโอนออกที่ไม่ได้ทำ ตอนนี้ still happening ทุก 3-4 นาที",
+    "เงินในบัญชีหาย ตอนนี้ยังหายอยุ่เลยค่ะ",
 ])
 def test_new_debits_still_appearing(text):
     assert urgency_signals(text).money_still_leaving, text
