@@ -19,6 +19,8 @@ head on the sets we may tune on (``SELECTION``: the team's ``nlu_data/heldout``,
 ``narratives_dev`` and ``sms_lures``); ``sms_public_test`` and ``heldout_real`` are only reported.
 
     .venv/bin/python benchmarks/scam_type_real.py            # -> benchmarks/results/scam_type_real.md
+    .venv/bin/python benchmarks/scam_type_real.py --int8     # the same with the transformer's
+        # encoder in dynamic int8 (the latency option) -> scam_type_real_int8.md
 """
 
 from __future__ import annotations
@@ -108,6 +110,12 @@ def ece_of(records: list[dict], rankings: list) -> float:
     return round(expected_calibration_error(conf, right), 3)
 
 
+INT8 = "--int8" in sys.argv
+if INT8:
+    RESULTS_MD = RESULTS_MD.with_name("scam_type_real_int8.md")
+    RESULTS_JSON = RESULTS_JSON.with_name("scam_type_real_int8.json")
+
+
 def load_models():
     """(transformer alone, n-gram model, description of both)."""
     from bot.classifier import load_classifier
@@ -118,11 +126,12 @@ def load_models():
     settings = get_settings()
     model_dir = settings.models_dir / "classifier"
     transformer = load_classifier(model_dir, threshold=settings.classifier_threshold,
-                                  ensemble=False)
+                                  ensemble=False, quantize=INT8)
     inputs = json.loads((model_dir / "inputs.json").read_text()) \
         if (model_dir / "inputs.json").exists() else {}
     about = {"transformer": f"models/classifier -> {model_dir.resolve().name} (max_length "
-                            f"{inputs.get('config', {}).get('max_length', '?')})"}
+                            f"{inputs.get('config', {}).get('max_length', '?')}"
+                            f"{', encoder in dynamic int8' if INT8 else ''})"}
     ngram_file = settings.models_dir / "ngram" / MODEL_FILE
     if ngram_file.exists():
         ngram = NgramScamModel.load(ngram_file)
