@@ -48,6 +48,10 @@ KNOWN_STACK: dict[str, str] = {
     # waiting for staff is not passed to the dialogue, so the case keeps 12,000 until staff
     # correct it (the pure core, which records facts while with staff, has 21,000).
     "dev3:b-th-008": "loss_total 12000.00 != 21000 (correction while waiting for staff)",
+    # Same cause: "ขอคำแนะนำด่วนครับ" is read as a request for a human, so the chat waits for
+    # staff from turn 1 and the report at turn 2 (a transfer an hour ago, account given) is
+    # stored for staff but not passed to the dialogue: no case facts, priority stays P2.
+    "dev5:f-th-051": "priority P2 != P0 (the report arrives while waiting for staff)",
 }
 _ALL = [s for split in DEV_SPLITS for s in load(split)]
 
