@@ -289,8 +289,9 @@ _CHAT_PRESSURE = re.compile(
 # deadline but not the pressing.
 _MINUTES_DEADLINE = re.compile(
     r"(?:โอน(?!สาย)|จ่าย|เติม|ชำระ|ฝาก|top ?up|pay|transfer|send|deposit)[^\n]{0,50}?"
-    r"(?:ภายใน|within|in the next)\s?(?:\d{1,2}|ครึ่ง|หนึ่ง|สอง|สาม|ห้า|สิบ|สิบห้า|ยี่สิบ|สามสิบ|half an?|an|one"
-    r"|two|five|ten|fifteen|twenty|thirty)\s?(?:นาที|ชั่วโมง|ชม|min|hour)", re.IGNORECASE)
+    r"(?:ภายใน|within|in the next)\s?(?:(?:\d{1,2}|ห้า|สิบ|สิบห้า|ยี่สิบ|สามสิบ|five|ten|fifteen|twenty"
+    r"|thirty)\s?(?:นาที|min)|(?:[1-3]|ครึ่ง|หนึ่ง|สอง|สาม|half an?|an|one|two|three)\s?(?:ชั่วโมง|ชม|hour))",
+    re.IGNORECASE)  # minutes, or at most three hours: "ภายใน 24 ชั่วโมง" is a lure's wording
 _PRESSING_NOW = re.compile(
     r"(?:ไม่หยุด|จี้|กำลัง(?:แชท|ทัก|พิมพ์|ไลฟ์|เร่ง|คุย)|(?:แชท|ทัก|คุย)\S{0,40}?อยู่(?:เลย|ค่ะ|ครับ|คะ|นะ)"
     r"|เร่ง(?:มา|ให้)|keeps? (?:messaging|texting|pushing|pressuring|sending)|non-?stop|won'?t stop"

@@ -63,6 +63,8 @@ def test_look_alikes_of_an_ongoing_call_stay_quiet(text):
     "ได้ SMS ว่า \"ชำระค่าปรับ 500 บาท ภายใน 30 นาที มิฉะนั้นจะถูกดำเนินคดี\" หลอกไหมคะ",
     # the pressing was yesterday and is over
     "เมื่อวานแอดมินทักมาไม่หยุด ให้โอนภายใน 10 นาที หนูบล็อกไปแล้วค่ะ",
+    # a day-long deadline is a lure's, however insistent the sender
+    "เบอร์แปลกส่ง SMS มาไม่หยุด ให้ชำระค่าปรับภายใน 24 ชั่วโมง",
 ])
 def test_a_deadline_without_live_pressing_is_not_on_the_line(text):
     assert not urgency_signals(text).scammer_on_line, text
