@@ -58,6 +58,8 @@ class SakotAction(Action, ABC):
         return run_turn(dispatcher, tracker, lambda turn: self._decide(dispatcher, turn))
 
     def _decide(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
+        if waits_for_staff(turn):
+            return take_while_waiting(dispatcher, turn)
         text = "" if turn.is_payload else turn.text
         signals = urgency_signals(text)
         if self.safety_net:
@@ -77,6 +79,19 @@ class SakotAction(Action, ABC):
             turn.say("recovery_warning", urgent=True)
         extra = self.act(turn) or []
         return turn.finish(dispatcher) + extra
+
+
+def waits_for_staff(turn: Turn) -> bool:
+    return turn.conversation.handoff_state == HandoffState.WAITING_FOR_STAFF
+
+
+def take_while_waiting(dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
+    """The chat waits for staff: whatever Rasa predicted, the core records what the message
+    tells (a correction, the report itself) and says only first steps that cannot wait; no
+    question, no form (staff take it from here)."""
+    if turn.tracker.get_slot("last_processed") != turn.message_key:
+        flow.take_message(turn)
+    return turn.finish(dispatcher)
 
 
 def _message_facts(turn: Turn, text: str) -> MessageFacts:
@@ -166,6 +181,8 @@ class ValidateLossForm(FormValidationAction):
             # the form's activation right after action_take_report: already decided
             state = flow.load_state(turn)
             return [SlotSet("requested_slot", state.asked)]
+        if waits_for_staff(turn):
+            return take_while_waiting(dispatcher, turn) + [SlotSet("requested_slot", None)]
         signals = urgency_signals(text)
         has_facts = bool(text) and facts_from_text(text, turn.received_at).has_any
         if not signals.distress and not signals.scammer_on_line and (
@@ -235,6 +252,7 @@ def hand_over(turn: Turn, case, *, reason: str, line: str) -> None:
                           reason=reason)
     turn.say(line)
     turn.custom(HANDOFF, control=True)
+    turn.slots["last_processed"] = turn.message_key
 
 
 class ActionDistress(SakotAction):

@@ -135,6 +135,7 @@ def take_message(turn: Turn, *, stages: tuple[str, ...] = ("now", "conclusion"))
         state = state.evolve(victim_bank=state.victim_bank or (turn.case().victim_bank))
     decision = decide(state, build_facts(turn, state), turn.received_at)
     apply(turn, decision, stages=stages)
+    turn.slots["last_processed"] = turn.message_key  # later actions of this turn: decided
     return decision.state
 
 
@@ -143,11 +144,13 @@ def _slip(turn: Turn) -> None:
     (once: one the app stored is recorded from its evidence row, bot.cases.evidence)."""
     slip = turn.metadata.get("slip_qr")
     case = turn.case()
+    quiet = turn.conversation.handoff_state != HandoffState.BOT  # staff will see it
     if isinstance(slip, dict) and case is not None:
         service.record_dialogue_slip(turn.session, case=case, slip=slip,
                                      message_id=turn.message_id)
-        turn.say("slip_received")
-    elif turn.intent in ("image_received", "file_received"):
+        if not quiet:
+            turn.say("slip_received")
+    elif turn.intent in ("image_received", "file_received") and not quiet:
         turn.say("evidence_received")
 
 

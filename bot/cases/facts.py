@@ -113,7 +113,9 @@ class MessageFacts:
 
     @property
     def has_any(self) -> bool:
-        return bool(self.amount or self.transfer_at or self.victim_bank or self.identifiers)
+        # "I have not paid anything yet" answers the intake as much as a sum does
+        return bool(self.amount or self.transfer_at or self.victim_bank or self.identifiers
+                    or self.denies_loss)
 
 
 # --- money words ------------------------------------------------------------------------------
@@ -145,9 +147,9 @@ _NOT_SENT = re.compile(
     r"|ไม่ทันโอน|ไม่ทันได้โอน|ยังไม่ทัน(?:ได้)?(?:โอน|จ่าย)|ไม่ได้ให้(?:เงิน|ไป)|ไม่ได้ทำตาม"
     r"|ไม่ได้เสียอะไร|ไม่เสียอะไร|ยังไม่เสียอะไร|เงินไม่(?:ได้)?หาย|เงินยังไม่หาย|ไม่ได้สูญเสีย|ไม่ได้ชำระ"
     r"|ปฏิเสธ(?:ไป)?แล้ว|ไม่ได้เติม|ยกเลิกทัน|(?:ไม่|ไม่เคย)มีเงินหาย|ไม่มีใคร(?:โอน|จ่าย)|ไม่ได้กด(?:โอน|ยืนยัน|จ่าย)|(?:ยัง)?ไม่ได้ลง(?:เงิน|ทุน)"
-    r"|(?:ยอด|เงิน)\S{0,14}?ยัง(?:อยู่)?(?:เท่าเดิม|ครบ|ปกติ)|ยอด(?:เงิน)?(?:ก็|ยัง)?(?:เท่าเดิม|ปกติ)"
+    r"|(?:ยอด|เงิน)\S{0,14}?ยัง(?:อยู่)?(?:เท่าเดิม|ครบ|ปกติ)|ยอด(?:เงิน)?(?:ก็|ยัง)(?:เท่าเดิม|ปกติ)|ยอดเงิน(?:ในบัญชี)?(?:เท่าเดิม|ปกติ)"
     r"|ยอด(?:เงิน)?(?:ก็)?ไม่(?:ลด|หาย|ขยับ)|ทำรายการไม่สำเร็จ|(?:โอน|รายการ)ไม่(?:สำเร็จ|ผ่าน)"
-    r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา)(?:ก็)?ไม่(?:โอน|จ่าย)(?:ค่ะ|ครับ|คะ|นะ|เลย|\s|$)"
+    r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา|เลย|จึง)(?:ก็)?ไม่(?:โอน|จ่าย)(?:ค่ะ|ครับ|คะ|นะ|เลย|\s|$)"
     r"|บ่(?:ได้)?(?:โอน|จ่าย)|transaction failed|(?:transfer|payment) (?:failed|didn'?t go through)"
     r"|balance is (?:fine|ok|okay|the same|unchanged|untouched)"
     r"|didn'?t (?:transfer|pay|send)|did not (?:transfer|pay|send)|haven'?t (?:transferred|paid|sent)"
@@ -166,12 +168,12 @@ _AMOUNT_CUE = re.compile(
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
     r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn(?:s|ed|ing|ings)?|per day"
     r"|prize|won|profit|returns?|promised|credit limit|loan of|entitled to|eligible for"
-    r"|มีสิทธิ์(?:ได้)?(?:รับ)?|ได้รับสิทธิ์)"
+    r"|มีสิทธิ์(?:ได้)?(?:รับ)?|ได้รับสิทธิ์|จะ(?:โอน)?คืน(?:เงิน)?(?:ให้)?|will refund|refund (?:you|me))"
     r"|(?P<requested>ค้างชำระ|ค้างจ่าย|ยอดค้าง|ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
-    r"|ลงเงิน|ลงไป|ลงเพิ่ม|ลงอีก|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
+    r"|ลงเงิน|ลงไป|ลงเพิ่ม|ลงอีก|เงินออก|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
     r"|lost|debited|deposited|wired|topped up|going out|gone out|went out|รูด|charged)",
     re.IGNORECASE,
 )
@@ -209,6 +211,9 @@ _REPEAT_AFTER = re.compile(
     rf"^\s?(?:บาท|baht|thb)?\s?(?:(?:x|×)\s?(?P<n>{_COUNT_ALT})(?![\d,])"
     rf"|(?P<m>{_COUNT_ALT})\s?(?:times|ครั้ง|รอบ)|(?P<twice>twice))", re.IGNORECASE)
 _EACH_AFTER = re.compile(r"^\s?(?:บาท|baht|thb)?\s?(?:each|ต่อครั้ง|แต่ละครั้ง)", re.IGNORECASE)
+_EACH_BEFORE = re.compile(r"(?:ครั้งละ|รอบละ|ทีละ|each time)\s?$", re.IGNORECASE)
+_COUNTED_AFTER = re.compile(rf"^\s?(?:บาท|baht)?[^\d\n]{{0,10}}?(?P<n>{_COUNT_ALT})\s?(?:ครั้ง|รอบ|รายการ|times)",
+                            re.IGNORECASE)
 _COUNTED_BEFORE = re.compile(rf"(?<![a-z\d])(?P<n>{_COUNT_ALT})\s?(?:transfers|payments|times|ครั้ง|รอบ)",
                              re.IGNORECASE)
 
@@ -218,8 +223,9 @@ def repeat_count(text: str, amount: Amount) -> int:
     before = text[max(0, amount.start - 40):amount.start]
     after = text[amount.end:amount.end + 24]
     m = _REPEAT_BEFORE.search(before)
-    if m is None and _EACH_AFTER.match(after):
-        m = _COUNTED_BEFORE.search(before)
+    if m is None and (_EACH_AFTER.match(after) or _EACH_BEFORE.search(before)):
+        # "2 ครั้งโดยที่ผมไม่ได้โอน ครั้งละ 20,000", "ทีละ 500 ตอนนี้ 6 ครั้งแล้ว"
+        m = _COUNTED_BEFORE.search(before) or _COUNTED_AFTER.match(after)
     if m is None:
         m = _REPEAT_AFTER.match(after)
     if m is None:
@@ -230,7 +236,8 @@ def repeat_count(text: str, amount: Amount) -> int:
     return int(n) if n.isdigit() else _COUNT_WORDS[n]
 
 
-_LIST_JOIN = re.compile(r"\s?(?:บาท|baht|บ\.)?\s?(?:\+|/|,|->|then|and then|และ|กับ|แล้วก็)\s?",
+_LIST_JOIN = re.compile(r"\s?(?:บาท|baht|บ\.)?\s?(?:\+|/|,|->|then|and then|และ|กับ|แล้วก็"
+                        r"|(?:แล้ว(?:ก็)?|และ)?\s?อีก|and another)\s?",
                         re.IGNORECASE)
 _REJECTED_BEFORE = re.compile(r"(?:ไม่ใช่|not|instead of|แทน)\s?$", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(r"(?:รวม|ทั้งหมด|ทั้งสิ้น|รวมๆ|รวม ๆ|total|in all|altogether)[^\d\n]{0,6}$",
@@ -260,7 +267,7 @@ _SCAM_WORDS = re.compile(
 # is a scam (with the message pasted: see ``_is_lure_check``).
 _CHECK_QUESTION = re.compile(
     r"(?:หลอก|มิจ|มิจฉา|แก๊ง|สแกม|scam|ของจริง|จริง|ปลอม|เชื่อได้|ปลอดภัย)\S{0,6}?"
-    r"(?:ไหม|มั้ย|หรือเปล่า|รึเปล่า|หรือป่าว|ป่าว|ปะ|หรือไม่|\?)"
+    r"(?:ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|หรือป่าว|ป่าว|ปะ|หรือไม่|เหรอ|หรอ|\?)"
     r"|(?:ได้รับ|ได้|มี)\s?(?:sms|เอสเอ็มเอส|ข้อความ|แชท|อีเมล|อีเมล์|โพสต์|โฆษณา)\s?\S{0,12}?(?:แบบนี้|นี้มา|มาแบบ|มาว่า)"
     r"|(?<![a-z])(?:is|are) (?:this|these|that|it) (?:a |an )?(?:scam|legit|real|fake|safe|genuine"
     r"|phishing)(?![a-z])|(?<![a-z])(?:got|received) (?:this|these|a|an) (?:sms|text|message|email"
@@ -355,7 +362,11 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
         return "incoming"  # "โอนเงินมาผิดบัญชี 5,000": money that came TO the victim
     if role == "paid":
         before_cue = window[max(0, last.start() - 14):last.start()]
-        if _NEGATED_BEFORE.search(before_cue) or (
+        negation = _NEGATED_BEFORE.search(before_cue)
+        if negation and _NOT_MY_DOING_BEFORE.search(
+                window[max(0, last.start() - 30):last.start() - len(negation.group())]):
+            negation = None  # "เงินออกโดยที่ผมไม่ได้โอน ครั้งละ 20,000": a debit all the same
+        if negation or (
                 _NOT_DONE_BEFORE.search(before_cue) and not last.group().startswith("หลอก")):
             role = "requested"  # "ไม่ได้โอน 500", "ถ้าลงทุน 10,000"
     if _FEE_BEFORE.search(window[-32:]):  # a fee: paid when the message says it was
@@ -461,10 +472,14 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
 
     text = ex.text
     lowered = text.lower()
+    # "is this a scam?" + the message pasted: its sums and verbs ("salary 3,000 baht/day, paid
+    # daily", "ลงทุนเริ่มต้น 1,000") are the lure's, not what the writer did
+    pasted = _pasted_spans(text) if _CHECK_QUESTION.search(text) else []
+    own_words = _blank(lowered, pasted)
     has_dest = any(f.kind in ("account", "promptpay_id") and f.role != "source" for f in found)
     # "โดนหลอกให้โอนเงิน" alone may not have happened yet: ask; with a sum or an account it did
-    sent = _money_sent(lowered, tricked_counts=bool(ex.amounts) or has_dest)
-    not_sent = _denies_sending(lowered)
+    sent = _money_sent(own_words, tricked_counts=bool(ex.amounts) or has_dest)
+    not_sent = _denies_sending(own_words)
     correction = bool(_CORRECTION.search(lowered))
     transfer_at, time_is_transfer = _transfer_time(ex, correction)
     long_ago = transfer_at is None and _long_ago(lowered, ex.received_at)
@@ -488,6 +503,9 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         if a.value <= 0 or id(a) in in_drop:
             continue
         value = Decimal(str(a.value)).quantize(Decimal("0.01"))
+        if any(start <= a.start < end for start, end in pasted):
+            other.append(("promised", value))
+            continue
         role = amount_role(text, a, money_sent=sent, correction=correction, denied=not_sent)
         if role in ("requested", "unknown") and happened and not _ADD_BEFORE.search(
                 text[max(0, a.start - 40):a.start]):
@@ -642,9 +660,34 @@ def _is_lure_check(text: str, found: list[FoundIdentifier], *, sent: bool,
     return pasted or bool(_QUOTED.search(text)) or len(text) >= 120
 
 
+# A pasted message: a quotation, or the paragraph after a line that ends with ":" ("Got this on
+# WhatsApp:", "ได้ข้อความแบบนี้มาค่ะ:").
+_QUOTE_SPAN = re.compile(r"[\"“«「『](?=\S)[^\"”»」』]{20,2000}(?:[\"”»」』]|$)")
+_INTRO_THEN_PARAGRAPH = re.compile(r":[ \t]*\n+([^\n].{0,2000}?)(?:\n\s*\n|$)", re.DOTALL)
+
+
+def _pasted_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _QUOTE_SPAN.finditer(text)]
+    spans += [m.span(1) for m in _INTRO_THEN_PARAGRAPH.finditer(text)]
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spans replaced by spaces (positions kept)."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def _denies_sending(lowered: str) -> bool:
     return any(not _DENIAL_ASIDE.match(lowered[m.end():m.end() + 14])
+               and not _NOT_MY_DOING_BEFORE.search(lowered[max(0, m.start() - 16):m.start()])
                for m in _NOT_SENT.finditer(lowered))
+
+
+# "มีเงินออก 2 ครั้งโดยที่ผมไม่ได้โอน": money that left without the victim's doing, no denial.
+_NOT_MY_DOING_BEFORE = re.compile(r"(?:โดยที่|ทั้งที่|ทั้งๆ ?ที่|ทั้ง ๆ ที่)\s?(?:ผม|หนู|ฉัน|เรา|ตัวเอง)?"
+                                  r"\s?(?:ก็)?\s?$")
 
 
 def _completed_transfer(lowered: str) -> bool:

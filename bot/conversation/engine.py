@@ -106,12 +106,12 @@ class ConversationEngine:
         if stored.stale_postback:
             log.info("button from an old session pressed: ignored")
             return []
-        if not bot_may_reply(stored.state):
-            # Staff own the chat, or it waits for them: the bot stays silent, unless a victim
-            # still waiting writes that the scammer is on the line or money is leaving now.
-            if HandoffState(stored.state) is not HandoffState.WAITING_FOR_STAFF:
-                return []
-            return await self._urgent_while_waiting(stored, msg)
+        waiting = HandoffState(stored.state) is HandoffState.WAITING_FOR_STAFF
+        if not bot_may_reply(stored.state) and not waiting:
+            return []  # staff own the chat: the bot stays silent
+        # A chat waiting for staff still goes to the dialogue, so that a correction or the
+        # report itself updates the case staff will open (the action server says nothing
+        # then, but first steps that cannot wait).
 
         text, metadata = dialogue_input(msg, message=stored.message, slip=stored.evidence.slip,
                                         language=stored.language)
@@ -119,6 +119,9 @@ class ConversationEngine:
             items = await self.dialogue.respond(sender=stored.conversation_id, message=text,
                                                 metadata=metadata)
         except DialogueUnavailable as exc:
+            if waiting:  # already queued for staff: only what cannot wait
+                log.error("dialogue engine unavailable while waiting for staff: %s", exc)
+                return await self._urgent_while_waiting(stored, msg)
             log.error("dialogue engine unavailable: %s", exc)
             await self._publish(EventType.DIALOGUE_UNAVAILABLE, stored.conversation_id,
                                 {"error": str(exc)})

@@ -226,29 +226,60 @@ def absorb(state: CaseState, facts: MessageFacts, now: datetime) -> tuple[CaseSt
     return new, changed
 
 
+def _is_report(facts: MessageFacts) -> bool:
+    """Something happened to the writer."""
+    sig = facts.signals
+    # The intent model reads many everyday questions ("how do I link PromptPay?") as reports:
+    # a question in which nothing happened to the writer opens no case on the intent alone.
+    return (facts.reports_scam
+            or (facts.intent in ("report_scam", "inform") and not facts.general_question)
+            or facts.mentions_money_sent
+            or any(i.kind != "transfer_time" for i in facts.identifiers)
+            or sig.scammer_on_line or sig.money_still_leaving
+            or sig.app_may_be_installed or facts.situation is not None and any(
+                facts.situation.says(label) for label in
+                ("money_paid", "still_leaving", "on_line_now", "app_installed")))
+
+
+def _while_with_staff(state: CaseState, facts: MessageFacts, now: datetime,
+                      out: _Out) -> Decision:
+    """Staff own the chat or it waits for them: keep what the victim tells and say nothing,
+    unless their words say the scammer is on the line, money is leaving or was just sent (the
+    first steps at once). The queue shows what staff will find: the priority rises with the
+    facts, and a case that becomes P0 sends its freeze packet now rather than when staff
+    arrive (minutes count; escalating again only refreshes the packet)."""
+    if not state.case_open and _is_report(facts):
+        out.commands.append(cmd.OpenCase("report"))
+        state = state.evolve(case_open=True, opened_at=now, priority="P2")
+    if state.case_open:
+        state, _ = absorb(state, facts, now)
+        if facts.text and not facts.is_payload and len(facts.text) >= 30:
+            out.commands.append(cmd.AddStory(facts.text))
+        out.commands.append(cmd.RecordFacts(_resolved(facts, state)))
+        result = _triage(state, now)
+        if state.priority is None or RANK[str(result.priority)] < RANK[state.priority]:
+            state = state.evolve(priority=str(result.priority))
+            out.commands.append(cmd.SetPriority(result))
+    first = first_steps_while_waiting(facts)
+    if first is not None:
+        for key, values in waiting_urgent_lines(state.lang, first, state.victim_bank):
+            out.say(key, urgent=key != "waiting_urgent_staff", **values)
+    if state.case_open and state.priority == "P0" and not state.escalated:
+        out.commands.append(cmd.Escalate("scammer_on_line" if state.on_line else "p0_triage"))
+        if state.has_destination:
+            out.replies.append(reply("escalated", join=True))
+        state = state.evolve(escalated=True)
+    return Decision(state, tuple(out.replies), tuple(out.commands))
+
+
 # --- the decision -----------------------------------------------------------------------------
 
 def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     out = _Out()
     lang = detect_language(facts.text, state.lang if state.case_open else None)
     state = state.evolve(lang=lang)
-    if state.with_staff:  # staff own the chat: keep what the victim tells, say nothing ...
-        if state.case_open:
-            state, _ = absorb(state, facts, now)
-            out.commands.append(cmd.RecordFacts(_resolved(facts, state)))
-            # the queue shows what staff will find: the priority still rises with the facts
-            result = _triage(state, now)
-            if state.priority is None or RANK[str(result.priority)] < RANK[state.priority]:
-                state = state.evolve(priority=str(result.priority))
-                out.commands.append(cmd.SetPriority(result))
-            # ... unless the victim's words say the scammer is on the line, money is leaving
-            # or was just sent: the first steps at once (what the conversation engine sends a
-            # victim waiting for staff)
-            first = first_steps_while_waiting(facts)
-            if first is not None:
-                for key, values in waiting_urgent_lines(state.lang, first, state.victim_bank):
-                    out.say(key, urgent=key != "waiting_urgent_staff", **values)
-        return Decision(state, tuple(out.replies), tuple(out.commands))
+    if state.with_staff:
+        return _while_with_staff(state, facts, now, out)
 
     sig = facts.signals
     distress = _flag(sig.distress, facts, "victim_in_distress", DISTRESS_THRESHOLD) \
@@ -258,16 +289,7 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         if state.case_open:
             out.commands.append(cmd.NoteEvent("recovery_offer_reported"))
 
-    # The intent model reads many everyday questions ("how do I link PromptPay?") as reports:
-    # a question in which nothing happened to the writer opens no case on the intent alone.
-    reporting = (state.case_open or distress or facts.reports_scam
-                 or (facts.intent in ("report_scam", "inform") and not facts.general_question)
-                 or facts.mentions_money_sent
-                 or any(i.kind != "transfer_time" for i in facts.identifiers)
-                 or sig.scammer_on_line or sig.money_still_leaving
-                 or sig.app_may_be_installed or facts.situation is not None and any(
-                     facts.situation.says(label) for label in
-                     ("money_paid", "still_leaving", "on_line_now", "app_installed")))
+    reporting = state.case_open or distress or _is_report(facts)
     if not reporting:
         if sig.recovery_offer:
             return Decision(state, tuple(out.replies), tuple(out.commands))

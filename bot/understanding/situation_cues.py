@@ -40,6 +40,7 @@ _ON_LINE = re.compile(
     r"|ค้างสาย|ให้ถือสาย|ยัง(?:ไม่|บ่)(?:ได้)?วาง(?:สาย)?|(?:เขา|มัน)(?:ยัง)?รอสาย|ให้(?:รีบ)?ไป(?:ที่)?ตู้|กำลังไป(?:ที่)?ตู้"
     r"|(?:talking|speaking) (?:to|with) (?:them|him|her|the caller) (?:right )?now|currently on (?:a )?call"
     r"|the caller is still|(?:wants?|told|telling) me to go to (?:the|an) (?:atm|bank)"
+    r"|ยัง\s?on\s?(?:a |the )?(?:call|phone|line)|(?:ตอนนี้|ขณะนี้)(?!มีคน|มีเบอร์|มัก|ชอบ)(?:(?!ไม่|บ่|ยังไม่)\S){1,30}?โทร(?:มา|เข้ามา)(?!แล้ว|หา|ตั้งแต่|เมื่อ|บ่อย|เยอะ|ทุก|หลาย)"
     r"|สายยัง(?:ไม่ตัด|ไม่วาง|ค้าง|อยู่)|(?:ตอนนี้|ขณะนี้)(?:เขา|มัน|คนร้าย|มิจ|แก๊ง|ตำรวจ|คนนั้น)[^\n]{0,12}?(?:โทร|คุย|คอล|แชท)[^\n]{0,10}?อยู่"
     r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|ให้โอน(?:ตอนนี้|เดี๋ยวนี้|ทันที|ด่วน)"
     r"|ให้โอนภายใน|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง|สอง|สาม) ?(?:ชั่วโมง|ชม|นาที)"
@@ -65,7 +66,8 @@ _OWN_BANK_CALL = re.compile(r"\s?(?:(?:with|to) |หา|กับ|ไปหา)?
 # Told as the past: a call last week is not a call going on (unless the words say it still is).
 _PAST_TIME = re.compile(
     r"(?:เมื่อวาน|วานซืน|(?:อาทิตย์|สัปดาห์|เดือน|ปี)(?:ก่อน|ที่แล้ว)|(?<!\d)\d{1,3} ?(?:วัน|ชั่วโมง|ชม\.?)(?:ก่อน|ที่แล้ว)"
-    r"|(?:สอง|สาม|สี่|ห้า|หก|หลาย)(?:วัน|อาทิตย์|สัปดาห์|เดือน)(?:ก่อน|ที่แล้ว)|เมื่อ(?:เช้า|คืน)"
+    r"|(?:สอง|สาม|สี่|ห้า|หก|หลาย)(?:วัน|อาทิตย์|สัปดาห์|เดือน)(?:ก่อน|ที่แล้ว)|เมื่อ(?:ตอน)?(?:เช้า|คืน|บ่าย|เที่ยง|กลางวัน|เย็น)"
+    r"|(?:ช่วง|ตอน)เช้าถึง(?:ช่วง|ตอน)?(?:เที่ยง|บ่าย|เย็น)"
     r"|yesterday|last (?:week|month|night|year)|(?:days?|weeks?|months?) ago)", re.IGNORECASE)
 _SAYS_NOW = re.compile(r"(?:ยัง|กำลัง|อยู่|ไม่วาง|ตอนนี้|ขณะนี้|still|right now|(?<![a-z])now(?![a-z])"
                        r"|currently|as we speak|i'?m on|we'?re on|(?:is|are|'s|'re) on)", re.IGNORECASE)
@@ -76,8 +78,9 @@ _APP_CONTEXT = re.compile(r"(?:แอป|แอพ|หาคู่|เฟซ|เ
                           re.IGNORECASE)
 _HABIT_AFTER = re.compile(r"\s?(?:ทุกวัน|ทุกคืน|ทุกเช้า|every ?day|every night|daily)", re.IGNORECASE)
 # The call is over: "วางสายไปแล้ว", "I hung up" (then the on-the-line words told the past).
-_HUNG_UP = re.compile(r"(วางสาย(?:ไป)?แล้ว|วางไปแล้ว|ตัดสาย(?:ไป)?แล้ว|บล็อก(?:เบอร์)?(?:ไป)?แล้ว"
-                      r"|ไม่(?:ได้)?รับ(?:สาย)?|ไม่กล้ารับ|ตัดสายทิ้ง"  # the calls go unanswered
+_HUNG_UP = re.compile(r"(วางสาย(?:ไป)?แล้ว|วาง(?:ไป)?แล้ว|ตัดสาย(?:ไป)?แล้ว|บล็อก(?:เบอร์)?(?:ไป)?แล้ว"
+                      # the calls go unanswered (not "ไม่รับเพราะสายไม่ว่าง": busy on that call)
+                      r"|ไม่(?:ได้)?รับ(?:สาย)?(?![^\n]{0,12}สายไม่ว่าง)|ไม่กล้ารับ|ตัดสายทิ้ง"
                       r"|hung up|ended the call|blocked (?:the|his|her|their) number"
                       r"|(?:never|didn'?t|don'?t|do not|did not|won'?t) (?:pick up|answer)|not answering)",
                       re.IGNORECASE)
@@ -93,7 +96,7 @@ _STILL_LEAVING = re.compile(
     r"|(?:เครื่อง|มือถือ|โทรศัพท์)(?:ถูก|โดน)(?:ควบคุม|คุม|รีโมท|ยึด)|มีคนรีโมท|รีโมทเข้า"
     r"|(?:เข้า|ใช้)แอป(?:ธนาคาร)?(?:ของ)?(?:ฉัน|หนู|ผม|เรา)ได้"
     r"|" + _MONEY_OUT + r"[^\n]{0,40}?(?<!เปลี่ยน)(?<!เปลี่ยนไป)(?:เรื่อยๆ|เรื่อย ๆ|เรื่อยเลย|ไม่หยุด|รัวๆ|รัว ๆ|ทีละรายการ"
-    r"|ต่อเนื่อง|ทุก ?\d{1,2}(?: ?- ?\d{1,2})? ?นาที)"
+    r"|ต่อเนื่อง|ทุก ?ๆ? ?(?:\d{1,2}(?: ?- ?\d{1,2})?|ไม่กี่|สอง ?สาม) ?นาที)"
     r"|แอปดูดเงินยังอยู่|หน้าจอดำ|จอดำ|จอมืด|เครื่องค้าง|จอค้าง|หน้าจอค้าง|มีคน(?:คุม|ควบคุม)(?:เครื่อง|มือถือ)?|มีคนใช้(?:เครื่อง|มือถือ|โทรศัพท์)"
     r"|โดน ?(?:remote|รีโมท)|(?:คุม|ควบคุม|ใช้)(?:เครื่อง|มือถือ)ไม่ได้|กดอะไรไม่ได้|จอขึ้น(?:ว่า)?(?:กำลัง)?อัป"
     r"|(?:ขยับ|เลื่อน|กด|พิมพ์|ทำงาน)(?:ไป)?เอง|(?:เปิด|ปิด)(?:แอป|แอพ)[^\n]{0,30}?เอง|เปิดขึ้นมาเอง"
@@ -123,6 +126,17 @@ _UNAUTHORISED_LOSS = re.compile(
     r"(เงินหาย|หายไป|หายหมด|ถูกโอนออก|โดนโอนออก|ถูกถอน|โดนถอน|ถูกดูด|โดนดูด|(?<!แอป)(?<!แอพ)ดูดเงิน|ไม่ได้โอนเอง"
     r"|ไม่ได้ทำรายการ|ไม่ได้กดโอน|money (?:disappeared|is gone|was taken|vanished)|unauthori[sz]ed"
     r"|(?:i|we) didn'?t make)", re.IGNORECASE)
+# Debits the victim did not make, minutes ago: whoever made them still holds the account or the
+# phone (domain.md: "ongoing unauthorised debits" are P0), unless the message says it stopped.
+_NOT_MY_DOING = re.compile(
+    r"(?:โดยที่|ทั้งที่|ทั้งๆ ?ที่|ทั้ง ๆ ที่)\s?(?:ผม|หนู|ฉัน|เรา|ตัวเอง)?\s?(?:ก็)?\s?(?:ไม่ได้|มิได้)\s?(?:โอน|ทำ|กด|ใช้)"
+    r"|(?:ผม|หนู|ฉัน|เรา|เค้า|ตัวเอง)\s?(?:ก็)?ไม่ได้(?:ทำ|โอน|กด)(?:เอง|เลย|อะไร|รายการ)"
+    r"|ไม่ได้(?:โอน|ทำรายการ|กดโอน)เอง|(?<![a-z])i (?:didn'?t|did not) (?:do|make|authori[sz]e) (?:this|that|these|them|it|any)"
+    r"|(?:transactions?|transfers?|debits?) i (?:didn'?t|did not) make|unauthori[sz]ed (?:transfer|debit|transaction|withdrawal)",
+    re.IGNORECASE)
+_MINUTES_AGO = re.compile(
+    r"(?:เมื่อกี้|เมื่อกี๊|เมื่อสักครู่|เพิ่ง|(?:\d{1,2}|สิบ|ห้า|สอง|สาม|ไม่กี่) ?นาที(?:ที่แล้ว|ก่อน)"
+    r"|just now|(?:\d{1,2}|a few|few|two|five|ten) minutes? ago|this morning)", re.IGNORECASE)
 # ... unless the app is gone or the leaking stopped.
 _STOPPED = re.compile(
     r"(ลบ(?:แอป|แอพ)?(?:ไป)?(?:นาน)?แล้ว|ถอน(?:แอป|แอพ)(?:ออก)?(?:ไป)?แล้ว|เปลี่ยน(?:เครื่อง|มือถือ)"
@@ -166,7 +180,7 @@ def _progressive(verb: str) -> re.Pattern[str]:
 
 _VOICE_GOING_ON = _progressive(_VOICE)
 _TALK_GOING_ON = _progressive(_TALK)
-_CALL_CONTEXT = re.compile(r"(?:สาย|โทร|คอล|วิดีโอ|วีดีโอ|กล้อง|วาง(?!ใจ|มือ|แผน|ขาย)|call|phone|video"
+_CALL_CONTEXT = re.compile(r"(?:สาย|โทร|คอล(?!เซ็นเตอร์|เซนเตอร์)|วิดีโอ|วีดีโอ|กล้อง|วาง(?!ใจ|มือ|แผน|ขาย)|call|phone|video"
                            r"|facetime|speaker|zoom)", re.IGNORECASE)
 # "ตอนที่กำลังคุย ... ก็โอนไป": a progressive inside a past "while" clause tells the past.
 _WHILE_BEFORE = re.compile(r"(?:ตอนที่|ตอนนั้น|ขณะที่|ระหว่างที่|while|when)\S{0,10}\s?$", re.IGNORECASE)
@@ -214,6 +228,9 @@ _DRAINING = re.compile(
     + r"|(?:โอน|ถอน|ตัด|หัก)(?:เงิน)?ออกทีละ", re.IGNORECASE)
 # Alerts that keep coming, in a message about money taken out.
 _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้งเตือน|sms|ข้อความ|รายการ)\S{0,12}?(?:อยู่|อีก|เข้ามา)"
+                           r"|ยัง(?:ทยอย|มี|โดน|ถูก)?\S{0,6}?ออก(?:ไป)?(?:อยู่|อยุ่|เรื่อยๆ)"
+                           r"|(?:keep|keeps|still) (?:getting|receiving) (?:\w{1,12} ){0,2}(?:e-?mails?|sms|texts?"
+                           r"|messages?|alerts?|notifications?)"
                            # "ยังขึ้นมาใหม่อยู่", "ยังมีออเดอร์ใหม่เด้งขึ้นมาอยู่", "ตอนนี้ยังมีเข้ามาอีก"
                            r"|ยัง(?:มี)?\S{0,12}?(?:เด้ง|ขึ้นมา|เข้ามา)\S{0,8}?(?:อยู่|อีก)"
                            r"|(?:sms|alert|notification|message|text) after (?:sms|alert|notification"
@@ -231,7 +248,7 @@ _ALERTS_GO_ON = re.compile(r"ยัง(?:มี)?\s?(?:เด้ง|แจ้ง
                            r"|มัน(?:ยัง)?(?:ก็)?(?:ลด|หาย)(?:ลง)?(?:ไป)?เรื่อย"
                            # the screen going dark by itself, in a message about debits
                            r"|(?:จอ|หน้าจอ)(?:มือถือ)?(?:ก็)?ดับ(?:ไป)?เอง", re.IGNORECASE)
-_DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|เงินหาย|debit|withdraw|transfer"
+_DEBIT_CONTEXT = re.compile(r"(?:ตัด|หัก|โอน(?:เงิน)?ออก|ถอน|เงินออก|ออกอีก|เงินหาย|debit|withdraw|transfer"
                             r"|charg|รูด|ใช้จ่าย|transaction|going out|went out|gone out|\d out(?![a-z])|เหลือ\s?[\d,]{3,})", re.IGNORECASE)
 # The phone acting on its own or held by someone else.
 _DEVICE = r"(?:เครื่อง|มือถือ|โทรศัพท์|หน้าจอ|จอ)"
@@ -398,7 +415,9 @@ def urgency_signals(text: str) -> Signals:
     return Signals(
         scammer_on_line=_on_line(text),
         money_still_leaving=_affirmed(_STILL_LEAVING, text) or _shape_leaving(text) or (
-            app and _affirmed(_UNAUTHORISED_LOSS, text) and not _STOPPED.search(text)),
+            app and _affirmed(_UNAUTHORISED_LOSS, text) and not _STOPPED.search(text)) or (
+            bool(_NOT_MY_DOING.search(text)) and bool(_DEBIT_CONTEXT.search(text))
+            and bool(_MINUTES_AGO.search(text)) and not _STOPPED.search(text)),
         app_may_be_installed=app,
         distress=bool(_DISTRESS.search(text)),  # "ไม่อยากอยู่" carries its own negation
         recovery_offer=bool(_RECOVERY_OFFER.search(text)),

@@ -64,8 +64,36 @@ def hand_to_staff_like_the_action_server(sessions, items: list[dict], sender: st
                               reason="human_requested")
 
 
+def waiting_like_the_action_server(sessions, sender: str, message: str,
+                                   metadata: dict) -> list[dict] | None:
+    """A chat waiting for staff: our action server records the message and says only the first
+    steps that cannot wait (bot.intake.core, the same lines as bot.conversation.waiting).
+    None when the chat does not wait."""
+    if sessions is None:
+        return None
+    from datetime import datetime
+
+    from bot.cases.current import current_case
+    from bot.conversation.waiting import urgent_reply_while_waiting
+    from bot.storage.models import Conversation, HandoffState
+
+    with sessions() as session:
+        conversation = session.get(Conversation, sender)
+        if conversation is None or conversation.handoff_state != HandoffState.WAITING_FOR_STAFF:
+            return None
+        case = current_case(session, conversation_id=sender, open_only=True)
+        received = metadata.get("received_at")
+        text = urgent_reply_while_waiting(
+            message, datetime.fromisoformat(received) if received else None,
+            conversation.language, case.victim_bank if case else None)
+    return [{"recipient_id": sender, "text": text}] if text else []
+
+
 def fake_dialogue(sessions=None) -> FakeDialogue:
     def script(sender: str, message: str, metadata: dict) -> list[dict]:
+        waiting = waiting_like_the_action_server(sessions, sender, message, metadata)
+        if waiting is not None:
+            return waiting
         items = canned_rasa(sender, message, metadata)
         hand_to_staff_like_the_action_server(sessions, items, sender)
         return items

@@ -343,7 +343,9 @@ async def test_waiting_for_staff_is_silent_too(kit, state):
     await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", mid="m1"))
     assert conversation(kit.sessions).handoff_state == state
     assert await kit.engine.handle_inbound(inbound("รออยู่นะคะ", mid="m2")) == []
-    assert len(kit.dialogue.calls) == 1
+    # the dialogue still reads it (a correction or the report itself updates the case staff
+    # will open); it says nothing
+    assert len(kit.dialogue.calls) == 2
 
 
 async def test_a_victim_waiting_for_staff_who_says_the_scammer_is_on_the_line_is_told_to_hang_up(
@@ -357,8 +359,7 @@ async def test_a_victim_waiting_for_staff_who_says_the_scammer_is_on_the_line_is
         inbound("ตอนนี้เขาโทรมาอีกแล้ว ยังไม่ยอมวางสาย ให้โอนเพิ่มอีก", mid="m2"))
 
     assert reply.text.index("วางสาย") < reply.text.index("02-888-8888")
-    assert "1441" in reply.text and reply.sender_kind == "system"
-    assert len(kit.dialogue.calls) == 1  # the dialogue is still not asked: staff will answer
+    assert "1441" in reply.text and reply.sender_kind == "bot"  # said by the dialogue
     assert conversation(kit.sessions).handoff_state == HandoffState.WAITING_FOR_STAFF
     with kit.sessions() as s:  # the reply is kept in the chat staff will read
         texts = [m.text for m in s.scalars(select(Message).order_by(Message.created_at))]
@@ -379,6 +380,21 @@ async def test_money_still_leaving_while_waiting_gets_cut_the_internet_and_staff
         conv.handoff_state = HandoffState.STAFF
     assert await kit.engine.handle_inbound(
         inbound("money is still leaving my account right now", mid="m3")) == []
+
+
+async def test_while_waiting_with_the_dialogue_down_only_first_steps_that_cannot_wait(kit):
+    await kit.engine.handle_inbound(inbound("ขอคุยกับเจ้าหน้าที่", mid="m1"))
+    kit.dialogue.down = True
+    assert await kit.engine.handle_inbound(inbound("รออยู่นะคะ", mid="m2")) == []
+    [reply] = await kit.engine.handle_inbound(
+        inbound("เขายังอยู่ในสายค่ะ บอกให้โอนเพิ่ม", mid="m3"))
+    assert reply.text.startswith("วางสาย") or "วางสาย" in reply.text.split("\n")[0]
+    assert "1441" in reply.text and reply.text != dialogue_unavailable_text("th")
+    assert conversation(kit.sessions).handoff_state == HandoffState.WAITING_FOR_STAFF
+    with kit.sessions() as s:  # every message is kept for staff
+        inbound_texts = [m.text for m in s.scalars(select(Message).where(
+            Message.direction == "inbound").order_by(Message.created_at))]
+    assert inbound_texts[-2:] == ["รออยู่นะคะ", "เขายังอยู่ในสายค่ะ บอกให้โอนเพิ่ม"]
 
 
 async def test_money_just_sent_while_waiting_gets_the_bank_line_and_small_talk_stays_silent(kit):

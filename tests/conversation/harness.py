@@ -23,8 +23,6 @@ from pathlib import Path
 
 import httpx
 
-from bot.cases.current import current_case
-from bot.conversation.waiting import urgent_reply_while_waiting
 from bot.handoff import bot_may_reply
 from bot.storage.db import make_engine, make_session_factory, session_scope
 from bot.storage.migrate import upgrade
@@ -199,21 +197,14 @@ class Chat:
         with session_scope(self._sessions) as s:
             conv = s.get(Conversation, self.id)
             state = conv.handoff_state
-            language = conv.language
-            case = current_case(s, conversation_id=self.id, open_only=True)
-            bank = case.victim_bank if case else None
             message = Message(conversation_id=self.id, direction=Direction.INBOUND,
                               sender_kind=SenderKind.USER, text=text,
                               channel_message_id=uuid.uuid4().hex, created_at=received_at)
             s.add(message)
             s.flush()
             message_id = message.id
-        if not bot_may_reply(state):
-            # as the engine: silent, but for a victim waiting for staff whose message shows
-            # danger now (bot.conversation.waiting)
-            urgent = (urgent_reply_while_waiting(text, received_at, language, bank)
-                      if state == HandoffState.WAITING_FOR_STAFF else None)
-            turn = Turn(text, [{"text": urgent}] if urgent else [], 0.0)
+        if not bot_may_reply(state) and state != HandoffState.WAITING_FOR_STAFF:
+            turn = Turn(text, [], 0.0)  # as the engine: staff own the chat, the bot is silent
             self.turns.append(turn)
             return turn
         meta = {"channel": self.channel, "message_id": message_id,

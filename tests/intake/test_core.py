@@ -285,5 +285,26 @@ def test_the_priority_still_rises_while_staff_own_the_chat():
     f = facts("เสร็จเขาแล้วค่ะ 4,000", identifiers=(KBANK_ACCOUNT,), reports_scam=True,
               money_words=True, situation=Situation(money_paid=0.9))
     d = decide(waiting, f, T0)
-    assert d.replies == () and d.state.priority == "P0"
-    assert any(type(c).__name__ == "SetPriority" for c in d.commands)
+    assert d.state.priority == "P0"
+    kinds = [type(c).__name__ for c in d.commands]
+    assert "SetPriority" in kinds
+    # the freeze packet goes now, not when staff arrive; once
+    assert "Escalate" in kinds and d.state.escalated
+    assert "escalated" in [r.key for r in d.replies]
+    again = decide(d.state, facts("ยังรออยู่นะคะ"), T0)
+    assert not any(type(c).__name__ == "Escalate" for c in again.commands)
+    assert again.replies == ()
+
+
+def test_a_report_typed_while_waiting_for_staff_opens_the_case_staff_will_find():
+    # the chat was queued before any case ("ขอคุยกับคน" while the dialogue was down)
+    waiting = CaseState(with_staff=True)
+    d = decide(waiting, facts("โอนไป 12,000 เมื่อชั่วโมงก่อน เข้าบัญชีกสิกร 123-4-56789-0",
+                              identifiers=(KBANK_ACCOUNT,), reports_scam=True,
+                              money_words=True, situation=Situation(money_paid=0.9)), T0)
+    kinds = [type(c).__name__ for c in d.commands]
+    assert kinds[0] == "OpenCase" and "RecordFacts" in kinds
+    assert d.state.case_open and d.state.priority == "P0"
+    # small talk while waiting opens nothing and says nothing
+    quiet = decide(waiting, facts("รออยู่นะคะ"), T0)
+    assert quiet.commands == () and quiet.replies == ()

@@ -227,3 +227,33 @@ def test_a_day_or_a_question_alone_is_no_report(text):
 ])
 def test_a_bait_round_that_came_back_is_not_a_loss(text, paid):
     assert [int(v) for v in facts_from_text(text, NOW).paid_amounts] == paid
+
+
+# Stop 20 (studied split dev6), in wordings written for these tests.
+@pytest.mark.parametrize("text, paid, denied", [
+    # money that left without the victim's doing is a loss, not a denial
+    ("บัญชีกสิกรมีเงินออกไป 3 ครั้งโดยที่หนูไม่ได้โอน ครั้งละ 4,000 เมื่อกี้", (Decimal(12000),), False),
+    # "ทีละ X ... N ครั้งแล้ว": the same sum N times
+    ("มีรายการตัดบัตรทีละ 800 ตอนนี้ 4 ครั้งแล้วค่ะ", (Decimal(3200),), False),
+    # "แล้วก็อีก X": another transfer of the same sum
+    ("เงินออก 7,000 แล้วก็อีก 7,000 เมื่อตะกี้", (Decimal(7000), Decimal(7000)), False),
+    # a promised refund is no loss
+    ("คนอ้างเป็นการประปาบอกว่าเราจ่ายค่าน้ำเกิน จะคืนเงินให้ 960 บาท", (), False),
+    # "so I did not transfer" is a denial; "ยอดเท่าเดิม" (the sum is unchanged) is not
+    ("เช็กแล้วบัญชีนี้โดนแจ้งเยอะ เลยไม่โอนค่ะ", (), True),
+    ("ขอแก้เวลานะคะ โอนตอนสองทุ่มไม่ใช่สามทุ่ม ยอดเท่าเดิม", (), False),
+])
+def test_money_out_without_the_victims_doing_counts_and_the_rest_does_not(text, paid, denied):
+    f = facts_from_text(text, NOW)
+    assert f.paid_amounts == tuple(p.quantize(Decimal("0.01")) for p in paid), text
+    assert f.denies_loss is denied, text
+
+
+@pytest.mark.parametrize("text", [
+    'ได้ข้อความนี้มาค่ะ หลอกไหม "สมัครงานออนไลน์ ได้เงินวันละ 1,500 บาท จ่ายทุกวัน แอดไลน์ @job-th99"',
+    "Is this a scam? Got this on Messenger:\n\nEarn 2,000 baht per day, paid every evening, "
+    "just like videos. Contact LINE @likejob1\n\nI didn't answer.",
+])
+def test_a_pasted_lures_sums_are_not_the_writers(text):
+    f = facts_from_text(text, NOW)
+    assert f.paid_amounts == () and not f.mentions_money_sent, text

@@ -18,9 +18,9 @@ import yaml
 from bot.hotlines import bank_contact
 
 DATA = Path(__file__).with_name("data")
-# Development material: "dev" (written with the core), "dev2" to "dev5" (earlier blind splits,
+# Development material: "dev" (written with the core), "dev2" to "dev6" (earlier blind splits,
 # studied since, so no longer blind). Their per-scenario failures may be read and fixed.
-DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5")
+DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 # The blind split, written by other hands: only aggregate figures (benchmarks/intake_scenarios.py)
 # are looked at; no per-scenario test, no known-failures entry. It may be empty or missing.
 BLIND = "heldout"
@@ -88,18 +88,24 @@ def check(s: Scenario, results: list) -> Outcome:
         out.failures.append(f"priority {last.priority} != {want}")
     urgent = s.expect.get("urgent_turn")
     if urgent:
-        r = results[int(urgent) - 1]
-        joined = "\n".join(r.replies)
+        # the reply to the urgent turn, or an earlier one (urgent sooner than the writer
+        # expected is no failure)
+        replies = results[:int(urgent)]
+        r = replies[-1]
         bank = getattr(r.state, "victim_bank", None)
-        out.urgent_has_numbers = "1441" in joined and _has_hotline(joined, bank)
+        out.urgent_has_numbers = any(
+            "1441" in "\n".join(x.replies) and _has_hotline("\n".join(x.replies), bank)
+            for x in replies)
         if not out.urgent_has_numbers:
             out.failures.append(f"turn {urgent}: no bank hotline + 1441 in the reply")
         if s.expect.get("on_line"):
-            first = r.replies[0].split("\n")[0] if r.replies else ""
-            out.hang_up_first = any(h in first.lower() for h in HANG_UP)
+            out.hang_up_first = any(
+                x.replies and any(h in x.replies[0].split("\n")[0].lower() for h in HANG_UP)
+                for x in replies)
             if not out.hang_up_first:
                 out.failures.append(f"turn {urgent}: first line does not say hang up")
-        if s.expect.get("still_leaving") and not any(c in joined for c in CUT_INTERNET):
+        if s.expect.get("still_leaving") and not any(
+                c in "\n".join(x.replies) for x in replies for c in CUT_INTERNET):
             out.failures.append(f"turn {urgent}: no cut-the-internet line")
     state = last.state
     if "victim_bank" in s.expect and getattr(state, "victim_bank", None) != s.expect[

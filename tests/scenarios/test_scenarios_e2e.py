@@ -42,17 +42,7 @@ pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
 KNOWN = known_failures()
 # Failures of the whole stack only (the core alone passes), with their cause. A ratchet too.
-KNOWN_STACK: dict[str, str] = {
-    # The victim on the line is handed to staff at turn 1; the amount corrected at turn 2 is
-    # stored in the chat staff read, and the engine sends the first steps again, but a chat
-    # waiting for staff is not passed to the dialogue, so the case keeps 12,000 until staff
-    # correct it (the pure core, which records facts while with staff, has 21,000).
-    "dev3:b-th-008": "loss_total 12000.00 != 21000 (correction while waiting for staff)",
-    # Same cause: "ขอคำแนะนำด่วนครับ" is read as a request for a human, so the chat waits for
-    # staff from turn 1 and the report at turn 2 (a transfer an hour ago, account given) is
-    # stored for staff but not passed to the dialogue: no case facts, priority stays P2.
-    "dev5:f-th-051": "priority P2 != P0 (the report arrives while waiting for staff)",
-}
+KNOWN_STACK: dict[str, str] = {}
 _ALL = [s for split in DEV_SPLITS for s in load(split)]
 
 

@@ -120,3 +120,43 @@ def test_a_negation_before_the_app_cue_cancels_it(text, installed):
 def test_a_clicked_link_said_with_more_words_is_still_a_click():
     assert urgency_signals("I clicked the delivery link they sent").clicked_link
     assert urgency_signals("ไปกดเข้าลิงก์ในข้อความมา").clicked_link
+
+
+# Stop 20 (studied split dev6): debits that go on, debits the victim did not make minutes ago,
+# a code-mixed call, a caller on the phone now; and the look-alikes that must stay quiet.
+@pytest.mark.parametrize("text", [
+    "บัญชีมีเงินโอนออกไปสองรายการแล้ว มันยังทยอยออกอยู่เลยค่ะ",
+    "รายการหักเงินเข้ามาทุกๆ ไม่กี่นาที หนูไม่ได้กดอะไรเลย",
+    "เมื่อกี้มีเงินออกจากบัญชีกรุงศรี 9,500 โดยที่หนูไม่ได้โอนเลยค่ะ",
+    "I keep receiving e-mails from my bank about transfers I never made",
+    "a withdrawal of 12,000 went out 5 minutes ago, I didn't do this",
+])
+def test_debits_that_go_on_or_were_not_the_victims_doing_minutes_ago(text):
+    assert urgency_signals(text).money_still_leaving, text
+
+
+@pytest.mark.parametrize("text", [
+    "เมื่อเดือนก่อนมีเงินออกโดยที่ผมไม่ได้โอน ธนาคารคืนให้แล้ว",  # not minutes ago
+    "เงินออกไปสองรายการเมื่อกี้ ธนาคารระงับบัญชีให้แล้ว ไม่มีรายการออกอีก",  # stopped
+    "ยังออกอยู่ไหมคะ ร้านนี้",  # no money going out
+])
+def test_look_alikes_of_unauthorised_debits_stay_quiet(text):
+    assert not urgency_signals(text).money_still_leaving, text
+
+
+@pytest.mark.parametrize("text", [
+    "พ่อยัง on the phone อยู่กับคนที่บอกว่าเป็นเจ้าหน้าที่ธนาคาร",
+    "ตอนนี้คนที่อ้างว่าเป็นการประปาโทรมา บอกว่าจะคืนค่าน้ำให้",
+    "แม่ยังคุยอยู่กับคนอ้างเป็นตำรวจ โทรไปแม่ก็ไม่รับเพราะสายไม่ว่าง",
+])
+def test_a_call_going_on_in_more_words(text):
+    assert urgency_signals(text).scammer_on_line, text
+
+
+@pytest.mark.parametrize("text", [
+    "ตอนนี้เขาไม่ได้โทรมาอีกแล้วค่ะ",
+    "ตอนนี้มีคนโทรมาหลอกเยอะมาก ระวังกันด้วยนะ",
+    "คนอ้างเป็นเจ้าหน้าที่โทรมาหายาย ยายวางแล้วค่ะ ยังไม่ได้โอน",
+])
+def test_a_call_that_is_over_or_told_in_general_stays_quiet(text):
+    assert not urgency_signals(text).scammer_on_line, text
