@@ -155,6 +155,12 @@ TEXTS: dict[str, str] = {
         "scammer or a suspicious link or number."
     ),
     "fallback": "Sorry, I'm not sure I understood. Tell me again briefly, or choose below.",
+    "bank_number_info": "{bank_name}: {bank_hotline}.",
+    "general_answer": (
+        "Official numbers to keep: the AOC centre {aoc} (24 hours), online police reports at "
+        "{police_site}, and your bank's number on the back of your card or in its app.\n"
+        "If something happened to you or someone close to you, tell me and I will help."
+    ),
     "frozen_account": (
         "If your own account was frozen without your knowledge, contact your bank and call "
         "{aoc_unfreeze} or CCIB {ccib}.\n"

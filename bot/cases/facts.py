@@ -190,7 +190,23 @@ _DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่า
 _NEXT_AMOUNT = re.compile(r"\d[\d,.]{0,15}\s?(?:บาท|baht|thb|k\b)", re.IGNORECASE)
 _QUESTION = re.compile(r"(?:คืออะไร|หมายถึงอะไร|แปลว่าอะไร)|(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|อะไร|แบบไหน|ที่ไหน|เท่าไหร่|เท่าไร|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
                        re.IGNORECASE)
-_EXPERIENCE = re.compile(r"(?:โดน|ถูกหลอก|มีคน|เขา|เจอ|ได้รับ|ได้ sms|ส่งมา|โทรมา"
+# A question anywhere in a short message (or with "just asking" words in a longer one).
+_ASKS = re.compile(r"(?:ไหม|มั้ย|มั๊ย|ยังไง|ยังงัย|อย่างไร|หรือเปล่า|รึเปล่า|หรือไม่|เบอร์อะไร|ที่ไหน|กี่วัน"
+                   r"|เท่าไหร่|เท่าไร|\?|(?:^|[,.!]\s?)(?:hi,?\s|hello,?\s)?(?:how|what|is|are|can|could"
+                   r"|should|do|does|where|which|who)\s|^ขอ\s?(?:link|ลิงก์|ลิงค์|ลิ้ง|เบอร์))", re.IGNORECASE)
+# Nothing happened to the writer, said in words (outweighs the words of an experience) ...
+_NOTHING_HAPPENED = re.compile(
+    r"(?:ยังไม่(?:ได้)?(?:เคย)?โดน(?:อะไร|หลอก)|ไม่ได้โดน(?:หลอก|อะไร)|ไม่ได้ถูกหลอก|ยังไม่เคยโดน"
+    r"|not a scam|haven'?t been scammed|nothing happened)", re.IGNORECASE)
+# ... and words of someone only asking (a question, however long).
+_JUST_ASKING = re.compile(r"(?:แค่(?:อยาก)?(?:ถาม|รู้)|เผื่อไว้|กันไว้|จะได้ระวัง|ไว้สอน|อยากขอข้อมูล"
+                          r"|just (?:want|wanted|asking|curious)|(?:just )?in case)", re.IGNORECASE)
+# "ถ้าโดนโกงแล้วแจ้งความ ...", "if I ever get scammed": a case supposed, not told.
+_HYPOTHETICAL = re.compile(r"(?:ถ้า|หาก|สมมติ(?:ว่า)?|เผื่อ|(?<![a-z])if|in case|what if)\s?(?:เกิด|เรา|ผม|หนู|ฉัน"
+                           r"|i|we|someone|my)?\s?(?:ever\s)?(?:โดน|ถูก|เจอ|get|got|am|was|need|account)\S{0,12}",
+                           re.IGNORECASE)
+_EXPERIENCE = re.compile(r"(?:โดน|ถูกหลอก|มีคน|เขา|เจอ|ได้รับ|ได้ sms|ส่งมา|โทรมา|เชิญ|ชวน"
+                         r"|(?:offered|approached|contacted|messaged|called|invited|told|asked) (?:me|us)"
                          r"|(?<![a-z])(?:i was|i got|i received|someone|they|he|she)(?![a-z]))",
                          re.IGNORECASE)
 # "ขอยืม 20,000 ... โอนให้ทุกครั้ง": asked for, then given; "จ่ายไปแล้วทั้งสองอย่าง": all of them.
@@ -478,7 +494,8 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     own_words = _blank(lowered, pasted)
     has_dest = any(f.kind in ("account", "promptpay_id") and f.role != "source" for f in found)
     # "โดนหลอกให้โอนเงิน" alone may not have happened yet: ask; with a sum or an account it did
-    sent = _money_sent(own_words, tricked_counts=bool(ex.amounts) or has_dest)
+    sent = _money_sent(_HYPOTHETICAL.sub(" ", own_words),  # not "ถ้าโดนหลอกโอนเงิน ..."
+                       tricked_counts=bool(ex.amounts) or has_dest)
     not_sent = _denies_sending(own_words)
     correction = bool(_CORRECTION.search(lowered))
     transfer_at, time_is_transfer = _transfer_time(ex, correction)
@@ -557,10 +574,18 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
 
     denies = not_sent and not paid and not (sent and _affirmed_paid_after_denial(lowered))
     money_sent = (sent or bool(paid)) and not denies
-    # "วิธีสังเกตว่าเพจเป็นมิจฉาชีพ ดูยังไงคะ": a question about scams, not a report of one
-    general_question = (bool(_QUESTION.search(text)) and not _EXPERIENCE.search(lowered)
-                        and not any(f.kind not in ("transfer_time", "bank") for f in found)
-                        and not ex.amounts and not sent and not not_sent)
+    # "วิธีสังเกตว่าเพจเป็นมิจฉาชีพ ดูยังไงคะ": a question about scams, not a report of one;
+    # "ถ้าโดนโกง ... นานไหม", "ขอเบอร์ ... กันไว้ก่อน", "not a scam, just want to complain" too
+    nothing_happened = bool(_NOTHING_HAPPENED.search(lowered))
+    asks = bool(_QUESTION.search(text)) or (
+        bool(_ASKS.search(text)) and (nothing_happened or bool(_JUST_ASKING.search(lowered))
+                                      or len(text) <= 300))
+    happened_to_writer = bool(_EXPERIENCE.search(_HYPOTHETICAL.sub(" ", lowered)))
+    general_question = (asks and (nothing_happened or not happened_to_writer)
+                        and not any(f.kind not in ("transfer_time", "bank", "phone") for f in found)
+                        and not paid and not sent and (nothing_happened or not not_sent)
+                        and not any((signals.scammer_on_line, signals.money_still_leaving,
+                                     signals.clicked_link)))
     return MessageFacts(
         text=text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
         identifiers=tuple(found), signals=signals,
@@ -572,8 +597,8 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         is_correction=correction,
         says_dont_know=bool(_DONT_KNOW.search(lowered)),
         reports_scam=(bool(_SCAM_WORDS.search(lowered)) and not general_question)
-        or any(f.kind != "transfer_time" for f in found)
-        or not_sent or bool(other) or any(
+        or any(f.kind not in ("transfer_time", "bank") for f in found)  # a bank named: no report
+        or (not_sent and not general_question) or (bool(other) and not general_question) or any(
             (signals.scammer_on_line, signals.money_still_leaving, signals.app_may_be_installed,
              signals.clicked_link, signals.recovery_offer)),
         greeting_only=bool(_GREETING.match(text)) and not found,
@@ -662,13 +687,22 @@ def _is_lure_check(text: str, found: list[FoundIdentifier], *, sent: bool,
 
 # A pasted message: a quotation, or the paragraph after a line that ends with ":" ("Got this on
 # WhatsApp:", "ได้ข้อความแบบนี้มาค่ะ:").
-_QUOTE_SPAN = re.compile(r"[\"“«「『](?=\S)[^\"”»」』]{20,2000}(?:[\"”»」』]|$)")
-_INTRO_THEN_PARAGRAPH = re.compile(r":[ \t]*\n+([^\n].{0,2000}?)(?:\n\s*\n|$)", re.DOTALL)
+# (no quote mark inside the body: each try stops at the next mark, so the scan stays linear)
+_QUOTE_SPAN = re.compile(r"[\"“«「『](?=\S)[^\"“”«»「」『』]{20,2000}(?:[\"”»」』]|$)")
+_INTRO_END = re.compile(r":[ \t]*\n")
 
 
 def _pasted_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _QUOTE_SPAN.finditer(text)]
-    spans += [m.span(1) for m in _INTRO_THEN_PARAGRAPH.finditer(text)]
+    pos = 0
+    while (m := _INTRO_END.search(text, pos)) is not None:
+        start = m.end()
+        while start < len(text) and text[start] == "\n":
+            start += 1
+        end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        pos = max(end, start + 1)
     return spans
 
 

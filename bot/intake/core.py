@@ -231,11 +231,13 @@ def _is_report(facts: MessageFacts) -> bool:
     sig = facts.signals
     # The intent model reads many everyday questions ("how do I link PromptPay?") as reports:
     # a question in which nothing happened to the writer opens no case on the intent alone.
+    if sig.scammer_on_line or sig.money_still_leaving or facts.mentions_money_sent:
+        return True
+    if facts.general_question:  # the words ask and tell nothing that happened: no model vote
+        return False
     return (facts.reports_scam
-            or (facts.intent in ("report_scam", "inform") and not facts.general_question)
-            or facts.mentions_money_sent
-            or any(i.kind != "transfer_time" for i in facts.identifiers)
-            or sig.scammer_on_line or sig.money_still_leaving
+            or facts.intent in ("report_scam", "inform")
+            or any(i.kind not in ("transfer_time", "bank") for i in facts.identifiers)
             or sig.app_may_be_installed or facts.situation is not None and any(
                 facts.situation.says(label) for label in
                 ("money_paid", "still_leaving", "on_line_now", "app_installed")))
@@ -293,7 +295,15 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     if not reporting:
         if sig.recovery_offer:
             return Decision(state, tuple(out.replies), tuple(out.commands))
-        out.say("greet" if facts.greeting_only else "ask_story")
+        if facts.general_question:  # "what is GSB's hotline?": the numbers, then the door open
+            contact = bank_contact(facts.victim_bank) if facts.victim_bank else None
+            if contact is not None and contact.number:
+                out.say("bank_number_info", bank_hotline=contact.number,
+                        bank_name=contact.bank_name_en if state.lang == "en"
+                        else contact.bank_name_th)
+            out.say("general_answer")
+        else:
+            out.say("greet" if facts.greeting_only else "ask_story")
         return Decision(state, tuple(out.replies), tuple(out.commands))
 
     if not state.case_open:

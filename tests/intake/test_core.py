@@ -308,3 +308,20 @@ def test_a_report_typed_while_waiting_for_staff_opens_the_case_staff_will_find()
     # small talk while waiting opens nothing and says nothing
     quiet = decide(waiting, facts("รออยู่นะคะ"), T0)
     assert quiet.commands == () and quiet.replies == ()
+
+
+@pytest.mark.parametrize("text", [
+    "เบอร์คอลเซ็นเตอร์ของกรุงไทยเบอร์อะไรคะ จะจดไว้ให้พ่อ",
+    "ถ้าโดนหลอกโอนเงิน ต้องแจ้งความภายในกี่วันคะ แค่อยากรู้ไว้",
+    "Which number do I call to report a scam website? Not a scam on me, just asking for my class",
+])
+def test_a_question_in_which_nothing_happened_opens_no_case_and_gets_the_numbers(text):
+    (r,) = replay(turns(text))
+    assert r.priority is None and not r.state.case_open
+    joined = "\n".join(r.replies)
+    assert "1441" in joined and "thaipoliceonline.go.th" in joined
+
+
+def test_a_question_after_an_approach_is_still_a_report():
+    (r,) = replay(turns("มีคนทักมาชวนเช่าบัญชีธนาคาร เดือนละ 2,000 ผมยังไม่ได้ตอบ แบบนี้ผิดไหมครับ"))
+    assert r.priority == "P2"
