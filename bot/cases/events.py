@@ -141,7 +141,7 @@ class IdentifierCorrected(CaseEventPayload):
 class AmountSet(CaseEventPayload):
     kind = CaseEventKind.AMOUNT_SET
     before: Decimal | None
-    after: Decimal
+    after: Decimal | None  # None: the victim said nothing was paid after all
     message_id: str | None
 
 

@@ -167,9 +167,10 @@ _AMOUNT_CUE = re.compile(
     r"|(?P<balance>เหลือ|คงเหลือ|ยอดคงเหลือ|มีเงินอยู่|เงินเก็บ|balance|left in)"
     r"|(?P<promised>อนุมัติ|วงเงิน|กู้ได้|จะได้|ได้รับ|รางวัล|กำไร|ปันผล|ผลตอบแทน|ถอนได้|ยอดถอน|approved"
     r"|ได้เงิน|รายได้|วันละ|โชคดี|บัตรกำนัล|คูปอง|เครดิตฟรี|voucher|coupon|earn(?:s|ed|ing|ings)?|per day"
-    r"|prize|won|profit|returns?|promised|credit limit|loan of|entitled to|eligible for"
+    r"|prize|won|profit|returns?|promised|credit limit|loan(?: of)?|entitled to|eligible for"
     r"|มีสิทธิ์(?:ได้)?(?:รับ)?|ได้รับสิทธิ์|จะ(?:โอน)?คืน(?:เงิน)?(?:ให้)?|will refund|refund (?:you|me))"
-    r"|(?P<requested>ค้างชำระ|ค้างจ่าย|ยอดค้าง|ให้\s?(?:โอน|transfer|จ่าย|pay)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้องโอน|ต้องจ่าย|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
+    r"|(?P<requested>ค้างชำระ|ค้างจ่าย|ยอดค้าง|ให้\s?(?:โอน|transfer|จ่าย|pay|เติม)|ขอให้โอน|ให้จ่าย|ขออีก|ขอเพิ่ม|เรียก|เรียกเก็บ|ต้อง(?:โอน|จ่าย|เติม|ลง|ชำระ)|เก็บค่า|ขอค่า|ขอเงิน|ให้ชำระ"
+    r"|(?:must|need to|needs to|have to|has to) (?:pay|transfer|deposit|top up)|(?:say|says|said) (?:i )?(?:must )?pay"
     r"|asked (?:me )?(?:to pay|for)|demand(?:ed|ing|s)?|wants? me to (?:pay|transfer)|requested"
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
@@ -184,9 +185,11 @@ _PAID_AFTER = re.compile(
 # "ค่าส่ง 350", "ค่าธรรมเนียม 1,990": a fee; paid when the message says it was paid.
 _FEE_BEFORE = re.compile(r"(?:ค่า|ภาษี|fee|tax|deposit of|charge of)[^\d\n]{0,24}$", re.IGNORECASE)
 # Later in the same clause, before the next sum: "... 35 บาทผ่านพร้อมเพย์ 095-... ก็โอนไปแล้ว".
-_DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|โอนไปแล้ว|จ่ายไปแล้ว|and (?:I )?(?:paid|transferred)"
+_DONE_LATER = re.compile(r"(?:ก็โอน|เลยโอน|ก็จ่าย|เลยจ่าย|โอนไปแล้ว|จ่ายไปแล้ว|and (?:I )?(?:paid|transferred|sent)"
+                         r"|and i (?:transfer|pay|send)(?![a-z])"
                          r"|(?:หนู|ฉัน|ผม|เรา|แม่|พ่อ|ยาย|ตา|ป้า|ลุง)\s?(?:ก็|เลย)?\s?(?:โอน|จ่าย)(?:ไป|ให้))",
                          re.IGNORECASE)
+_NEXT_NUMBER = re.compile(r"(?<![\d-])\d[\d,.]{2,15}(?![\d-])")  # a sum, not an account
 _NEXT_AMOUNT = re.compile(r"\d[\d,.]{0,15}\s?(?:บาท|baht|thb|k\b)", re.IGNORECASE)
 _QUESTION = re.compile(r"(?:คืออะไร|หมายถึงอะไร|แปลว่าอะไร)|(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|อะไร|แบบไหน|ที่ไหน|เท่าไหร่|เท่าไร|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
                        re.IGNORECASE)
@@ -263,6 +266,7 @@ _TOTAL_BEFORE = re.compile(r"(?:รวม|ทั้งหมด|ทั้งส�
 _SUM_SIGN_BEFORE = re.compile(r"(?:=|เท่ากับ|เป็น|คือ)\s?$")
 _REFERS_BACK = re.compile(r"(?:(?<![ก-๙])ที่|เงินที่|ยอดที่|อันที่)\s?(?:โอน|จ่าย)|(?:the|that) (?:money|amount|sum"
                           r"|transfer|payment) (?:i |we )?(?:sent|paid|transferred|made)", re.IGNORECASE)
+_MORE_AFTER = re.compile(r"\s?(?:บาท|baht)?\s?(?:more|extra|เพิ่ม|อีก)", re.IGNORECASE)
 _ADD_BEFORE = re.compile(r"(?:อีก|เพิ่ม|another|more|again|extra)[^\d\n]{0,14}$", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"(จริงๆ|จริง ๆ|ขอแก้|แก้เป็น|แก้ไข|พิมพ์ผิด|พิมพ์ตก|พิมพ์ขาด|ตกไป(?:ตัว|หลัก)|(?:ยอด|จำนวน)จริง|จริงคือ|ที่ถูกคือ|ที่ถูกต้อง|ไม่ใช่|ผิดค่ะ|ผิดครับ|ขอโทษ"
@@ -346,7 +350,7 @@ def amount_role(text: str, amount: Amount, *, money_sent: bool,
     role = _cue_role(text, amount, money_sent=money_sent, correction=correction)
     if role == "requested" and money_sent and not denied and (
             _ASKED_TO_BORROW.search(text[max(0, amount.start - 40):amount.start])
-            or _ALL_PAID.search(text)):
+            or _ALL_PAID.search(text, amount.end)):
         return "paid"  # "ขอยืมค่าเครื่องบิน 20,000 ... ทุกครั้งโอนเข้า ...": asked, then paid
     if role != "unknown":
         return role
@@ -367,15 +371,17 @@ def _cue_role(text: str, amount: Amount, *, money_sent: bool, correction: bool) 
     if _RECOVERED_AFTER.search(_NEXT_AMOUNT.split(after, maxsplit=1)[0][:60]):
         return "recovered"  # "ลงไป 10,000 แล้วถอนออกมาได้หมด": the bait round came back
     after_paid = bool(_PAID_AFTER.match(after[:40]) or _DONE_LATER.search(
-        _NEXT_AMOUNT.split(after, maxsplit=1)[0]))
+        _NEXT_NUMBER.split(after, maxsplit=1)[0]))  # "price 18,500, deposit 8,500 and I paid"
     last = None
     for m in _AMOUNT_CUE.finditer(window):
         last = m
     role = last.lastgroup if last is not None else None
-    if role == "price":  # "ลดเหลือ 1590": what it cost; paid when the message says so
-        role = None
-    if role == "paid" and _INCOMING.match(window, last.end()):
-        return "incoming"  # "โอนเงินมาผิดบัญชี 5,000": money that came TO the victim
+    if role == "price":  # "ลดเหลือ 1590": what it cost; paid when the message says so, or
+        # when no other sum was paid (the caller decides)
+        return "paid" if after_paid else "price"
+    if role == "paid" and (_INCOMING.match(window, last.end())
+                           or _PAID_TO_VICTIM.search(window, max(0, last.start() - 8))):
+        return "incoming"  # "โอนเงินมาผิดบัญชี 5,000", "got paid 150": money that came TO the victim
     if role == "paid":
         before_cue = window[max(0, last.start() - 14):last.start()]
         negation = _NEGATED_BEFORE.search(before_cue)
@@ -514,6 +520,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
     other: list[tuple[str, Decimal]] = []
     total_flag = False
     adds = False
+    prices: list[tuple[Amount, Decimal]] = []
     drops = _balance_drops(text, ex.amounts)
     in_drop = {id(x) for pair in drops for x in pair}
     for a in ex.amounts:
@@ -525,7 +532,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             continue
         role = amount_role(text, a, money_sent=sent, correction=correction, denied=not_sent)
         if role in ("requested", "unknown") and happened and not _ADD_BEFORE.search(
-                text[max(0, a.start - 40):a.start]):
+                text[max(0, a.start - 40):a.start]) and not _MORE_AFTER.match(text, a.end):
             role = "paid"
         if role == "paid" or (role == "unknown" and (asked == "amount" or bare_sum)
                               and not not_sent):
@@ -535,6 +542,12 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
             adds = adds or bool(_ADD_BEFORE.search(before))
         else:
             other.append((role, value))
+            if role == "price":
+                prices.append((a, value))
+    if not paid and sent and len(prices) == 1:
+        # "ซื้อมือถือราคา 2,500 โอนเข้าบัญชี ...": the price was what went; not beside a deposit
+        paid.append(prices[0])
+        other = [(role, v) for role, v in other if role != "price"]
     if paid and not_sent and not _completed_transfer(lowered):
         # "ให้โอนก่อนหมื่นนึง ยังไม่ได้โอน": the denial wins over a sum no completed transfer backs
         other += [("requested", v) for _, v in paid]
@@ -729,6 +742,10 @@ def _completed_transfer(lowered: str) -> bool:
                for m in _COMPLETED.finditer(lowered))
 
 
+# The scammer paying the victim (a task scam's first payouts): "I got paid 150", "เขาจ่าย
+# ค่าคอมจริง 120".
+_PAID_TO_VICTIM = re.compile(r"(?:got paid|was paid|were paid|they paid me|paid me|(?:เขา|มัน|ทางร้าน|แอดมิน)"
+                             r"\s?(?:ก็)?จ่าย(?:ให้|มา|คืน)?)", re.IGNORECASE)
 _INCOMING = re.compile(r"\s?(?:เงิน)?(?:มา|เข้ามา)(?:ให้|ผิด|เข้า|ที่)")
 _DEADLINE_BEFORE = re.compile(r"(?:ภายใน|ไม่เกิน|ก่อน|within|by|before)\s?$", re.IGNORECASE)
 

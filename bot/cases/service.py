@@ -163,6 +163,11 @@ def set_money_lost(session: Session, *, case: Case, lost: bool | None) -> None:
         return
     record(session, case=case, event=ev.MoneyLostSet(before=case.money_lost, after=lost))
     case.money_lost = lost
+    if lost is False and case.amount_lost_thb is not None:
+        # "I have not paid anything yet": a sum read earlier as paid must not reach the packet
+        record(session, case=case, event=ev.AmountSet(before=case.amount_lost_thb, after=None,
+                                                        message_id=None))
+        case.amount_lost_thb = None
 
 
 def _message_exists(session: Session, message_id: str | None) -> str | None:

@@ -255,3 +255,23 @@ def test_only_the_victims_own_correction_lowers_the_stored_priority(migrated_ses
         case.status = CaseStatus.ESCALATED
         service.apply_triage(s, case=case, result=p2, now=NOW, correction=True)
         assert case.priority == Priority.P0
+
+
+def test_nothing_paid_after_all_clears_the_sum_read_as_paid(migrated_sessions):
+    """A fee read as paid, then "I have not paid anything": the case (and so the freeze
+    packet) no longer carries it, and the timeline keeps both steps."""
+    with session_scope(migrated_sessions) as s:
+        conv = _conversation(s)
+        case = service.open_case(s, conversation=conv)
+        msg_id = _message(s, conv, REPORT)
+        service.record_facts(s, case=case, facts=facts_from_text(REPORT, NOW), message_id=msg_id)
+        service.set_money_lost(s, case=case, lost=True)
+        assert case.amount_lost_thb == Decimal("5000.00")
+        service.set_money_lost(s, case=case, lost=False)
+        case_id = case.id
+    with session_scope(migrated_sessions) as s:
+        case = s.get(Case, case_id)
+        assert case.money_lost is False and case.amount_lost_thb is None
+        kinds = list(s.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id)
+                               .order_by(CaseEvent.id)))
+        assert kinds.count("amount_set") == 2 and kinds[-1] == "amount_set"

@@ -257,3 +257,24 @@ def test_money_out_without_the_victims_doing_counts_and_the_rest_does_not(text, 
 def test_a_pasted_lures_sums_are_not_the_writers(text):
     f = facts_from_text(text, NOW)
     assert f.paid_amounts == () and not f.mentions_money_sent, text
+
+
+@pytest.mark.parametrize("text, paid", [
+    # a price beside a deposit: the deposit went, not the price
+    ("I want to buy a camera, price 24,000, seller asks deposit 6,000 and I transfer it this morning",
+     (Decimal(6000),)),
+    # a price alone, with a transfer: the price went
+    ("ซื้อรองเท้าราคา 3,200 โอนเข้าบัญชีคนขายไปเมื่อวาน", (Decimal(3200),)),
+    # what the scammer paid the victim first is no loss
+    ("first they paid me 200 baht for a task, then I sent 5,000 to unlock", (Decimal(5000),)),
+    ("ตอนแรกแอดมินจ่ายค่าคอมให้ 150 บาท แล้วหนูโอนไป 3,000", (Decimal(3000),)),
+    # a further demand is no loss, even with a transfer time and an account in the message
+    ("paid 2,000 at 10:15 to TrueMoney 0812345678, now they say I must pay 6,000 more",
+     (Decimal(2000),)),
+    ("โอนไป 1,000 ตอนสิบโมงเข้าบัญชีกสิกร 123-4-56789-0 ตอนนี้บอกว่าต้องเติมอีก 9,000", (Decimal(1000),)),
+    # an applied-for loan is a promise
+    ("apply loan 40,000 in an app, they want fee 2,000 and I paid it", (Decimal(2000),)),
+])
+def test_only_what_the_victim_paid_is_the_loss(text, paid):
+    f = facts_from_text(text, NOW)
+    assert f.paid_amounts == tuple(p.quantize(Decimal("0.01")) for p in paid), text
