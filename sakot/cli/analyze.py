@@ -14,8 +14,9 @@ read as they come and classified in small batches (whatever is already waiting, 
 - ``scam_type`` is given whenever the text describes or forwards a scam, whatever the dialogue
   intent: when the classifier reads a report (``Prediction.scam_type``), or when the intent is
   not a purely conversational one (``CONVERSATIONAL_INTENTS``) and the type is sure (confidence
-  at or above ``SAKOT_CLASSIFIER_THRESHOLD``). Otherwise ``scam_type`` and its confidence are
-  null.
+  at or above ``SAKOT_CLASSIFIER_THRESHOLD``), or when the text is a bare lure (a link or LINE id
+  with a call to act on it or a sum: ``forwards_a_lure``). Otherwise ``scam_type`` and its
+  confidence are null.
 - ``priority`` (P0/P1/P2, ``bot.triage``) is computed for texts that describe a scam or state an
   urgent situation, from the extraction (destination accounts / PromptPay ids, transfer times)
   and the situation head; the keyword rules of ``bot.triage.urgency_signals`` can only raise it.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import io
 import json
 import queue
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -52,6 +54,17 @@ CONVERSATIONAL_INTENTS = frozenset({
     "affirm", "deny", "dont_know", "out_of_scope", "request_human", "distress",
 })
 URGENT_SITUATIONS = frozenset({"money_paid", "still_leaving", "on_line_now"})
+# A bare lure (SMS, ad) carries a link or a LINE id and asks the reader to act on it or dangles
+# a sum; whatever
+# the intent model makes of its wording ("inform", "out_of_scope"), it forwards a scam.
+_ACT_ON_IT = re.compile(r"(?:คลิ[กก๊]|คลิ๊ก|กด(?:ลิ|รับ|ที่)|แอด|ทัก|สมัคร|ติดต่อ|ยืนยัน|ป้อน|กรอก|click|tap|add|"
+                        r"register|verify|contact|claim)", re.IGNORECASE)
+
+
+def forwards_a_lure(text: str, extraction: Extraction) -> bool:
+    """A link or LINE id, with a call to act on it or a sum of money."""
+    return bool(extraction.urls or extraction.line_ids) and (
+        bool(_ACT_ON_IT.search(text)) or bool(extraction.amounts))
 
 
 class Analyzer(Protocol):
@@ -112,8 +125,10 @@ class ClassifierAnalyzer:
 
     def _result(self, text: str, ex: Extraction, pred: Any) -> dict[str, Any]:
         scam_type = pred.scam_type
-        if scam_type is None and pred.intent not in CONVERSATIONAL_INTENTS \
-                and pred.scam_type_confidence >= self.threshold and pred.scam_type_ranking:
+        if scam_type is None and pred.scam_type_ranking and (
+                (pred.intent not in CONVERSATIONAL_INTENTS
+                 and pred.scam_type_confidence >= self.threshold)
+                or forwards_a_lure(text, ex)):
             scam_type = pred.scam_type_ranking[0][0]
         situation = list(pred.situation)
         describes = scam_type is not None or bool(URGENT_SITUATIONS & set(situation))

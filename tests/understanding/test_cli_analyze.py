@@ -182,3 +182,18 @@ def test_analyzer_failure_is_reported_per_line() -> None:
     out = list(analyze_lines([_lines({"id": 1, "text": "boom"}), _lines(GOOD)], Broken()))
     assert out[0] == {"id": 1, "error": "internal error: RuntimeError"}
     assert out[1]["id"] == "a1" and "entities" in out[1]
+
+
+def test_a_bare_lure_is_one_whatever_its_wording() -> None:
+    """A link or LINE id with a call to act on it or a sum forwards a scam (its type is given
+    even when the intent model reads the wording as small talk); a link alone does not."""
+    from sakot.cli.analyze import forwards_a_lure
+    from bot.understanding import analyze_text
+
+    at = datetime(2026, 3, 1, 9, 0)
+    for lure in ("บัญชีของท่านจะถูกระงับ กรุณายืนยันตัวตนที่ https://k-verify-th.com/a1",
+                 "ยอดเงิน 3,500 บาทรอโอนเข้าบัญชีคุณ https://tinyurl.com/yk3p2q",
+                 "Congratulations! add LINE @lucky-gift77 to claim your prize"):
+        assert forwards_a_lure(lure, analyze_text(lure, at)), lure
+    for other in ("ดูข่าวนี้สิ https://www.thairath.co.th/news/1", "โอนเงินไม่ได้ค่ะ แอปค้าง"):
+        assert not forwards_a_lure(other, analyze_text(other, at)), other
