@@ -623,7 +623,7 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
 
 
 # A time next to a money verb is the transfer's; "เพิ่งรู้วันนี้" is not.
-_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน|เสีย|หัก|ตัด|ดูด|ลงเงิน|(?<![a-z])(?:transfer|paid"
+_MONEY_VERB = re.compile(r"(?:โอน|จ่าย|เติม|ชำระ|โดน(?:หลอก|โกง|ดูด|ตัด|หัก|รูด)|เสีย|หัก|ตัด|ดูด|ลงเงิน|(?<![a-z])(?:transfer|paid"
                          r"|pay|sent|lost|debited|deposit|wired|put in|invested))",
                          re.IGNORECASE)
 _LONG_AGO = re.compile(

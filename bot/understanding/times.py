@@ -145,7 +145,8 @@ _CLOCKS = [re.compile(x) for x in (
         rf"(?P<th>{_N})\s*ทุ่ม{_HALF}{_MIN_TAIL}",
         rf"ทุ่ม\s*(?:นึง|หนึ่ง)?{_HALF}",
         rf"ตี\s*(?P<ti>{_N}){_HALF}{_MIN_TAIL}",
-        rf"(?P<mh>{_N})\s*โมง\s*(?P<mp>เช้า|เย็น|ค่ำ)?{_HALF}{_MIN_TAIL}",
+        # (not "เช้านี้" in "10 โมงเช้านี้": that is the day, this morning)
+        rf"(?P<mh>{_N})\s*โมง\s*(?P<mp>เช้า(?!นี้)|เย็น(?!นี้)|ค่ำ)?{_HALF}{_MIN_TAIL}",
         # "เที่ยงวันนี้" is noon + today: leave "วันนี้" to the day
         r"(?P<noon>เที่ยงคืน|เที่ยงวัน(?!นี้|ที่)|เที่ยง)(?P<nhalf>\s*ครึ่ง)?",
         r"(?i)(?<![a-z])(?P<nn>noon|midnight)(?![a-z])",

@@ -277,3 +277,13 @@ def test_a_range_that_ends_tonight_is_not_read_as_yesterday_night():
 def test_a_slip_reference_with_words_between_is_still_a_reference():
     (r,) = run("มีแค่เลขอ้างอิงบนสลิป 2026112815AbC7731 ค่ะ").transaction_refs
     assert r.value == "2026112815ABC7731"
+
+
+def test_a_clock_time_with_this_morning_after_it_keeps_its_hour():
+    from datetime import datetime, timedelta, timezone
+
+    from bot.understanding import analyze_text
+    at = datetime(2026, 5, 4, 13, 0, tzinfo=timezone(timedelta(hours=7)))
+    for text in ("ย่าโอนไปตอน 9 โมงเช้านี้ค่ะ", "ย่าโอนไปตอน ๙ โมงเช้านี้ค่ะ"):
+        [t] = analyze_text(text, at).transfer_times
+        assert (t.value.day, t.value.hour) == (4, 9), text
