@@ -91,6 +91,10 @@ class MessageFacts:
     reports_scam: bool = False  # scam words: โดนหลอก, มิจฉาชีพ, scam, SMS ...
     # a question with nothing that happened to the writer: "บัญชีม้าคืออะไร", "how do I ...?"
     general_question: bool = False
+    # said in words: "ไม่ได้มีใครโดนนะ", "nothing happened", "เกือบโดน", "just asking"
+    nothing_happened: bool = False
+    # "บัญชีฉันโดนอายัดโดยไม่รู้สาเหตุ": the writer's own account held, nothing lost to a scammer
+    own_account_frozen: bool = False
     # "อันนี้หลอกไหมคะ" + a pasted SMS / LINE / ad, nothing clicked, paid or installed
     lure_check: bool = False
     greeting_only: bool = False
@@ -194,16 +198,27 @@ _NEXT_AMOUNT = re.compile(r"\d[\d,.]{0,15}\s?(?:บาท|baht|thb|k\b)", re.IGN
 _QUESTION = re.compile(r"(?:คืออะไร|หมายถึงอะไร|แปลว่าอะไร)|(?:ไหม|มั้ย|ยังไง|อย่างไร|หรือเปล่า|หรือไม่|อะไร|แบบไหน|ที่ไหน|เท่าไหร่|เท่าไร|\?)\s{0,8}(?:บ้าง|ดี|นะ)?\s{0,8}(?:คะ|ครับ|ค่ะ|คับ)?\s{0,8}$|^(?:how|what|is|are|can|should|do)\s",
                        re.IGNORECASE)
 # A question anywhere in a short message (or with "just asking" words in a longer one).
-_ASKS = re.compile(r"(?:ไหม|มั้ย|มั๊ย|ยังไง|ยังงัย|อย่างไร|หรือเปล่า|รึเปล่า|หรือไม่|เบอร์อะไร|ที่ไหน|กี่วัน"
+_ASKS = re.compile(r"(?:ไหม|มั้ย|มั๊ย|ยังไง|ยังงัย|อย่างไร|หรือเปล่า|รึเปล่า|หรือไม่|เบอร์อะไร|ที่ไหน"
+                   r"|กี่(?:วัน|เดือน|ชั่วโมง|ชม|นาที)"
                    r"|เท่าไหร่|เท่าไร|\?|(?:^|[,.!]\s?)(?:hi,?\s|hello,?\s)?(?:how|what|is|are|can|could"
                    r"|should|do|does|where|which|who)\s|^ขอ\s?(?:link|ลิงก์|ลิงค์|ลิ้ง|เบอร์))", re.IGNORECASE)
 # Nothing happened to the writer, said in words (outweighs the words of an experience) ...
 _NOTHING_HAPPENED = re.compile(
     r"(?:ยังไม่(?:ได้)?(?:เคย)?โดน(?:อะไร|หลอก)|ไม่ได้โดน(?:หลอก|อะไร)|ไม่ได้ถูกหลอก|ยังไม่เคยโดน"
+    r"|ไม่(?:ได้)?มีใคร(?:โดน|ถูก)|เกือบ(?:จะ)?(?:โดน|ถูก)(?:หลอก|โกง)?(?:ค่ะ|ครับ|คะ|นะ|\s|$)"
     r"|not a scam|haven'?t been scammed|nothing happened)", re.IGNORECASE)
 # ... and words of someone only asking (a question, however long).
-_JUST_ASKING = re.compile(r"(?:แค่(?:อยาก)?(?:ถาม|รู้)|เผื่อไว้|กันไว้|จะได้ระวัง|ไว้สอน|อยากขอข้อมูล"
-                          r"|just (?:want|wanted|asking|curious)|(?:just )?in case)", re.IGNORECASE)
+_JUST_ASKING = re.compile(r"(?:แค่(?:อยาก)?(?:ถาม|รู้|ป้องกัน)|ถามเฉย ?ๆ|เผื่อไว้|กันไว้|ป้องกันไว้|จะได้ระวัง"
+                          r"|ไว้สอน|อยากขอข้อมูล|just (?:want|wanted|asking|curious)|(?:just )?in case"
+                          r"|for (?:the )?future|asking for (?:my|a|our) )", re.IGNORECASE)
+# A follow-up on an earlier report, or thanks for it: "ขอบคุณค่ะ โทรแจ้งธนาคารแล้ว", "อัปเดตค่ะ"
+_FOLLOW_UP = re.compile(r"^\s*(?:ขอบคุณ|ขอบใจ|อัพเดท|อัปเดต|อัพเดต|ตามเรื่อง|thank|thanks|update|following up"
+                        r"|just an update)", re.IGNORECASE)
+# The writer's own account frozen or held (domain.md: not a fraud victim's report; its own help)
+_OWN_ACCOUNT_FROZEN = re.compile(
+    r"(?:บัญชี(?:ของ)?(?:ฉัน|หนู|ผม|เรา|ตัวเอง)|อยู่ ?ๆ ?บัญชี|(?<![a-z])(?:my|our) (?:bank )?account)"
+    r"[^\n]{0,12}?(?:โดน|ถูก|was |got |is |has been )?\s?(?:อายัด|ระงับ|hold|freeze|ฟรีซ|frozen|suspended"
+    r"|on hold|blocked)", re.IGNORECASE)
 # "ถ้าโดนโกงแล้วแจ้งความ ...", "if I ever get scammed": a case supposed, not told.
 _HYPOTHETICAL = re.compile(r"(?:ถ้า|หาก|สมมติ(?:ว่า)?|เผื่อ|(?<![a-z])if|in case|what if)\s?(?:เกิด|เรา|ผม|หนู|ฉัน"
                            r"|i|we|someone|my)?\s?(?:ever\s)?(?:โดน|ถูก|เจอ|get|got|am|was|need|account)\S{0,12}",
@@ -594,7 +609,15 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         bool(_ASKS.search(text)) and (nothing_happened or bool(_JUST_ASKING.search(lowered))
                                       or len(text) <= 300))
     happened_to_writer = bool(_EXPERIENCE.search(_HYPOTHETICAL.sub(" ", lowered)))
-    general_question = (asks and (nothing_happened or not happened_to_writer)
+    no_new_loss = (not paid and not sent
+                   and not any(f.kind not in ("transfer_time", "bank", "phone") for f in found)
+                   and not any((signals.scammer_on_line, signals.money_still_leaving)))
+    follow_up = bool(_FOLLOW_UP.match(text)) and no_new_loss
+    # (its "โอนออกไม่ได้" is no transfer: only a sum paid or a destination would be)
+    own_frozen = bool(_OWN_ACCOUNT_FROZEN.search(text)) and not paid and not any(
+        f.kind not in ("transfer_time", "bank", "phone") for f in found) and not any(
+        (signals.scammer_on_line, signals.money_still_leaving))
+    general_question = follow_up or own_frozen or (asks and (nothing_happened or not happened_to_writer)
                         and not any(f.kind not in ("transfer_time", "bank", "phone") for f in found)
                         and not paid and not sent and (nothing_happened or not not_sent)
                         and not any((signals.scammer_on_line, signals.money_still_leaving,
@@ -616,6 +639,8 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
              signals.clicked_link, signals.recovery_offer)),
         greeting_only=bool(_GREETING.match(text)) and not found,
         general_question=general_question,
+        nothing_happened=nothing_happened or bool(_JUST_ASKING.search(lowered)),
+        own_account_frozen=own_frozen,
         lure_check=_is_lure_check(text, found, sent=money_sent, signals=signals),
         long_ago=long_ago, time_is_transfer=time_is_transfer,
         money_words=bool(_MONEY_SENT.search(lowered) or ex.amounts or has_dest),

@@ -231,6 +231,8 @@ def _is_report(facts: MessageFacts) -> bool:
     sig = facts.signals
     # The intent model reads many everyday questions ("how do I link PromptPay?") as reports:
     # a question in which nothing happened to the writer opens no case on the intent alone.
+    if facts.own_account_frozen:  # no sum paid, no destination, no danger now (facts.py)
+        return False
     if sig.scammer_on_line or sig.money_still_leaving or facts.mentions_money_sent:
         return True
     if facts.general_question:  # the words ask and tell nothing that happened: no model vote
@@ -284,8 +286,12 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
         return _while_with_staff(state, facts, now, out)
 
     sig = facts.signals
-    distress = _flag(sig.distress, facts, "victim_in_distress", DISTRESS_THRESHOLD) \
-        or facts.intent == "distress"
+    # The model's distress counts unless the words say nothing (or almost nothing) happened
+    # ("ไม่ได้มีใครโดนนะ", "nothing happened", "เกือบโดน"); self-harm words always count.
+    model_distress = (_flag(False, facts, "victim_in_distress", DISTRESS_THRESHOLD)
+                      or facts.intent == "distress")
+    distress = sig.distress or (model_distress and not (
+        facts.nothing_happened or facts.general_question or facts.denies_loss))
     if sig.recovery_offer or facts.intent == "recovery_offer":
         out.say("recovery_warning", urgent=True)
         if state.case_open:
@@ -295,7 +301,9 @@ def decide(state: CaseState, facts: MessageFacts, now: datetime) -> Decision:
     if not reporting:
         if sig.recovery_offer:
             return Decision(state, tuple(out.replies), tuple(out.commands))
-        if facts.general_question:  # "what is GSB's hotline?": the numbers, then the door open
+        if facts.own_account_frozen:  # domain.md: their own help, not a victim's case
+            out.say("frozen_account")
+        elif facts.general_question:  # "what is GSB's hotline?": the numbers, then the door open
             contact = bank_contact(facts.victim_bank) if facts.victim_bank else None
             if contact is not None and contact.number:
                 out.say("bank_number_info", bank_hotline=contact.number,

@@ -41,6 +41,8 @@ _ON_LINE = re.compile(
     r"|(?:talking|speaking) (?:to|with) (?:them|him|her|the caller) (?:right )?now|currently on (?:a )?call"
     r"|the caller is still|(?:wants?|told|telling) me to go to (?:the|an) (?:atm|bank)"
     r"|ยัง\s?on\s?(?:a |the )?(?:call|phone|line)|(?:ตอนนี้|ขณะนี้)(?!มีคน|มีเบอร์|มัก|ชอบ)(?:(?!ไม่|บ่|ยังไม่)\S){1,30}?โทร(?:มา|เข้ามา)(?!แล้ว|หา|ตั้งแต่|เมื่อ|บ่อย|เยอะ|ทุก|หลาย)"
+    r"|พักสาย(?:ไว้)?|คุย(?:โทรศัพท์|สาย)\S{0,8}?(?:อยู่|อยุ่)(?:ตลอด|เลย)?|(?:กำลัง|ยัง)\s?(?:vdo|วีดีโอ|วิดีโอ)\s?call"
+    r"|โทร(?:มา)?หา(?:ผม|หนู|ฉัน|เรา|แม่|พ่อ|ยาย)\S{0,6}?ตอนนี้|สายไม่ว่าง"
     r"|สายยัง(?:ไม่ตัด|ไม่วาง|ค้าง|อยู่)|(?:ตอนนี้|ขณะนี้)(?:เขา|มัน|คนร้าย|มิจ|แก๊ง|ตำรวจ|คนนั้น)[^\n]{0,12}?(?:โทร|คุย|คอล|แชท)[^\n]{0,10}?อยู่"
     r"|เขาบอกให้โอน(?:อีก|เพิ่ม)|เขาให้โอน(?:อีก|เพิ่ม)|ให้โอน(?:ตอนนี้|เดี๋ยวนี้|ทันที|ด่วน)"
     r"|ให้โอนภายใน|โอนภายใน ?(?:\d{1,3}|หนึ่ง|ครึ่ง|สอง|สาม) ?(?:ชั่วโมง|ชม|นาที)"
@@ -51,7 +53,7 @@ _ON_LINE = re.compile(
     r"|(?:ตอนนี้|ขณะนี้)[^\n]{0,12}?" + _CALL + r"[^\n]{0,8}?" + _ONGOING +
     r"|on the (?:phone|line|call)|on (?:a|the) (?:video )?call|on (?:a )?video ?call"
     r"|(?:still|keeps?) (?:calling|talking|texting|video ?calling)"
-    r"|(?:they|he|she) (?:is|are|'s|'re) (?:still )?(?:on the|waiting)"
+    r"|(?:they|he|she)(?: is| are|'s|'re|’s|’re) (?:still )?(?:on the|waiting)"
     r"|telling me to (?:transfer|pay|send)|won'?t let me hang up|not to hang up|stay on the line"
     r"|(?:is|are|'s|'re|am) (?:still )?in (?:a |the )?(?:video ?call|phone call|line call|call) with me"
     r"|(?:say|says|said|told me|tells me) (?:don'?t|do not|not to) (?:close|end|hang up|cut)"
@@ -76,7 +78,8 @@ _CHAT_WORD = re.compile(r"(?:แชท|ทัก|chat|text)", re.IGNORECASE)
 _TALK_WORD = re.compile(r"คุย")
 _APP_CONTEXT = re.compile(r"(?:แอป|แอพ|หาคู่|เฟซ|เฟส|ไลน์(?!คอล)|ig|ไอจี|tinder|dating|inbox|แชท|เทเลแกรม|telegram)",
                           re.IGNORECASE)
-_HABIT_AFTER = re.compile(r"\s?(?:ทุกวัน|ทุกคืน|ทุกเช้า|every ?day|every night|daily)", re.IGNORECASE)
+_HABIT_AFTER = re.compile(r"\s?(?:ทุกวัน|ทุกคืน|ทุกเช้า|ทุก ?(?:ชั่วโมง|ชม\.?)|every ?day|every night|daily"
+                          r"|every (?:hour|few hours))", re.IGNORECASE)
 # The call is over: "วางสายไปแล้ว", "I hung up" (then the on-the-line words told the past).
 _HUNG_UP = re.compile(r"(วางสาย(?:ไป)?แล้ว|วาง(?:ไป)?แล้ว|ตัดสาย(?:ไป)?แล้ว|บล็อก(?:เบอร์)?(?:ไป)?แล้ว"
                       # the calls go unanswered (not "ไม่รับเพราะสายไม่ว่าง": busy on that call)
@@ -333,6 +336,8 @@ def _shape_on_line(text: str) -> re.Match[str] | None:
                     text, 0, m.start()) and not any(
                     p.search(text) for p in (_VOICE_GOING_ON, _COERCED)):
                 continue  # a demand told as the past ("เมื่อวาน ... บอกให้โอนด่วน")
+            if pattern is _CHAT_PRESSURE and _HABIT_AFTER.match(text, m.end()):
+                continue  # "ยังทักมาเร่งทุกชั่วโมง": pressed again and again, not a live session
             if found is None or m.end() > found.end():
                 found = m
     return found

@@ -56,8 +56,11 @@ _MONTHS_TH = {
 }
 _MONTHS_EN = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-_MONTH_TH_RE = "|".join(re.escape(m).replace(r"\.", r"\.?") for m in
-                        sorted(_MONTHS_TH, key=len, reverse=True))
+# a dotless abbreviation is a month only when no Thai letter follows ("2 มีค" yes, "2 มีคน" no)
+_MONTH_TH_RE = "|".join(re.escape(m).replace(r"\.", r"\.?")
+                        + ("(?:(?<=\\.)|(?![\u0e01-\u0e4e]))" if len(m.replace(".", "")) <= 3
+                           else "")
+                        for m in sorted(_MONTHS_TH, key=len, reverse=True))
 _MONTH_EN_RE = (r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 _YEAR = r"(?:(?:พ\.?ศ\.?|ค\.?ศ\.?)\s*)?(\d{4}|\d{2})(?!\d)"
 

@@ -325,3 +325,34 @@ def test_a_question_in_which_nothing_happened_opens_no_case_and_gets_the_numbers
 def test_a_question_after_an_approach_is_still_a_report():
     (r,) = replay(turns("มีคนทักมาชวนเช่าบัญชีธนาคาร เดือนละ 2,000 ผมยังไม่ได้ตอบ แบบนี้ผิดไหมครับ"))
     assert r.priority == "P2"
+
+
+@pytest.mark.parametrize("text", [
+    "ขอบคุณนะคะ โทรหาธนาคารแล้ว เขาอายัดให้แล้วค่ะ",
+    "Just an update: the police called me back about last month's report, thank you",
+])
+def test_thanks_or_an_update_with_no_new_loss_opens_no_case(text):
+    (r,) = replay(turns(text))
+    assert r.priority is None and not r.state.case_open
+
+
+def test_the_writers_own_account_held_gets_its_help_not_a_case():
+    (r,) = replay(turns("อยู่ๆ บัญชีผมโดนระงับ โอนออกไม่ได้ ไม่รู้สาเหตุ ต้องทำยังไงครับ"))
+    assert r.priority is None and not r.state.case_open
+    assert "1441" in "\n".join(r.replies)
+
+
+@pytest.mark.parametrize("text", [
+    "ไม่ได้มีใครโดนหลอกนะคะ แค่อยากรู้ไว้",
+    "nothing happened, just asking for the future",
+])
+def test_the_models_distress_does_not_escalate_when_the_words_say_nothing_happened(text):
+    d = decide(CaseState(), facts(text, intent="distress", intent_confidence=0.8,
+                                  general_question=False, nothing_happened=True), T0)
+    assert d.state.priority != "P0"
+    assert not any(type(c).__name__ == "HandToStaff" for c in d.commands)
+
+
+def test_self_harm_words_escalate_whatever_else_is_said():
+    (r,) = replay(turns("ยังไม่ได้โอนค่ะ แต่ตอนนี้ไม่อยากมีชีวิตอยู่แล้ว"))
+    assert r.priority == "P0"

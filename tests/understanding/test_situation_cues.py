@@ -160,3 +160,8 @@ def test_a_call_going_on_in_more_words(text):
 ])
 def test_a_call_that_is_over_or_told_in_general_stays_quiet(text):
     assert not urgency_signals(text).scammer_on_line, text
+
+
+def test_a_chat_pressing_again_and_again_is_not_a_live_session():
+    assert not urgency_signals("เลิกคุยไปแล้ว แต่เขายังทักมาเร่งทุกชั่วโมงเลยค่ะ").scammer_on_line
+    assert urgency_signals("เขายังทักมาเร่งให้โอนตอนนี้เลยค่ะ").scammer_on_line

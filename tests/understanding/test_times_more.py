@@ -287,3 +287,13 @@ def test_a_clock_time_with_this_morning_after_it_keeps_its_hour():
     for text in ("ย่าโอนไปตอน 9 โมงเช้านี้ค่ะ", "ย่าโอนไปตอน ๙ โมงเช้านี้ค่ะ"):
         [t] = analyze_text(text, at).transfer_times
         assert (t.value.day, t.value.hour) == (4, 9), text
+
+
+def test_a_dotless_month_abbreviation_inside_a_word_is_no_month():
+    from datetime import datetime, timedelta, timezone
+
+    from bot.understanding import analyze_text
+    at = datetime(2026, 5, 4, 13, 0, tzinfo=timezone(timedelta(hours=7)))
+    assert not analyze_text("แม่อยู่สาขาพระราม 2 มีคนโทรกำกับอยู่", at).transfer_times
+    [t] = analyze_text("โอนไปวันที่ 2 มีค ค่ะ", at).transfer_times
+    assert (t.value.month, t.value.day) == (3, 2)
