@@ -329,6 +329,12 @@ SPLIT_NOTES = {
     "dev5": "the fourth blind split, written at stop 19 by two helpers (B3 Thai, B4 English and "
             "code-mixed) who saw neither code nor splits; run once in aggregate on the code of "
             "that moment, then opened and studied, so development material now",
+    "dev6": "the fifth blind split, written at stop 20 by two helpers (B5 Thai, B6 English and "
+            "code-mixed) who saw neither code nor splits; run once in aggregate on the landed "
+            "code, then opened and studied, so development material now",
+    "dev7": "the sixth blind split, written at stop 20 by two more helpers (B7 Thai, B8 English "
+            "and code-mixed) blind to code and splits; run once in aggregate on the code after "
+            "dev6 was studied, then opened and studied, so development material now",
     "heldout": "the blind split, written by another hand at the end of stop 18 and never read "
                "by the rules' author (aggregate figures only)",
 }
@@ -369,7 +375,7 @@ def split_block(split: str, scenarios: list[Scenario], *, seconds: float,
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default=",".join(SPLITS),
-                    help="comma-separated: dev, dev2, dev3, dev4, heldout (the blind split); one block each")
+                    help="comma-separated: dev, dev2 … dev7, heldout (the blind split); one block each")
     ap.add_argument("--write", action="store_true",
                     help="write the report to benchmarks/results/intake_scenarios.md")
     ap.add_argument("--show", action="store_true",

@@ -1,7 +1,8 @@
 """What a victim whose chat waits for staff is told at once, when their message shows danger now
 (the scammer on the line, money leaving or just sent): the first steps and their bank's number.
-None: nothing (the bot stays out of the way until staff answer). Used by the conversation engine,
-and by the end-to-end harness that stands in for it."""
+None: nothing (the bot stays out of the way until staff answer). Used by the conversation engine
+when the dialogue is down (otherwise the core's with-staff branch says the same lines), and by
+the channel tests' fake dialogue."""
 
 from __future__ import annotations
 
