@@ -179,7 +179,8 @@ _AMOUNT_CUE = re.compile(
     r"|(?:telling|told|tells|asking|asked|wants?|wanted) (?:me |us )?to (?:pay|transfer|send)|had to pay)"
     r"|(?P<paid>หลอกให้โอน|หลอกให้จ่าย|หลอกให้เติม|tricked (?:me |her |him )?into (?:paying|transferring)"
     r"|ลงเงิน|ลงไป|ลงเพิ่ม|ลงอีก|เงินออก|โอน(?!สาย)|จ่าย|เสีย|โดน|ดูด|ตัด|หัก|มัดจำ|เติม|ลงทุน|ฝาก|ชำระ|ไปแล้ว|paid|transferred|sent"
-    r"|lost|debited|deposited|wired|topped up|going out|gone out|went out|รูด|charged)",
+    r"|lost|debited|deposited|wired|topped up|going out|gone out|went out|รูด|charged"
+    r"|put in(?: more| another)?|invested)",
     re.IGNORECASE,
 )
 _PAID_AFTER = re.compile(
@@ -687,7 +688,7 @@ _DENIAL_ASIDE = re.compile(r"^\S{0,4}?(?:เพิ่ม|อีก|ต่อ|เ
 _COMPLETED = re.compile(
     r"(?:โอน(?!สาย)|จ่าย|เติม|ชำระ|ลงเงิน|ลงทุน|ฝาก|เสีย)[^\n\d]{0,20}?(?:ไป|แล้ว)(?!\s?ก่อน)"
     r"|(?:already|i|we|she|he|they|mom|dad|my \w+) (?:\w+ ){0,2}?(?:paid|transferred|sent|deposited"
-    r"|put in|wired|topped up|lost)(?![a-z])", re.IGNORECASE)
+    r"|put in|wired|topped up|lost|invested)(?![a-z])", re.IGNORECASE)
 
 
 _DROP_BETWEEN = re.compile(r"\s?(?:บาท|baht|฿)?\s?(?:to|down to|เหลือ|เหลือแค่|ลงมาเหลือ|เป็น|->|→)\s?$",

@@ -278,3 +278,9 @@ def test_a_pasted_lures_sums_are_not_the_writers(text):
 def test_only_what_the_victim_paid_is_the_loss(text, paid):
     f = facts_from_text(text, NOW)
     assert f.paid_amounts == tuple(p.quantize(Decimal("0.01")) for p in paid), text
+
+
+def test_sums_someone_invested_are_paid_even_beside_a_fee_not_paid():
+    f = facts_from_text("My father invested 40,000 in March, then he put in more: 60,000. "
+                        "Now they want a 10% fee to withdraw. We did not pay that.", NOW)
+    assert Decimal("40000.00") in f.paid_amounts and Decimal("60000.00") in f.paid_amounts

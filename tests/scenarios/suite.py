@@ -93,9 +93,8 @@ def check(s: Scenario, results: list) -> Outcome:
         replies = results[:int(urgent)]
         r = replies[-1]
         bank = getattr(r.state, "victim_bank", None)
-        out.urgent_has_numbers = any(
-            "1441" in "\n".join(x.replies) and _has_hotline("\n".join(x.replies), bank)
-            for x in replies)
+        told = "\n".join(line for x in replies for line in x.replies)  # all the victim read
+        out.urgent_has_numbers = "1441" in told and _has_hotline(told, bank)
         if not out.urgent_has_numbers:
             out.failures.append(f"turn {urgent}: no bank hotline + 1441 in the reply")
         if s.expect.get("on_line"):
