@@ -610,19 +610,15 @@ def facts_from_extraction(ex: Extraction, *, asked: str | None = None) -> Messag
         bool(_ASKS.search(text)) and (nothing_happened or bool(_JUST_ASKING.search(lowered))
                                       or len(text) <= 300))
     happened_to_writer = bool(_EXPERIENCE.search(_HYPOTHETICAL.sub(" ", lowered)))
-    no_new_loss = (not paid and not sent
-                   and not any(f.kind not in ("transfer_time", "bank", "phone") for f in found)
-                   and not any((signals.scammer_on_line, signals.money_still_leaving)))
-    follow_up = bool(_FOLLOW_UP.match(text)) and no_new_loss
+    # nothing in the message that only a loss or a danger now would carry
+    quiet = (not paid and not any(f.kind not in ("transfer_time", "bank", "phone") for f in found)
+             and not signals.scammer_on_line and not signals.money_still_leaving)
+    follow_up = bool(_FOLLOW_UP.match(text)) and quiet and not sent
     # (its "โอนออกไม่ได้" is no transfer: only a sum paid or a destination would be)
-    own_frozen = bool(_OWN_ACCOUNT_FROZEN.search(text)) and not paid and not any(
-        f.kind not in ("transfer_time", "bank", "phone") for f in found) and not any(
-        (signals.scammer_on_line, signals.money_still_leaving))
-    general_question = follow_up or own_frozen or (asks and (nothing_happened or not happened_to_writer)
-                        and not any(f.kind not in ("transfer_time", "bank", "phone") for f in found)
-                        and not paid and not sent and (nothing_happened or not not_sent)
-                        and not any((signals.scammer_on_line, signals.money_still_leaving,
-                                     signals.clicked_link)))
+    own_frozen = bool(_OWN_ACCOUNT_FROZEN.search(text)) and quiet
+    general_question = follow_up or own_frozen or (
+        asks and (nothing_happened or not happened_to_writer) and quiet and not sent
+        and (nothing_happened or not not_sent) and not signals.clicked_link)
     return MessageFacts(
         text=text, amount=amount, transfer_at=transfer_at, victim_bank=victim_bank,
         identifiers=tuple(found), signals=signals,
